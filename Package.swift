@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "portal-auth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portal-auth", targets: ["PortalAuthCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries, wrapped once each (module.modulemap + shim.h).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // libpq wrapper: Connection, ConnectionPool, row decoding, PQError, Listener.
+        .target(
+            name: "PQ",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // scrypt (PHC + legacy), token derivation, HMAC, constant-time compare, secrets.
+        .target(name: "PortalCrypto", dependencies: ["COpenSSL"]),
+        // Config, password policy, the SQL API as Swift functions, migrations.
+        .target(
+            name: "PortalCore",
+            dependencies: [
+                "PQ", "PortalCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HTTP gateway (Hummingbird 2).
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "PortalCore", "PQ", "PortalCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "PortalAuthCLI",
+            dependencies: [
+                "PortalCore", "Gateway", "PQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "PQTests", dependencies: ["PQ", "PortalCore", "PortalCrypto"]),
+        .testTarget(
+            name: "PortalCryptoTests",
+            dependencies: ["PortalCrypto"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// libpq, wrapped once in Sources/PQ. Include only.
+#include <libpq-fe.h>

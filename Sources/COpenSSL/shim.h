@@ -1,0 +1,8 @@
+// OpenSSL libcrypto, wrapped once in Sources/PortalCrypto. Include only.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <openssl/err.h>

@@ -1,0 +1,174 @@
+import CLibPQ
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One libpq connection. Owns the `PGconn` and finishes it in `deinit`, on every path.
+///
+/// Blocking: every call waits on the network. Use it from a pool thread (`ConnectionPool`) or a
+/// dedicated thread (`Listener`, `migrate`), never from an event loop. It is `@unchecked
+/// Sendable` so it can be handed to such a thread; it is used by one thread at a time.
+public final class Connection: @unchecked Sendable {
+    let handle: OpaquePointer
+
+    /// Opens a connection from a libpq URI (`postgresql://…`) or key/value conninfo string.
+    ///
+    /// Uses `PQconnectdbParams` with `expand_dbname`, so the string is parsed by libpq itself and
+    /// never pasted together; the defaults given here (timeout, application name) apply unless
+    /// the string sets them.
+    public init(conninfo: String, applicationName: String = "portal-auth", connectTimeoutSeconds: Int = 5) throws {
+        let keywords = ["connect_timeout", "application_name", "dbname"]
+        let values = [String(connectTimeoutSeconds), applicationName, conninfo]
+        let handle: OpaquePointer? = withCStrings(keywords) { keywordPointers in
+            withCStrings(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let handle else {
+            throw PQError(kind: .connection, message: "out of memory opening a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = PQError.connectionMessage(handle) ?? "connection failed"
+            PQfinish(handle)
+            throw PQError(kind: .connection, message: message)
+        }
+        // Server notices go nowhere: libpq would print them to stderr, unstructured.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        self.handle = handle
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// True while the connection is usable.
+    public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// The server's backend process id (for `pg_terminate_backend` in tests and logs).
+    public var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// Runs one parameterised statement (`PQexecParams`) and returns its rows.
+    ///
+    /// Values travel separately from the SQL text, so they are never interpolated.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any PQEncodable] = []) throws -> PQRows {
+        let count = parameters.count
+        var types = [Oid](repeating: 0, count: count)
+        var lengths = [Int32](repeating: 0, count: count)
+        var formats = [Int32](repeating: 0, count: count)
+        var buffers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+        defer { buffers.forEach { $0?.deallocate() } }
+        for (i, parameter) in parameters.enumerated() {
+            switch parameter.pqParameter {
+            case .null:
+                break
+            case .text(let text):
+                let utf8 = Array(text.utf8)
+                if utf8.contains(0) {
+                    // libpq text parameters are NUL-terminated; Postgres text cannot hold NUL.
+                    throw PQError(kind: .query, sqlState: "22021", message: "text parameter contains a NUL byte")
+                }
+                let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
+                utf8.withUnsafeBufferPointer { source in
+                    for j in 0..<utf8.count { buffer[j] = CChar(bitPattern: source[j]) }
+                }
+                buffer[utf8.count] = 0
+                buffers[i] = buffer
+            case .binary(let bytes, let oid):
+                let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(bytes.count, 1))
+                for j in 0..<bytes.count { buffer[j] = CChar(bitPattern: bytes[j]) }
+                buffers[i] = buffer
+                types[i] = Oid(oid)
+                lengths[i] = Int32(bytes.count)
+                formats[i] = 1
+            }
+        }
+        let result: OpaquePointer? = buffers.withUnsafeBufferPointer { bufferPointers in
+            bufferPointers.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(count, 1)) {
+                valuePointers in
+                PQexecParams(handle, sql, Int32(count), types, count == 0 ? nil : valuePointers, lengths, formats, 0)
+            }
+        }
+        return try check(result)
+    }
+
+    /// Runs SQL text without parameters through the simple protocol (`PQexec`); several
+    /// statements are allowed. Only for trusted text: migrations and fixed statements.
+    @discardableResult
+    public func execute(_ sql: String) throws -> PQRows {
+        try check(PQexec(handle, sql))
+    }
+
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
+    public func withTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        try execute("begin")
+        do {
+            let value = try body(self)
+            try execute("commit")
+            return value
+        } catch {
+            if isHealthy { _ = try? execute("rollback") }
+            throw error
+        }
+    }
+
+    /// Turns a `PGresult` into rows or a `PQError`, clearing it in every case.
+    private func check(_ result: OpaquePointer?) throws -> PQRows {
+        guard let result else {
+            throw PQError(kind: .connection, message: PQError.connectionMessage(handle) ?? "no result")
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PQRows(result: result)
+        default:
+            throw PQError.from(result: result, connection: handle)
+        }
+    }
+
+    // MARK: LISTEN/NOTIFY support (used by Listener)
+
+    /// The socket to wait on.
+    var socket: Int32 { PQsocket(handle) }
+
+    /// Reads whatever the server sent; false when the connection broke.
+    func consumeInput() -> Bool { PQconsumeInput(handle) == 1 && isHealthy }
+
+    /// The next pending notification, if any.
+    func nextNotification() -> (channel: String, payload: String)? {
+        guard let notify = PQnotifies(handle) else { return nil }
+        defer { PQfreemem(notify) }
+        return (String(cString: notify.pointee.relname), String(cString: notify.pointee.extra))
+    }
+
+    /// Quotes an identifier (`PQescapeIdentifier`), for LISTEN channel names.
+    func quoteIdentifier(_ name: String) throws -> String {
+        guard let quoted = PQescapeIdentifier(handle, name, name.utf8.count) else {
+            throw PQError(kind: .query, message: "could not quote identifier")
+        }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
+    }
+
+    /// Checks an idle pool connection without sending anything. A pool connection never
+    /// LISTENs, so anything the server wrote while it sat idle is an admin shutdown, a
+    /// `pg_terminate_backend` or a closed socket: the connection is reported unusable and the
+    /// pool replaces it before running a job on it.
+    func idleCheck() -> Bool {
+        guard isHealthy else { return false }
+        var fds = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&fds, 1, 0) == 0
+    }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings that live for the call.
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
+    defer { pointers.forEach { free($0) } }
+    return pointers.withUnsafeBufferPointer { buffer in
+        buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+    }
+}

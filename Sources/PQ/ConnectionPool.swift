@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+
+/// A fixed-size pool of libpq connections, each owned by its own thread.
+///
+/// Callers `await` a closure that runs on a pool thread with a connection, so blocking libpq
+/// calls never touch an event loop or the cooperative thread pool. A connection found broken
+/// (before a job, by an idle check, or after one, by its status) is dropped and reopened for the
+/// next job, so a restarted server or a `pg_terminate_backend` heals without a caller noticing
+/// more than the failed call in flight. When the server is down, jobs fail fast with a
+/// `.connection` error instead of waiting.
+public final class ConnectionPool: Sendable {
+    /// Work handed to a pool thread: gets a connection, or the error that prevented one.
+    private typealias Job = @Sendable (Result<Connection, PQError>) -> Void
+
+    private let state: State
+    /// Number of connections (and threads).
+    public let size: Int
+
+    /// Creates the pool and starts its threads. Connections open lazily, on first use.
+    ///
+    /// - Parameters:
+    ///   - conninfo: a libpq URI or key/value string (`DATABASE_URL`).
+    ///   - size: connections and threads; at least 1.
+    public init(conninfo: String, size: Int, applicationName: String = "portal-auth",
+                logger: Logger = Logger(label: "portal-auth.pq")) {
+        let state = State()
+        let size = max(1, size)
+        self.state = state
+        self.size = size
+        // The threads are detached: they exit by themselves once the pool is closed and drained.
+        for index in 0..<size {
+            let thread = Thread {
+                Self.work(state: state, conninfo: conninfo, applicationName: applicationName, logger: logger)
+            }
+            thread.name = "pq-pool-\(index)"
+            thread.start()
+        }
+    }
+
+    /// Runs `body` with a connection on a pool thread and returns its result.
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            let job: Job = { acquired in
+                switch acquired {
+                case .failure(let error):
+                    continuation.resume(throwing: error)
+                case .success(let connection):
+                    continuation.resume(with: Result { try body(connection) })
+                }
+            }
+            if !state.enqueue(job) {
+                continuation.resume(throwing: PQError(kind: .closed, message: "pool closed"))
+            }
+        }
+    }
+
+    /// Runs `body` in a transaction on a pool connection: COMMIT on return, ROLLBACK on throw.
+    public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await withConnection { connection in try connection.withTransaction(body) }
+    }
+
+    /// One parameterised statement on a pool connection.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any PQEncodable] = []) async throws -> PQRows {
+        try await withConnection { connection in try connection.query(sql, parameters) }
+    }
+
+    /// Stops accepting work; threads finish the queued jobs, close their connections and exit.
+    public func close() {
+        state.close()
+    }
+
+    /// Jobs waiting for a free connection right now.
+    public var queuedJobs: Int { state.queued }
+
+    deinit {
+        state.close()
+    }
+
+    private static func work(state: State, conninfo: String, applicationName: String, logger: Logger) {
+        var connection: Connection?
+        while let job = state.next() {
+            if let current = connection, !current.idleCheck() {
+                logger.warning("database connection lost; reconnecting")
+                connection = nil
+            }
+            if connection == nil {
+                do {
+                    connection = try Connection(conninfo: conninfo, applicationName: applicationName)
+                } catch let error as PQError {
+                    logger.debug("database connect failed", metadata: ["error": "\(String(reflecting: error))"])
+                    job(.failure(error))
+                    continue
+                } catch {
+                    job(.failure(PQError(kind: .connection, message: "\(error)")))
+                    continue
+                }
+            }
+            job(.success(connection!))
+            if let current = connection, !current.isHealthy {
+                connection = nil
+            }
+        }
+        connection = nil
+    }
+
+    /// The shared job queue: a condition variable guarding a FIFO of jobs.
+    private final class State: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var jobs: [Job] = []
+        private var head = 0
+        private var closed = false
+
+        func enqueue(_ job: @escaping Job) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            guard !closed else { return false }
+            jobs.append(job)
+            condition.signal()
+            return true
+        }
+
+        /// The next job, waiting for one; nil once closed and drained.
+        func next() -> Job? {
+            condition.lock()
+            defer { condition.unlock() }
+            while head == jobs.count && !closed {
+                condition.wait()
+            }
+            guard head < jobs.count else { return nil }
+            let job = jobs[head]
+            head += 1
+            if head > 1024 && head * 2 > jobs.count {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            return job
+        }
+
+        var queued: Int {
+            condition.lock()
+            defer { condition.unlock() }
+            return jobs.count - head
+        }
+
+        func close() {
+            condition.lock()
+            closed = true
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}

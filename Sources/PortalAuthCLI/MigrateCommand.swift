@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PQ
+import PortalCore
+
+/// `portal-auth migrate`: applies pending SQL migrations.
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply pending sql/migrations/*.sql in order, once each (checksummed, under an advisory lock)."
+    )
+
+    @Option(name: .customLong("database-url"), help: "libpq URI or conninfo (env: DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("dir"), help: "Migrations folder (env: PORTAL_MIGRATIONS_DIR; default ./sql/migrations).")
+    var directory: String?
+
+    func run() throws {
+        LoggingSystem.bootstrapOnce()
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = databaseURL ?? environment["DATABASE_URL"], !url.isEmpty else {
+            throw ValidationError("DATABASE_URL is not set (or pass --database-url)")
+        }
+        let directory = Migrator.locateDirectory(explicit: directory ?? environment["PORTAL_MIGRATIONS_DIR"])
+        do {
+            let migrator = Migrator(migrations: try Migrator.load(directory: directory))
+            let report = try migrator.run(conninfo: url)
+            print("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
+            for name in report.applied { print("  applied \(name)") }
+        } catch let failure as Migrator.Failure {
+            throw CLIFailure(message: failure.description)
+        } catch let error as PQError where error.kind == .connection {
+            // Operators need libpq's reason (host, socket, auth method); it holds no secret.
+            throw CLIFailure(message: "cannot connect to the database: \(error.message)")
+        }
+    }
+}
+
+/// An error whose message is fit for the terminal, with exit code 1.
+struct CLIFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

@@ -1,0 +1,88 @@
+/// Password hashes as stored in `portal_users.password_hash`.
+///
+/// Current format: PHC string `$scrypt$ln=17,r=8,p=1$<B64 salt>$<B64 key>` (16-byte salt,
+/// 32-byte key, standard base64 without padding). Legacy format from the seed's Node service:
+/// `<base64url salt>:<base64url key>` made by `crypto.scrypt(password, saltBytes, 64)` with
+/// N=16384, r=8, p=1, over the password's UTF-8 bytes exactly as typed.
+public enum PasswordHash {
+    public static let saltLength = 16
+    public static let keyLength = 32
+    static let legacyKeyLength = 64
+
+    /// A stored hash, parsed.
+    public enum Stored: Sendable, Equatable {
+        case phc(parameters: ScryptParameters, salt: [UInt8], key: [UInt8])
+        case legacy(salt: [UInt8], key: [UInt8])
+
+        /// Parses either format; nil when it is neither.
+        public init?(_ text: String) {
+            if text.hasPrefix("$scrypt$") {
+                let parts = text.split(separator: "$", omittingEmptySubsequences: false)
+                // ["", "scrypt", "ln=..,r=..,p=..", salt, key]
+                guard parts.count == 5, parts[1] == "scrypt",
+                      let parameters = try? ScryptParameters(parsing: String(parts[2])),
+                      let salt = Base64.decode(String(parts[3])), salt.count >= 8,
+                      let key = Base64.decode(String(parts[4])), key.count >= 16
+                else { return nil }
+                self = .phc(parameters: parameters, salt: salt, key: key)
+            } else {
+                let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2,
+                      let salt = Base64.decodeURL(String(parts[0])), !salt.isEmpty,
+                      let key = Base64.decodeURL(String(parts[1])), key.count == PasswordHash.legacyKeyLength
+                else { return nil }
+                self = .legacy(salt: salt, key: key)
+            }
+        }
+    }
+
+    /// Hashes a password (already NFKC-normalised by the policy) into a PHC string.
+    public static func make(password: String, parameters: ScryptParameters, salt: [UInt8]? = nil) throws(ScryptError) -> String {
+        let salt = salt ?? Digest.randomBytes(saltLength)
+        let key = try Scrypt.derive(password: Array(password.utf8), salt: salt, parameters: parameters, length: keyLength)
+        return "$scrypt$\(parameters)$\(Base64.encode(salt))$\(Base64.encode(key))"
+    }
+
+    /// The outcome of a verification.
+    public struct Verification: Sendable, Equatable {
+        public let matches: Bool
+        /// True when the hash matched but is legacy or uses other parameters than `current`.
+        public let needsRehash: Bool
+
+        public init(matches: Bool, needsRehash: Bool) {
+            self.matches = matches
+            self.needsRehash = needsRehash
+        }
+    }
+
+    /// Verifies `password` against a stored hash in constant time.
+    ///
+    /// PHC hashes are checked against `normalized` (the NFKC form the policy hashes);
+    /// legacy hashes against `asTyped`, the exact UTF-8 the seed's Node service hashed.
+    /// An unparseable hash never matches (but still costs a full scrypt run with `current`).
+    public static func verify(asTyped: String, normalized: String, stored text: String, current: ScryptParameters) -> Verification {
+        switch Stored(text) {
+        case .phc(let parameters, let salt, let key)?:
+            let derived = (try? Scrypt.derive(password: Array(normalized.utf8), salt: salt, parameters: parameters, length: key.count)) ?? []
+            let matches = Digest.constantTimeEqual(derived, key)
+            return Verification(matches: matches, needsRehash: matches && (parameters != current || key.count != keyLength || salt.count != saltLength))
+        case .legacy(let salt, let key)?:
+            let derived = (try? Scrypt.derive(password: Array(asTyped.utf8), salt: salt, parameters: .legacyNode, length: key.count)) ?? []
+            let matches = Digest.constantTimeEqual(derived, key)
+            return Verification(matches: matches, needsRehash: matches)
+        case nil:
+            runDummy(password: normalized, parameters: current)
+            return Verification(matches: false, needsRehash: false)
+        }
+    }
+
+    /// Spends the same work as verifying against a hash with `parameters`, and discards it:
+    /// for unknown, unactivated, disabled and locked accounts, so their failures take as long.
+    public static func runDummy(password: String, parameters: ScryptParameters) {
+        let key = (try? Scrypt.derive(password: Array(password.utf8), salt: dummySalt, parameters: parameters, length: keyLength)) ?? []
+        _ = Digest.constantTimeEqual(key, dummyKey)
+    }
+
+    private static let dummySalt = Digest.randomBytes(saltLength)
+    private static let dummyKey = Digest.randomBytes(keyLength)
+}

@@ -1,0 +1,91 @@
+import Foundation
+import PQ
+import Testing
+
+@Suite struct ConnectionPoolTests {
+    @Test func twoHundredConcurrentQueriesAllAnswerCorrectly() async throws {
+        let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 8)
+        defer { pool.close() }
+        let results = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    let value = try await pool.query("select $1::int * 2 from pg_sleep(0.005)", [i]).scalar(Int.self)
+                    return (i, value ?? -1)
+                }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 200)
+        #expect(results.allSatisfy { $0.value == $0.key * 2 })
+        let backends = try await withThrowingTaskGroup(of: Int32.self) { group in
+            for _ in 0..<32 { group.addTask { try await pool.withConnection { connection in
+                _ = try connection.query("select pg_sleep(0.02)")
+                return connection.backendPID
+            } } }
+            return try await group.reduce(into: Set<Int32>()) { $0.insert($1) }
+        }
+        #expect(backends.count <= 8, "the pool never opens more than its size")
+    }
+
+    @Test func aTerminatedConnectionIsReplacedByItself() async throws {
+        let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 1)
+        defer { pool.close() }
+        let first = try await pool.withConnection { $0.backendPID }
+        let admin = try TestDatabase.connect()
+        try admin.query("select pg_terminate_backend($1)", [Int(first)])
+        try await Task.sleep(for: .milliseconds(200))
+        let (second, answer) = try await pool.withConnection { connection in
+            (connection.backendPID, try connection.query("select 7").scalar(Int.self))
+        }
+        #expect(second != first)
+        #expect(answer == 7)
+    }
+
+    @Test func aDownServerFailsFastWithAConnectionError() async throws {
+        let pool = ConnectionPool(conninfo: "host=127.0.0.1 port=1 connect_timeout=2", size: 2)
+        defer { pool.close() }
+        let started = ContinuousClock.now
+        let error = await #expect(throws: PQError.self) { try await pool.query("select 1") }
+        #expect(error?.isConnectionFailure == true)
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+}
+
+@Suite struct ListenerTests {
+    @Test func receivesNotifyAndSurvivesTermination() async throws {
+        let url = try TestDatabase.url()
+        let channel = "probe_\(UInt32.random(in: 0...UInt32.max))"
+        let events = Listener(conninfo: url).notifications(on: channel)
+        var iterator = events.makeAsyncIterator()
+        #expect(await iterator.next() == .listening(reconnected: false))
+
+        let admin = try TestDatabase.connect()
+        try admin.query("select pg_notify($1, $2)", [channel, "first"])
+        #expect(await iterator.next() == .notification(channel: channel, payload: "first"))
+
+        // Kill the listener's backend; it must reconnect, LISTEN again and say so.
+        try admin.query(
+            "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'portal-auth-listener' and query like $1",
+            ["%\(channel)%"])
+        #expect(await iterator.next() == .listening(reconnected: true))
+        try admin.query("select pg_notify($1, $2)", [channel, "second"])
+        #expect(await iterator.next() == .notification(channel: channel, payload: "second"))
+    }
+
+    @Test func outboxInsertsNotifyThePortalMailChannel() async throws {
+        let events = Listener(conninfo: try TestDatabase.url()).notifications(on: "portal_mail")
+        var iterator = events.makeAsyncIterator()
+        #expect(await iterator.next() == .listening(reconnected: false))
+        let connection = try TestDatabase.connect()
+        _ = try TestDatabase.invitedClient(connection)
+        let mailID = try connection.query("select max(id) from portal.mail_outbox").scalar(String.self)
+        var payload: String?
+        while let event = await iterator.next() {
+            if case .notification(let channel, let text) = event, channel == "portal_mail", text == mailID {
+                payload = text
+                break
+            }
+        }
+        #expect(payload == mailID)
+    }
+}

@@ -1,0 +1,223 @@
+-- portal-auth 0006: token sealing and the mail outbox (portal_mailer; seal_token also for the gateway).
+
+set local role portal_owner;
+
+-- Seals a token: stores the SHA-256 of the raw token the caller derived from the token key.
+-- Sets the hash when it is NULL; the same hash again is a no-op (retries derive the same token);
+-- a different hash raises PA009. Unknown token id: PA001. Not 32 bytes: PA008.
+create function portal_api.seal_token(p_token_id text, p_token_hash bytea) returns void
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_existing bytea;
+begin
+    if p_token_hash is null or octet_length(p_token_hash) <> 32 then
+        raise exception 'a token hash is 32 bytes (SHA-256)' using errcode = 'PA008';
+    end if;
+    begin
+        update portal.portal_auth_tokens t set token_hash = p_token_hash
+         where t.id = p_token_id and t.token_hash is null;
+    exception when unique_violation then
+        raise exception 'this hash seals another token' using errcode = 'PA009';
+    end;
+    if found then
+        return;
+    end if;
+    select t.token_hash into v_existing from portal.portal_auth_tokens t where t.id = p_token_id;
+    if not found then
+        raise exception 'token not found' using errcode = 'PA001';
+    end if;
+    if v_existing <> p_token_hash then
+        raise exception 'token already sealed with a different hash' using errcode = 'PA009';
+    end if;
+end
+$$;
+revoke all on function portal_api.seal_token(text, bytea) from public;
+grant execute on function portal_api.seal_token(text, bytea) to portal_mailer, portal_gateway;
+comment on function portal_api.seal_token(text, bytea) is
+    'Stores sha256(raw token) for a token id: idempotent for the same hash, PA009 for another, PA001 unknown id, PA008 bad length.';
+
+-- Claims up to p_limit due mails for p_worker with a lease (graphile-worker shape: ordered by
+-- run_at, id; FOR UPDATE SKIP LOCKED, so mailers never wait on each other). A 'sending' mail whose
+-- lease ran out (its mailer died) is due again. Mails whose token is no longer live (expired,
+-- revoked or used) are marked 'skipped' and not returned; mails out of attempts are marked 'dead'.
+create function portal_api.claim_mail(p_worker text, p_limit integer default 10)
+returns table (id bigint, kind text, recipient text, token_id text, token_expires_at timestamptz,
+               data jsonb, attempts integer)
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_settings portal.settings;
+    v_mail record;
+begin
+    if p_worker is null or length(p_worker) not between 1 and 200 then
+        raise exception 'worker name must be 1 to 200 characters' using errcode = 'PA008';
+    end if;
+    select * into v_settings from portal.settings;
+    for v_mail in
+        with due as (
+            select m.id from portal.mail_outbox m
+             where (m.status = 'queued' and m.run_at <= now())
+                or (m.status = 'sending' and m.locked_until < now())
+             order by m.run_at, m.id
+             limit least(greatest(coalesce(p_limit, 10), 1), 1000)
+               for update skip locked)
+        update portal.mail_outbox m
+           set status = 'sending', locked_by = p_worker, locked_until = now() + v_settings.mail_lease,
+               attempts = m.attempts + 1
+          from due
+         where m.id = due.id
+        returning m.id, m.kind, m.recipient, m.token_id, m.data, m.attempts
+    loop
+        if v_mail.attempts > v_settings.mail_max_attempts then
+            update portal.mail_outbox m
+               set status = 'dead', locked_by = null, locked_until = null, attempts = m.attempts - 1,
+                   last_error = coalesce(m.last_error, 'out of attempts')
+             where m.id = v_mail.id;
+            continue;
+        end if;
+        if v_mail.token_id is not null and not exists (
+            select from portal.portal_auth_tokens t
+             where t.id = v_mail.token_id and t.used_at is null and t.revoked_at is null and t.expires_at > now()) then
+            update portal.mail_outbox m
+               set status = 'skipped', locked_by = null, locked_until = null, attempts = m.attempts - 1,
+                   last_error = 'token expired or revoked before sending'
+             where m.id = v_mail.id;
+            continue;
+        end if;
+        id := v_mail.id;
+        kind := v_mail.kind;
+        recipient := v_mail.recipient;
+        token_id := v_mail.token_id;
+        token_expires_at := (select t.expires_at from portal.portal_auth_tokens t where t.id = v_mail.token_id);
+        data := v_mail.data;
+        attempts := v_mail.attempts;
+        return next;
+    end loop;
+end
+$$;
+revoke all on function portal_api.claim_mail(text, integer) from public;
+grant execute on function portal_api.claim_mail(text, integer) to portal_mailer;
+comment on function portal_api.claim_mail(text, integer) is
+    'Claims due mails with a lease (FOR UPDATE SKIP LOCKED); skips mails whose token died, buries mails out of attempts.';
+
+-- Marks a claimed mail sent. False when p_worker no longer holds its lease (someone else re-claimed it).
+create function portal_api.complete_mail(p_id bigint, p_worker text) returns boolean
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    update portal.mail_outbox m
+       set status = 'sent', sent_at = now(), locked_by = null, locked_until = null, last_error = null
+     where m.id = p_id and m.status = 'sending' and m.locked_by = p_worker;
+    return found;
+end
+$$;
+revoke all on function portal_api.complete_mail(bigint, text) from public;
+grant execute on function portal_api.complete_mail(bigint, text) to portal_mailer;
+comment on function portal_api.complete_mail(bigint, text) is 'Marks a claimed mail sent; false if the lease was lost.';
+
+-- Records a failed send: back to 'queued' with exponential back-off (mail_retry_base doubling,
+-- at most 1 hour), or 'dead' when permanent or out of attempts. Returns the new status, or NULL
+-- when p_worker no longer holds the lease.
+create function portal_api.fail_mail(p_id bigint, p_worker text, p_error text, p_permanent boolean default false)
+returns text
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_settings portal.settings;
+    v_status text;
+begin
+    select * into v_settings from portal.settings;
+    update portal.mail_outbox m
+       set status = case when p_permanent or m.attempts >= v_settings.mail_max_attempts then 'dead' else 'queued' end,
+           run_at = now() + least(v_settings.mail_retry_base * power(2, least(m.attempts - 1, 20)), interval '1 hour'),
+           locked_by = null, locked_until = null,
+           last_error = left(coalesce(p_error, 'unknown error'), 1000)
+     where m.id = p_id and m.status = 'sending' and m.locked_by = p_worker
+    returning m.status into v_status;
+    return v_status;
+end
+$$;
+revoke all on function portal_api.fail_mail(bigint, text, text, boolean) from public;
+grant execute on function portal_api.fail_mail(bigint, text, text, boolean) to portal_mailer;
+comment on function portal_api.fail_mail(bigint, text, text, boolean) is
+    'Records a failed send: queued again with exponential back-off, or dead when permanent / out of attempts.';
+
+-- Marks a claimed mail skipped (e.g. its token died between claim and send).
+create function portal_api.skip_mail(p_id bigint, p_worker text, p_reason text) returns boolean
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    update portal.mail_outbox m
+       set status = 'skipped', locked_by = null, locked_until = null, last_error = left(p_reason, 1000)
+     where m.id = p_id and m.status = 'sending' and m.locked_by = p_worker;
+    return found;
+end
+$$;
+revoke all on function portal_api.skip_mail(bigint, text, text) from public;
+grant execute on function portal_api.skip_mail(bigint, text, text) to portal_mailer;
+comment on function portal_api.skip_mail(bigint, text, text) is 'Marks a claimed mail skipped, with the reason.';
+
+-- Gives back a claimed mail untouched (shutdown): queued again now, the attempt not counted.
+create function portal_api.release_mail(p_id bigint, p_worker text) returns boolean
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    update portal.mail_outbox m
+       set status = 'queued', locked_by = null, locked_until = null, attempts = greatest(m.attempts - 1, 0)
+     where m.id = p_id and m.status = 'sending' and m.locked_by = p_worker;
+    return found;
+end
+$$;
+revoke all on function portal_api.release_mail(bigint, text) from public;
+grant execute on function portal_api.release_mail(bigint, text) to portal_mailer;
+comment on function portal_api.release_mail(bigint, text) is 'Returns a claimed, unsent mail to the queue (shutdown).';
+
+-- Outbox figures for metrics and the mailer's backstop: counts by status, oldest pending age,
+-- and when the next queued mail is due.
+create function portal_api.outbox_stats() returns jsonb
+language sql security definer stable
+set search_path = pg_catalog, pg_temp
+as $$
+    select jsonb_build_object(
+        'queued', count(*) filter (where m.status = 'queued'),
+        'sending', count(*) filter (where m.status = 'sending'),
+        'sent', count(*) filter (where m.status = 'sent'),
+        'dead', count(*) filter (where m.status = 'dead'),
+        'skipped', count(*) filter (where m.status = 'skipped'),
+        'oldestPendingSeconds', coalesce(extract(epoch from now() - min(m.created_at) filter (
+            where m.status in ('queued', 'sending'))), 0),
+        'nextRunAt', min(m.run_at) filter (where m.status = 'queued'))
+      from portal.mail_outbox m;
+$$;
+revoke all on function portal_api.outbox_stats() from public;
+grant execute on function portal_api.outbox_stats() to portal_mailer, portal_gateway, portal_admin;
+comment on function portal_api.outbox_stats() is 'Outbox counts by status, oldest pending age, next due time.';
+
+-- Housekeeping, run now and then by the mailer: drops finished rate-limit windows and
+-- signed-out sessions past their expiry. Returns the number of rows removed.
+create function portal_api.maintenance() returns integer
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_a integer;
+    v_b integer;
+begin
+    delete from portal.rate_limits l using portal.rate_limit_rules r
+     where r.bucket = l.bucket and l.window_start + r.window_length <= now();
+    get diagnostics v_a = row_count;
+    delete from portal.revoked_sessions s where s.expires_at < now();
+    get diagnostics v_b = row_count;
+    return v_a + v_b;
+end
+$$;
+revoke all on function portal_api.maintenance() from public;
+grant execute on function portal_api.maintenance() to portal_mailer, portal_admin;
+comment on function portal_api.maintenance() is 'Removes expired rate-limit windows and signed-out sessions past expiry.';

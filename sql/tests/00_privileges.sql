@@ -1,0 +1,94 @@
+-- The role matrix: login roles can call only their own portal_api functions and read no table.
+begin;
+select plan(22);
+
+select set_eq(
+    $$ select p.proname::text collate "C" from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'portal_api' and has_function_privilege('portal_gateway', p.oid, 'execute')
+        $$,
+    $$ values ('change_password'), ('consume_token'), ('key_client_action'), ('key_client_status'),
+              ('key_invite'), ('outbox_stats'), ('rate_limit_hit'), ('seal_token'), ('session_check'),
+              ('session_password_hash'), ('sign_in_lookup'), ('sign_in_record'), ('sign_out'),
+              ('token_status'), ('upgrade_password_hash'), ('request_password_reset') $$,
+    'The gateway role can execute exactly the gateway functions');
+
+select set_eq(
+    $$ select p.proname::text collate "C" from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'portal_api' and has_function_privilege('portal_mailer', p.oid, 'execute')
+        $$,
+    $$ values ('claim_mail'), ('complete_mail'), ('fail_mail'), ('maintenance'), ('outbox_stats'),
+              ('release_mail'), ('seal_token'), ('skip_mail') $$,
+    'The mailer role can execute exactly the outbox functions and seal_token');
+
+select set_eq(
+    $$ select p.proname::text collate "C" from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'portal_api' and has_function_privilege('portal_admin', p.oid, 'execute')
+        $$,
+    $$ values ('audit_events'), ('create_admin_key'), ('create_client'), ('create_port'),
+              ('disable_portal_user'), ('enable_portal_user'), ('invite'), ('list_admin_keys'),
+              ('maintenance'), ('outbox_stats'), ('portal_user_status'), ('resend_activation'),
+              ('revoke_admin_key'), ('revoke_sessions'), ('set_rate_limit'), ('set_setting'),
+              ('unlock_portal_user') $$,
+    'The admin group can execute exactly the DBA functions');
+
+select is(
+    (select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname in ('portal', 'portal_api') and has_function_privilege('public', p.oid, 'execute')),
+    0, 'PUBLIC can execute no portal function');
+
+select is(
+    (select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       cross join (values ('portal_gateway'), ('portal_mailer'), ('portal_admin')) r(role)
+      where n.nspname = 'portal' and c.relkind in ('r', 'v', 'm', 'S')
+        and (has_table_privilege(r.role, c.oid, 'select') or has_table_privilege(r.role, c.oid, 'insert')
+             or has_table_privilege(r.role, c.oid, 'update') or has_table_privilege(r.role, c.oid, 'delete'))),
+    0, 'No portal role has any privilege on any table');
+
+select is(has_schema_privilege('portal_gateway', 'portal', 'usage'), false, 'The gateway cannot even look into schema portal');
+select is(has_schema_privilege('portal_mailer', 'portal', 'usage'), false, 'The mailer cannot look into schema portal');
+
+select is(
+    (select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = 'portal_api' and not p.prosecdef),
+    0, 'Every portal_api function is SECURITY DEFINER');
+select is(
+    (select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname in ('portal', 'portal_api')
+        and not coalesce(p.proconfig @> array['search_path=pg_catalog, pg_temp'], false)),
+    0, 'Every portal function pins search_path to pg_catalog, pg_temp');
+select is(
+    (select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = 'portal_api' and obj_description(p.oid, 'pg_proc') is null),
+    0, 'Every portal_api function has a comment');
+select is(
+    (select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname in ('portal', 'portal_api') and pg_get_userbyid(p.proowner) <> 'portal_owner'),
+    0, 'portal_owner owns every function');
+select is(
+    (select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'portal' and c.relkind = 'r' and pg_get_userbyid(c.relowner) <> 'portal_owner'),
+    0, 'portal_owner owns every table');
+
+-- Behaviour, not just catalogue: switch to each role and try.
+set local role portal_gateway;
+select throws_ok($$ select * from portal.portal_users $$, '42501', null, 'The gateway cannot select from portal_users');
+select throws_ok($$ select portal_api.create_port('x') $$, '42501', null, 'The gateway cannot call DBA functions');
+select throws_ok($$ select * from portal_api.claim_mail('w', 1) $$, '42501', null, 'The gateway cannot claim mail');
+select lives_ok($$ select portal_api.token_status('\x00'::bytea) $$, 'The gateway can call its own functions');
+reset role;
+
+set local role portal_mailer;
+select throws_ok($$ select * from portal.mail_outbox $$, '42501', null, 'The mailer cannot read the outbox table directly');
+select throws_ok($$ select * from portal_api.sign_in_lookup('a@b.co') $$, '42501', null, 'The mailer cannot call sign-in functions');
+select lives_ok($$ select * from portal_api.claim_mail('w', 1) $$, 'The mailer can claim mail');
+reset role;
+
+set local role portal_admin;
+select throws_ok($$ delete from portal.auth_events $$, '42501', null, 'The admin group cannot touch tables directly');
+select throws_ok($$ select portal_api.consume_token('reset', '\x00'::bytea, 'x') $$, '42501', null,
+    'The admin group cannot consume tokens');
+select lives_ok($$ select portal_api.create_port('Privilege Port') $$, 'The admin group can create a port');
+reset role;
+
+select * from finish();
+rollback;
