@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
@@ -41,7 +43,8 @@ let package = Package(
             dependencies: [
                 "PQ", "PortalCrypto",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Resources")]
         ),
         // The HTTP gateway (Hummingbird 2).
         .target(
@@ -50,6 +53,8 @@ let package = Package(
                 "PortalCore", "PQ", "PortalCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -62,6 +67,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PQTests", dependencies: ["PQ", "PortalCore", "PortalCrypto"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "PortalCore", "PQ", "PortalCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "PortalCryptoTests",
             dependencies: ["PortalCrypto"],

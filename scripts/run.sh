@@ -44,16 +44,43 @@ if [ ! -s .run/dev/admin-key ]; then
 fi
 ADMIN_KEY=$(cat .run/dev/admin-key)
 
+HTTP_PORT="${PORT:-8080}"
+BASE_URL="${PORTAL_BASE_URL:-http://localhost:$HTTP_PORT}"
+set -a
+source .run/dev/secrets.env
+set +a
+export PORTAL_BASE_URL="$BASE_URL" HOST="${HOST:-127.0.0.1}" PORT="$HTTP_PORT"
+
+PIDS=()
+stop_all() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    stop_cluster "$PG_DIR"
+}
+trap stop_all EXIT
+trap 'exit 0' INT TERM
+
+DATABASE_URL="$SUPER dbname=portal user=portal_gateway" "$BIN" serve &
+PIDS+=($!)
+for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
 cat <<INFO
 
+  portal-auth is running.
+
+  Gateway     $BASE_URL        (GET /healthz, /readyz; API in openapi.yaml)
   Postgres    psql "$DB"
   Demo port   $PORT_ID
   Demo client $CLIENT_ID
   Admin key   $ADMIN_KEY
 
+  Invite the demo client (the activation mail is queued in portal.mail_outbox):
+    curl -s -X POST $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user \\
+      -H 'Authorization: Bearer $ADMIN_KEY' -H 'Content-Type: application/json' \\
+      -d '{"email": "owner@demo.example", "name": "Demo Owner"}'
+    curl -s $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user -H 'Authorization: Bearer $ADMIN_KEY'
+
 INFO
 
-log "ready — Ctrl-C to stop the cluster"
-trap 'stop_cluster "$PG_DIR"' EXIT
-trap 'exit 0' INT TERM
-while true; do sleep 3600; done
+log "running — Ctrl-C stops the gateway and the cluster"
+wait

@@ -1,22 +1,61 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import PQ
+import PortalCore
+import PortalCrypto
 
-/// The composition root of the gateway: every dependency is built here and handed down.
-public func buildApplication(
-    pool: ConnectionPool, host: String, port: Int, logger: Logger
-) -> some ApplicationProtocol {
-    let router = buildRouter(pool: pool)
-    return Application(
-        router: router,
-        configuration: .init(address: .hostname(host, port: port), serverName: nil),
+/// Everything the gateway is made of, built once from the configuration.
+public struct GatewayDependencies: Sendable {
+    public let config: GatewayConfig
+    public let pool: ConnectionPool
+    public let hashPool: HashPool
+    public let service: PortalService
+    public let signer: SessionSigner
+
+    public init(config: GatewayConfig, logger: Logger) throws {
+        self.config = config
+        pool = ConnectionPool(conninfo: config.databaseURL, size: config.databasePoolSize, applicationName: "portal-auth-gateway", logger: logger)
+        hashPool = HashPool(workers: config.hashWorkers, queueLimit: config.hashQueue)
+        let policy = try PasswordPolicy.shipped(minimumLength: config.passwordMinLength)
+        service = PortalService(store: AuthStore(pool: pool), hashPool: hashPool, policy: policy, scrypt: config.scrypt, logger: logger)
+        do {
+            signer = try SessionSigner(secret: config.jwtSecret, issuer: config.baseOrigin)
+        } catch {
+            throw ConfigError(error.description)
+        }
+    }
+
+    /// Stops the pools' threads.
+    public func shutdown() {
+        pool.close()
+        hashPool.shutdown()
+    }
+}
+
+/// The composition root of the gateway (as in Hummingbird's todos-postgres example).
+public func buildApplication(_ dependencies: GatewayDependencies, logger: Logger) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: .hostname(dependencies.config.host, port: dependencies.config.port), serverName: nil),
         logger: logger
     )
 }
 
-/// The routes: operations first, then the portal and admin controllers.
-public func buildRouter(pool: ConnectionPool) -> Router<BasicRequestContext> {
-    let router = Router()
-    HealthController(pool: pool).register(on: router)
+/// Middleware outermost first, then operations, the portal API and the admin API.
+public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalRequestContext> {
+    let config = dependencies.config
+    let router = Router(context: PortalRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(https: config.baseURL.hasPrefix("https://")))
+    router.add(middleware: OriginMiddleware(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName))
+    router.add(middleware: ErrorMiddleware())
+
+    HealthController(pool: dependencies.pool).register(on: router)
+    let sessions = SessionCookie(
+        signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, store: dependencies.service.store)
+    AuthController(service: dependencies.service, sessions: sessions, trustForwardedFor: config.trustForwardedFor)
+        .register(on: router)
+    AdminController(store: dependencies.service.store).register(on: router)
     return router
 }

@@ -172,3 +172,15 @@ private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeP
         buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
     }
 }
+
+extension Connection {
+    /// Checks that `conninfo` parses as a libpq URI or key/value string, without connecting.
+    public static func validate(conninfo: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &message) else {
+            if let message { PQfreemem(message) }
+            throw PQError(kind: .connection, message: "invalid connection string")
+        }
+        PQconninfoFree(options)
+    }
+}

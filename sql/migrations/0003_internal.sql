@@ -148,8 +148,9 @@ end
 $$;
 
 -- The admin view of a client's portal user (also the gateway's admin responses).
+-- VOLATILE on purpose: called in the statement that just queued a mail, it must see that mail.
 create function portal.user_status(p_user portal.portal_users) returns jsonb
-language sql stable
+language sql volatile
 set search_path = pg_catalog, pg_temp
 as $$
     select jsonb_build_object(

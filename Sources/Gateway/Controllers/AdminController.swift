@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PortalCore
+import PortalCrypto
+
+/// The staff API: `/api/v1/clients/:id/portal-user`, authenticated by `Authorization: Bearer
+/// <admin key>`. The key's SHA-256 goes to the database with every call, which checks it and
+/// confines the call to the key's port: another port's client is simply not found.
+struct AdminController: Sendable {
+    let store: AuthStore
+
+    struct InviteRequest: Decodable, Validating {
+        let email: String
+        let name: String?
+        func validate() throws(PortalError) {
+            _ = try Field.email(email)
+            if let name { try Field.text(name, "name", max: 200, allowEmpty: true) }
+        }
+    }
+
+    struct PortalUserResponse: Encodable {
+        let portalUser: PortalUserStatus
+    }
+
+    static let actions: Set<String> = ["resend", "disable", "enable", "unlock", "revoke-sessions"]
+
+    func register(on router: Router<PortalRequestContext>) {
+        router.post("api/v1/clients/:id/portal-user", use: post)
+        router.get("api/v1/clients/:id/portal-user", use: status)
+    }
+
+    private func keyHash(_ request: Request) async throws -> [UInt8] {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw PortalError.invalidAdminKey
+        }
+        let key = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty, key.utf8.count <= 256 else { throw PortalError.invalidAdminKey }
+        let hash = Digest.sha256(key)
+        let wait = try await store.rateLimitHit(bucket: "admin_key", key: Array(hash.prefix(12)).hexString)
+        if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
+        return hash
+    }
+
+    private func clientID(_ context: PortalRequestContext) throws -> String {
+        guard let id = context.parameters.get("id"), !id.isEmpty, id.count <= 200, !id.contains("\u{0}") else {
+            throw PortalError.badRequest("The client id is malformed.")
+        }
+        return id
+    }
+
+    /// Invite (no `action`), or `?action=resend|disable|enable|unlock|revoke-sessions`.
+    @Sendable func post(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let hash = try await keyHash(request)
+        let client = try clientID(context)
+        if let action = request.uri.queryParameters.get("action") {
+            guard Self.actions.contains(action) else {
+                throw PortalError.badRequest("Query parameter 'action' must be one of: resend, disable, enable, unlock, revoke-sessions.")
+            }
+            guard let status = try await store.keyClientAction(keyHash: hash, clientID: client, action: action) else {
+                throw PortalError.internalError
+            }
+            return .json(PortalUserResponse(portalUser: status))
+        }
+        let body = try await JSONBody.decode(InviteRequest.self, from: request, context: context)
+        guard let status = try await store.keyInvite(keyHash: hash, clientID: client, email: try Field.email(body.email), name: body.name)
+        else { throw PortalError.internalError }
+        return .json(PortalUserResponse(portalUser: status), status: .created)
+    }
+
+    @Sendable func status(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let hash = try await keyHash(request)
+        guard let status = try await store.keyClientStatus(keyHash: hash, clientID: try clientID(context)) else {
+            throw PortalError.internalError
+        }
+        return .json(PortalUserResponse(portalUser: status))
+    }
+}
+
+extension Array where Element == UInt8 {
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}

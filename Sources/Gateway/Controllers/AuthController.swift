@@ -1,0 +1,139 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PortalCore
+
+/// The portal's JSON API (cookie realm): `/api/portal/auth/…`.
+struct AuthController: Sendable {
+    let service: PortalService
+    let sessions: SessionCookie
+    let trustForwardedFor: Bool
+
+    struct SignInRequest: Decodable, Validating {
+        let email: String
+        let password: String
+        func validate() throws(PortalError) {
+            _ = try Field.email(email)
+            try Field.text(password, "password", max: 1024)
+        }
+    }
+
+    struct EmailRequest: Decodable, Validating {
+        let email: String
+        func validate() throws(PortalError) { _ = try Field.email(email) }
+    }
+
+    struct TokenPasswordRequest: Decodable, Validating {
+        let token: String
+        let password: String
+        func validate() throws(PortalError) {
+            try Field.text(token, "token", max: 256)
+            try Field.text(password, "password", max: 1024)
+        }
+    }
+
+    struct TokenRequest: Decodable, Validating {
+        let token: String
+        func validate() throws(PortalError) { try Field.text(token, "token", max: 256, allowEmpty: true) }
+    }
+
+    struct ChangePasswordRequest: Decodable, Validating {
+        let currentPassword: String
+        let newPassword: String
+        func validate() throws(PortalError) {
+            try Field.text(currentPassword, "currentPassword", max: 1024)
+            try Field.text(newPassword, "newPassword", max: 1024)
+        }
+    }
+
+    struct UserResponse: Encodable {
+        let user: PortalUser
+    }
+
+    func register(on router: Router<PortalRequestContext>) {
+        let auth = router.group("api/portal/auth")
+        auth.post("sign-in", use: signIn)
+        auth.post("forgot-password", use: forgotPassword)
+        auth.post("reset-password") { request, context in try await setPassword(type: "reset", request, context) }
+        auth.post("activate") { request, context in try await setPassword(type: "activation", request, context) }
+        auth.post("token-status", use: tokenStatus)
+        auth.get("me", use: me)
+        auth.post("sign-out", use: signOut)
+        auth.post("change-password", use: changePassword)
+    }
+
+    private func caller(_ request: Request, _ context: PortalRequestContext) -> Caller {
+        Caller(request: request, context: context, trustForwardedFor: trustForwardedFor)
+    }
+
+    /// Per-address flood control, counted in the database (shared by every gateway).
+    private func limit(_ bucket: String, _ caller: Caller) async throws {
+        let wait = try await service.store.rateLimitHit(bucket: bucket, key: caller.rateLimitKey)
+        if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
+    }
+
+    @Sendable func signIn(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(SignInRequest.self, from: request, context: context)
+        let caller = caller(request, context)
+        try await limit("sign_in_ip", caller)
+        let user = try await service.signIn(
+            email: try Field.email(body.email), password: body.password, ip: caller.ip, userAgent: caller.userAgent)
+        let session = sessions.issue(for: user)
+        return .json(UserResponse(user: user.user), headers: [.setCookie: session.setCookie])
+    }
+
+    @Sendable func forgotPassword(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(EmailRequest.self, from: request, context: context)
+        let caller = caller(request, context)
+        try await limit("forgot_ip", caller)
+        try await service.requestPasswordReset(email: try Field.email(body.email), ip: caller.ip, userAgent: caller.userAgent)
+        return .json(OK())
+    }
+
+    private func setPassword(type: String, _ request: Request, _ context: PortalRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(TokenPasswordRequest.self, from: request, context: context)
+        let caller = caller(request, context)
+        try await limit("token_ip", caller)
+        try await service.setPassword(type: type, rawToken: body.token, password: body.password, ip: caller.ip, userAgent: caller.userAgent)
+        return .json(OK())
+    }
+
+    @Sendable func tokenStatus(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(TokenRequest.self, from: request, context: context)
+        try await limit("token_ip", caller(request, context))
+        return .json(try await service.tokenStatus(rawToken: body.token))
+    }
+
+    @Sendable func me(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let (_, user) = try await sessions.authenticate(request)
+        return .json(UserResponse(user: user))
+    }
+
+    /// 204 and a cleared cookie, always; the session itself is revoked when the cookie was valid
+    /// (`?scope=all`: every session of the user).
+    @Sendable func signOut(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let scope = request.uri.queryParameters.get("scope")
+        guard scope == nil || scope == "all" || scope == "this" else {
+            throw PortalError.badRequest("Query parameter 'scope' must be 'all' or omitted.")
+        }
+        if let claims = sessions.claims(of: request) {
+            let caller = caller(request, context)
+            try await service.store.signOut(
+                userID: claims.sub, epoch: claims.sv, jti: claims.jti, expiresAt: claims.exp, all: scope == "all",
+                ip: caller.ip, userAgent: caller.userAgent)
+        }
+        return Response(status: .noContent, headers: [.setCookie: sessions.clearing])
+    }
+
+    /// Changes the password; every session ends, and this caller gets a fresh cookie.
+    @Sendable func changePassword(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let (claims, user) = try await sessions.authenticate(request)
+        let body = try await JSONBody.decode(ChangePasswordRequest.self, from: request, context: context)
+        let caller = caller(request, context)
+        let updated = try await service.changePassword(
+            claims: claims, email: user.email, currentPassword: body.currentPassword, newPassword: body.newPassword,
+            ip: caller.ip, userAgent: caller.userAgent)
+        let session = sessions.issue(for: updated)
+        return .json(OK(), headers: [.setCookie: session.setCookie])
+    }
+}

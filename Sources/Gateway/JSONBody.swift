@@ -1,0 +1,104 @@
+import Foundation
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PortalCore
+
+/// Request bodies: `application/json` only (else 415), at most 64 KiB (else 413), a JSON object
+/// whose fields decode and validate (else 400 with a message that names the field).
+enum JSONBody {
+    static let maximumSize = 64 * 1024
+
+    static func decode<T: Decodable & Validating>(_ type: T.Type, from request: Request, context: PortalRequestContext)
+        async throws -> T
+    {
+        guard isJSON(request.headers[.contentType]) else { throw PortalError.unsupportedMediaType }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maximumSize)
+        } catch is NIOTooManyBytesError {
+            throw PortalError.payloadTooLarge
+        }
+        let data = Data(buffer: buffer)
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: []) else {
+            throw PortalError.badRequest("The body is not valid JSON.")
+        }
+        guard object is [String: Any] else { throw PortalError.badRequest("The body must be a JSON object.") }
+        let value: T
+        do {
+            value = try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw PortalError.badRequest(message(for: error))
+        }
+        try value.validate()
+        return value
+    }
+
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        return mediaType == "application/json"
+    }
+
+    private static func message(for error: DecodingError) -> String {
+        func field(_ path: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
+            let names = (path + (key.map { [$0] } ?? [])).map(\.stringValue).filter { !$0.isEmpty }
+            return names.isEmpty ? "The body" : "Field '\(names.joined(separator: "."))'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(field(context.codingPath, key)) is required."
+        case .typeMismatch(let type, let context):
+            return "\(field(context.codingPath)) must be \(type == String.self ? "a string" : "of another type")."
+        case .valueNotFound(_, let context):
+            return "\(field(context.codingPath)) must not be null."
+        case .dataCorrupted(let context):
+            return "\(field(context.codingPath)) is malformed."
+        @unknown default:
+            return "The body is malformed."
+        }
+    }
+}
+
+/// A request body that checks its own fields after decoding.
+protocol Validating {
+    func validate() throws(PortalError)
+}
+
+/// Field checks shared by the request types.
+enum Field {
+    /// A trimmed, lower-cased email address, or 400 naming the field.
+    static func email(_ value: String, _ name: String = "email") throws(PortalError) -> String {
+        let email = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        guard email.utf8.count <= 254,
+              email.range(of: #"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil,
+              !email.contains("\u{0}")
+        else { throw PortalError.badRequest("Field '\(name)' must be an email address of at most 254 characters.") }
+        return email
+    }
+
+    /// A string of bounded length without NUL characters.
+    static func text(_ value: String, _ name: String, max: Int, allowEmpty: Bool = false) throws(PortalError) {
+        guard value.count <= max else { throw PortalError.badRequest("Field '\(name)' must be at most \(max) characters.") }
+        guard allowEmpty || !value.isEmpty else { throw PortalError.badRequest("Field '\(name)' must not be empty.") }
+        guard !value.contains("\u{0}") else { throw PortalError.badRequest("Field '\(name)' must not contain NUL characters.") }
+    }
+}
+
+extension Response {
+    /// A JSON response with the given status.
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+}
+
+/// `{"ok": true}`.
+struct OK: Encodable {
+    let ok = true
+}

@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PQ
+import PortalCore
+
+/// Maps every error to the one error body, once: `{"error": {"code", "message"}}`, plus
+/// `Retry-After` for 429/503 and `details` for policy violations. Server-side failures are logged
+/// by type and SQLSTATE only — never with SQL text, a password or a token.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = PortalRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as PortalError {
+            return Self.response(for: error)
+        } catch let error as PQError {
+            let mapped = PortalError.from(error)
+            if mapped.status >= 500 {
+                context.logger.error("database error", metadata: ["kind": "\(error.kind)", "sqlstate": "\(error.sqlState ?? "-")"])
+            }
+            return Self.response(for: mapped)
+        } catch let error as HTTPError {
+            return Self.response(for: Self.map(error.status))
+        } catch let error as any HTTPResponseError {
+            return Self.response(for: Self.map(error.status))
+        } catch {
+            context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
+            return Self.response(for: .internalError)
+        }
+    }
+
+    static func map(_ status: HTTPResponse.Status) -> PortalError {
+        switch status.code {
+        case 404: return .notFound
+        case 405: return .methodNotAllowed
+        case 413: return .payloadTooLarge
+        case 415: return .unsupportedMediaType
+        case 400..<500: return .badRequest("The request is malformed.")
+        default: return .internalError
+        }
+    }
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let details: [String]?
+        }
+        let error: Detail
+    }
+
+    static func response(for error: PortalError) -> Response {
+        var headers: HTTPFields = [:]
+        if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return .json(
+            Body(error: .init(code: error.code, message: error.message, details: error.details)),
+            status: HTTPResponse.Status(code: error.status), headers: headers)
+    }
+}

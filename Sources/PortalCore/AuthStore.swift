@@ -1,0 +1,191 @@
+import Foundation
+import PQ
+
+/// A portal user as the portal sees it (sign-in and `/me` responses).
+public struct PortalUser: Codable, Sendable, Equatable {
+    public let id: String
+    public let email: String
+    public let name: String?
+    public let clientId: String
+    public let portId: String
+}
+
+/// A portal user with the session epoch a new cookie must carry.
+public struct SessionUser: Sendable, Equatable {
+    public let user: PortalUser
+    public let sessionEpoch: Int
+}
+
+/// The admin view of a client's portal user (`portal.user_status`).
+public struct PortalUserStatus: Codable, Sendable, Equatable {
+    public struct LastMail: Codable, Sendable, Equatable {
+        public let id: Int
+        public let kind: String
+        public let status: String
+        public let attempts: Int
+        public let createdAt: String
+        public let sentAt: String?
+        public let lastError: String?
+    }
+
+    public let portalUserId: String
+    public let clientId: String
+    public let portId: String
+    public let email: String
+    public let name: String?
+    /// `invited`, `active`, `disabled` or `locked`.
+    public let state: String
+    public let createdAt: String
+    public let activatedAt: String?
+    public let lastLoginAt: String?
+    public let failedAttempts: Int
+    public let lockedUntil: String?
+    public let lastMail: LastMail?
+}
+
+/// What `token_status` says of a token.
+public struct TokenStatus: Codable, Sendable, Equatable {
+    /// `valid`, `expired`, `used` or `invalid`.
+    public let status: String
+    /// `activation` or `reset`; nil for an invalid token.
+    public let type: String?
+
+    public static let invalid = TokenStatus(status: "invalid", type: nil)
+}
+
+/// The gateway's half of the SQL API (`portal_api`), one Swift function per SQL function.
+/// Every call is one round trip on a pool connection; errors arrive as `PQError` with the
+/// project's SQLSTATEs, mapped to HTTP by `PortalError.from`.
+public struct AuthStore: Sendable {
+    public let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    private static let decoder = JSONDecoder()
+
+    private func json<T: Decodable & Sendable>(_ type: T.Type, _ sql: String, _ parameters: [any PQEncodable]) async throws -> T? {
+        guard let text: String = try await pool.query(sql, parameters).scalar() else { return nil }
+        do {
+            return try Self.decoder.decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw PQError(kind: .decoding, message: "unexpected JSON from \(T.self)")
+        }
+    }
+
+    /// `portal_api.rate_limit_hit`: 0 when allowed, else seconds to wait.
+    public func rateLimitHit(bucket: String, key: String) async throws -> Int {
+        try await pool.query("select portal_api.rate_limit_hit($1, $2)", [bucket, key]).scalar(Int.self) ?? 0
+    }
+
+    /// `portal_api.sign_in_lookup`: the user id (if the email is known) and the hash to verify
+    /// (nil unless the account may sign in now).
+    public func signInLookup(email: String) async throws -> (userID: String?, passwordHash: String?) {
+        let rows = try await pool.query("select user_id, password_hash from portal_api.sign_in_lookup($1)", [email])
+        guard let row = rows.first else { return (nil, nil) }
+        return (try row.decode("user_id"), try row.decode("password_hash"))
+    }
+
+    /// `portal_api.sign_in_record`: the user and session epoch on success, nil on failure.
+    public func signInRecord(email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?)
+        async throws -> SessionUser?
+    {
+        try await sessionUser(
+            "select portal_api.sign_in_record($1, $2, $3, $4, $5::inet, $6)",
+            [email, userID, seenHash, ok, ip, userAgent])
+    }
+
+    /// `portal_api.upgrade_password_hash`: compare-and-swap; false when the hash changed meanwhile.
+    public func upgradePasswordHash(userID: String, oldHash: String, newHash: String) async throws -> Bool {
+        try await pool.query("select portal_api.upgrade_password_hash($1, $2, $3)", [userID, oldHash, newHash]).scalar(Bool.self) ?? false
+    }
+
+    /// `portal_api.session_check`: the user while the session is valid, else nil.
+    public func sessionCheck(userID: String, epoch: Int, jti: String) async throws -> PortalUser? {
+        try await json(PortalUser.self, "select portal_api.session_check($1, $2, $3)", [userID, epoch, jti])
+    }
+
+    /// `portal_api.sign_out`: one session, or every session with `all`.
+    @discardableResult
+    public func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?)
+        async throws -> Bool
+    {
+        try await pool.query(
+            "select portal_api.sign_out($1, $2, $3, to_timestamp($4), $5, $6::inet, $7)",
+            [userID, epoch, jti, expiresAt, all, ip, userAgent]
+        ).scalar(Bool.self) ?? false
+    }
+
+    /// `portal_api.request_password_reset`: silent either way.
+    public func requestPasswordReset(email: String, ip: String?, userAgent: String?) async throws {
+        try await pool.query("select portal_api.request_password_reset($1, $2::inet, $3)", [email, ip, userAgent])
+    }
+
+    /// `portal_api.token_status` for the SHA-256 of a raw token.
+    public func tokenStatus(tokenHash: [UInt8]) async throws -> TokenStatus {
+        try await json(TokenStatus.self, "select portal_api.token_status($1)", [tokenHash]) ?? .invalid
+    }
+
+    /// `portal_api.consume_token`: uses the token once and sets the password hash.
+    public func consumeToken(type: String, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?)
+        async throws -> PortalUser
+    {
+        guard let user = try await json(
+            PortalUser.self, "select portal_api.consume_token($1, $2, $3, $4::inet, $5)",
+            [type, tokenHash, passwordHash, ip, userAgent])
+        else { throw PQError(kind: .decoding, message: "consume_token returned NULL") }
+        return user
+    }
+
+    /// `portal_api.session_password_hash`: the current hash of a valid session's user.
+    public func sessionPasswordHash(userID: String, epoch: Int, jti: String) async throws -> String? {
+        try await pool.query("select portal_api.session_password_hash($1, $2, $3)", [userID, epoch, jti]).scalar()
+    }
+
+    /// `portal_api.change_password`: compare-and-swap; returns the user with the new epoch.
+    public func changePassword(userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?)
+        async throws -> SessionUser
+    {
+        guard let user = try await sessionUser(
+            "select portal_api.change_password($1, $2, $3, $4::inet, $5)", [userID, oldHash, newHash, ip, userAgent])
+        else { throw PQError(kind: .decoding, message: "change_password returned NULL") }
+        return user
+    }
+
+    /// `portal_api.seal_token`.
+    public func sealToken(tokenID: String, tokenHash: [UInt8]) async throws {
+        try await pool.query("select portal_api.seal_token($1, $2)", [tokenID, tokenHash])
+    }
+
+    /// `portal_api.key_invite`: invite within the admin key's port.
+    public func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?) async throws -> PortalUserStatus? {
+        try await json(PortalUserStatus.self, "select portal_api.key_invite($1, $2, $3, $4)", [keyHash, clientID, email, name])
+    }
+
+    /// `portal_api.key_client_action`: resend | disable | enable | unlock | revoke-sessions.
+    public func keyClientAction(keyHash: [UInt8], clientID: String, action: String) async throws -> PortalUserStatus? {
+        try await json(PortalUserStatus.self, "select portal_api.key_client_action($1, $2, $3)", [keyHash, clientID, action])
+    }
+
+    /// `portal_api.key_client_status`.
+    public func keyClientStatus(keyHash: [UInt8], clientID: String) async throws -> PortalUserStatus? {
+        try await json(PortalUserStatus.self, "select portal_api.key_client_status($1, $2)", [keyHash, clientID])
+    }
+
+    private struct SessionUserJSON: Decodable, Sendable {
+        let id: String
+        let email: String
+        let name: String?
+        let clientId: String
+        let portId: String
+        let sessionEpoch: Int
+    }
+
+    private func sessionUser(_ sql: String, _ parameters: [any PQEncodable]) async throws -> SessionUser? {
+        guard let raw = try await json(SessionUserJSON.self, sql, parameters) else { return nil }
+        return SessionUser(
+            user: PortalUser(id: raw.id, email: raw.email, name: raw.name, clientId: raw.clientId, portId: raw.portId),
+            sessionEpoch: raw.sessionEpoch)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import PQ
+import PortalCrypto
+
+/// A configuration value that cannot be used; the process refuses to start with this message.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The gateway's configuration (DESIGN §8). Every key is an environment variable; every CLI flag
+/// of `portal-auth serve` overrides the variable of the same name.
+///
+/// | variable | type | default |
+/// | --- | --- | --- |
+/// | `DATABASE_URL` | libpq URI or conninfo | required |
+/// | `PORTAL_BASE_URL` | `http(s)://host[:port]` links and the JWT issuer are built from | `http://localhost:8080` |
+/// | `PORTAL_JWT_SECRET` | ≥ 32 bytes | required |
+/// | `PORTAL_TOKEN_KEY` | ≥ 32 bytes | required |
+/// | `PORTAL_ALLOWED_ORIGINS` | comma-separated origins (CORS + CSRF), plus the base URL's | empty |
+/// | `PORTAL_SESSION_TTL` | seconds, or with s/m/h/d | `12h` |
+/// | `PORTAL_SCRYPT` | `ln=…,r=…,p=…` | `ln=17,r=8,p=1` |
+/// | `PORTAL_HASH_WORKERS` | scrypt threads | cores |
+/// | `PORTAL_HASH_QUEUE` | sign-ins waiting for a worker before 503 | 32 × workers |
+/// | `PORTAL_DB_POOL` | database connections | 10 |
+/// | `PORTAL_COOKIE_NAME` | session cookie name | `__Host-portal_session` |
+/// | `PORTAL_PASSWORD_MIN_LENGTH` | 12…128 | 12 |
+/// | `PORTAL_TRUST_FORWARDED_FOR` | `true`: client address from `X-Forwarded-For` (behind a proxy) | `false` |
+/// | `HOST` / `PORT` | listen address | `127.0.0.1` / `8080` |
+public struct GatewayConfig: Sendable {
+    public var databaseURL: String
+    public var baseURL: String
+    public var jwtSecret: String
+    public var tokenKey: TokenKey
+    public var allowedOrigins: Set<String>
+    public var sessionTTL: Int
+    public var scrypt: ScryptParameters
+    public var hashWorkers: Int
+    public var hashQueue: Int
+    public var databasePoolSize: Int
+    public var cookieName: String
+    public var passwordMinLength: Int
+    public var trustForwardedFor: Bool
+    public var host: String
+    public var port: Int
+
+    /// The origin (`scheme://host[:port]`) of the base URL: the JWT issuer and an allowed origin.
+    public var baseOrigin: String { Self.origin(of: baseURL) ?? baseURL }
+
+    /// Reads and validates the configuration; `overrides` (CLI flags) win over `environment`.
+    public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> GatewayConfig {
+        let env = environment.merging(overrides.filter { !$0.value.isEmpty }) { $1 }
+        func value(_ key: String) -> String? { env[key].flatMap { $0.isEmpty ? nil : $0 } }
+
+        guard let databaseURL = value("DATABASE_URL") else { throw ConfigError("DATABASE_URL is not set") }
+        do { try Connection.validate(conninfo: databaseURL) } catch {
+            throw ConfigError("DATABASE_URL is not a valid libpq connection string or URI")
+        }
+        let baseURL = (value("PORTAL_BASE_URL") ?? "http://localhost:8080").trimmingTrailingSlashes
+        guard Self.origin(of: baseURL) != nil else {
+            throw ConfigError("PORTAL_BASE_URL must be an absolute http(s) URL, e.g. https://portal.example.com")
+        }
+        let jwtSecret = try secret("PORTAL_JWT_SECRET", value("PORTAL_JWT_SECRET"))
+        let tokenSecret = try secret("PORTAL_TOKEN_KEY", value("PORTAL_TOKEN_KEY"))
+        let tokenKey: TokenKey
+        do { tokenKey = try TokenKey(secret: tokenSecret) } catch { throw ConfigError(error.description) }
+
+        var origins = Set<String>()
+        for item in (value("PORTAL_ALLOWED_ORIGINS") ?? "").split(separator: ",") {
+            let text = item.trimmingCharacters(in: .whitespaces)
+            guard let origin = Self.origin(of: text), origin == text.trimmingTrailingSlashes else {
+                throw ConfigError("PORTAL_ALLOWED_ORIGINS: \(text) is not an origin (scheme://host[:port])")
+            }
+            origins.insert(origin)
+        }
+        origins.insert(Self.origin(of: baseURL)!)
+
+        let sessionTTL = try duration("PORTAL_SESSION_TTL", value("PORTAL_SESSION_TTL") ?? "12h")
+        guard (60...(30 * 86400)).contains(sessionTTL) else {
+            throw ConfigError("PORTAL_SESSION_TTL must be between 1 minute and 30 days")
+        }
+        let scrypt: ScryptParameters
+        do { scrypt = try ScryptParameters(parsing: value("PORTAL_SCRYPT") ?? "ln=17,r=8,p=1") } catch {
+            throw ConfigError("PORTAL_SCRYPT: \(error.description)")
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let hashWorkers = try integer("PORTAL_HASH_WORKERS", value("PORTAL_HASH_WORKERS"), default: cores, range: 1...256)
+        let hashQueue = try integer("PORTAL_HASH_QUEUE", value("PORTAL_HASH_QUEUE"), default: 32 * hashWorkers, range: 0...100_000)
+        let pool = try integer("PORTAL_DB_POOL", value("PORTAL_DB_POOL"), default: 10, range: 1...500)
+        let minLength = try integer("PORTAL_PASSWORD_MIN_LENGTH", value("PORTAL_PASSWORD_MIN_LENGTH"), default: 12, range: 12...128)
+        let port = try integer("PORT", value("PORT"), default: 8080, range: 0...65535)
+        let cookieName = value("PORTAL_COOKIE_NAME") ?? "__Host-portal_session"
+        guard cookieName.range(of: #"^[A-Za-z0-9_-]{1,64}$"#, options: .regularExpression) != nil else {
+            throw ConfigError("PORTAL_COOKIE_NAME must be 1-64 letters, digits, _ or -")
+        }
+        return GatewayConfig(
+            databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret, tokenKey: tokenKey,
+            allowedOrigins: origins, sessionTTL: sessionTTL, scrypt: scrypt, hashWorkers: hashWorkers,
+            hashQueue: hashQueue, databasePoolSize: pool, cookieName: cookieName, passwordMinLength: minLength,
+            trustForwardedFor: ["1", "true", "yes"].contains(value("PORTAL_TRUST_FORWARDED_FOR")?.lowercased() ?? ""),
+            host: value("HOST") ?? "127.0.0.1", port: port)
+    }
+
+    /// `scheme://host[:port]` of an absolute http(s) URL, lower-cased; nil otherwise.
+    public static func origin(of text: String) -> String? {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host?.lowercased(), !host.isEmpty,
+              components.user == nil, components.password == nil
+        else { return nil }
+        let defaultPort = scheme == "https" ? 443 : 80
+        let port = components.port.flatMap { $0 == defaultPort ? nil : $0 }
+        return "\(scheme)://\(host)" + (port.map { ":\($0)" } ?? "")
+    }
+
+    static func secret(_ name: String, _ value: String?) throws -> String {
+        guard let value else { throw ConfigError("\(name) is not set") }
+        guard value.utf8.count >= 32 else { throw ConfigError("\(name) must be at least 32 bytes") }
+        return value
+    }
+
+    static func integer(_ name: String, _ value: String?, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let value else { return fallback }
+        guard let number = Int(value), range.contains(number) else {
+            throw ConfigError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    /// Seconds from `90`, `90s`, `15m`, `12h` or `7d`.
+    static func duration(_ name: String, _ value: String) throws -> Int {
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        var text = value.trimmingCharacters(in: .whitespaces).lowercased()
+        var unit = 1
+        if let last = text.last, let factor = units[last] {
+            unit = factor
+            text.removeLast()
+        }
+        guard let number = Int(text), number >= 0 else {
+            throw ConfigError("\(name) must be seconds or a number with s, m, h or d")
+        }
+        return number * unit
+    }
+}
+
+extension String {
+    var trimmingTrailingSlashes: String {
+        var text = self
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,118 @@
+import Logging
+import PQ
+import PortalCrypto
+
+/// The portal's use cases: sign-in, forgot/reset, activation, token status, change password.
+/// Controllers decode a request, call one of these, and shape the reply.
+public struct PortalService: Sendable {
+    public let store: AuthStore
+    public let hashPool: HashPool
+    public let policy: PasswordPolicy
+    public let scrypt: ScryptParameters
+    public let logger: Logger
+
+    public init(store: AuthStore, hashPool: HashPool, policy: PasswordPolicy, scrypt: ScryptParameters, logger: Logger) {
+        self.store = store
+        self.hashPool = hashPool
+        self.policy = policy
+        self.scrypt = scrypt
+        self.logger = logger
+    }
+
+    /// Signs in, or throws `invalidCredentials` — the same error, after the same scrypt work,
+    /// whether the email is unknown, not activated, disabled, locked, or the password wrong.
+    public func signIn(email: String, password: String, ip: String?, userAgent: String?) async throws -> SessionUser {
+        let (userID, storedHash) = try await store.signInLookup(email: email)
+        let normalized = PasswordPolicy.normalize(password)
+        let scrypt = self.scrypt
+        let verification = try await hashPool.run {
+            if let storedHash {
+                return PasswordHash.verify(asTyped: password, normalized: normalized, stored: storedHash, current: scrypt)
+            }
+            PasswordHash.runDummy(password: normalized, parameters: scrypt)
+            return PasswordHash.Verification(matches: false, needsRehash: false)
+        }
+        guard let user = try await store.signInRecord(
+            email: email, userID: userID, seenHash: storedHash, ok: verification.matches, ip: ip, userAgent: userAgent)
+        else { throw PortalError.invalidCredentials }
+        if verification.needsRehash, let storedHash {
+            upgrade(userID: user.user.id, oldHash: storedHash, normalized: normalized)
+        }
+        return user
+    }
+
+    /// Re-hashes a legacy or weaker hash with the current parameters, off the request's path.
+    /// A compare-and-swap: if the password changed meanwhile, nothing is written.
+    private func upgrade(userID: String, oldHash: String, normalized: String) {
+        let service = self
+        Task {
+            do {
+                let scrypt = service.scrypt
+                let newHash = try await service.hashPool.run { try? PasswordHash.make(password: normalized, parameters: scrypt) }
+                guard let newHash else { return }
+                let swapped = try await service.store.upgradePasswordHash(userID: userID, oldHash: oldHash, newHash: newHash)
+                service.logger.info("password hash upgraded", metadata: ["user": "\(userID)", "swapped": "\(swapped)"])
+            } catch {
+                service.logger.warning("password hash upgrade skipped", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+
+    /// Forgot password: silent whether or not the account exists.
+    public func requestPasswordReset(email: String, ip: String?, userAgent: String?) async throws {
+        try await store.requestPasswordReset(email: email, ip: ip, userAgent: userAgent)
+    }
+
+    /// Read-only status of a raw token; a malformed token is simply invalid.
+    public func tokenStatus(rawToken: String) async throws -> TokenStatus {
+        guard TokenKey.isWellFormed(rawToken) else { return .invalid }
+        return try await store.tokenStatus(tokenHash: TokenKey.hash(rawToken: rawToken))
+    }
+
+    /// Activation (`type` = activation) or reset: the policy is checked first, so a weak attempt
+    /// leaves the token alive; then the token's status (cheap) so a dead link costs no scrypt; then
+    /// the hash, and the single-use consume in the database.
+    public func setPassword(type: String, rawToken: String, password: String, ip: String?, userAgent: String?) async throws {
+        guard TokenKey.isWellFormed(rawToken) else { throw PortalError.invalidToken }
+        let violations = policy.violations(of: password)
+        guard violations.isEmpty else { throw PortalError.weakPassword(violations) }
+        let tokenHash = TokenKey.hash(rawToken: rawToken)
+        let status = try await store.tokenStatus(tokenHash: tokenHash)
+        guard status.status == "valid", status.type == type else { throw PortalError.invalidToken }
+        let newHash = try await hash(password)
+        _ = try await store.consumeToken(type: type, tokenHash: tokenHash, passwordHash: newHash, ip: ip, userAgent: userAgent)
+    }
+
+    /// Change password for a signed-in user; every session ends, and the caller gets a new one.
+    public func changePassword(
+        claims: SessionClaims, email: String, currentPassword: String, newPassword: String, ip: String?, userAgent: String?
+    ) async throws -> SessionUser {
+        let violations = policy.violations(of: newPassword)
+        guard violations.isEmpty else { throw PortalError.weakPassword(violations) }
+        guard let storedHash = try await store.sessionPasswordHash(userID: claims.sub, epoch: claims.sv, jti: claims.jti) else {
+            throw PortalError.unauthenticated
+        }
+        let normalized = PasswordPolicy.normalize(currentPassword)
+        let scrypt = self.scrypt
+        let verification = try await hashPool.run {
+            PasswordHash.verify(asTyped: currentPassword, normalized: normalized, stored: storedHash, current: scrypt)
+        }
+        guard verification.matches else {
+            // Counts towards the lockout, like a failed sign-in: a stolen cookie cannot guess freely.
+            _ = try await store.signInRecord(email: email, userID: claims.sub, seenHash: storedHash, ok: false, ip: ip, userAgent: userAgent)
+            throw PortalError.invalidCredentials
+        }
+        let newHash = try await hash(newPassword)
+        return try await store.changePassword(userID: claims.sub, oldHash: storedHash, newHash: newHash, ip: ip, userAgent: userAgent)
+    }
+
+    /// A PHC hash of the NFKC form, on the hash pool.
+    private func hash(_ password: String) async throws -> String {
+        let normalized = PasswordPolicy.normalize(password)
+        let scrypt = self.scrypt
+        guard let hash = try await hashPool.run({ try? PasswordHash.make(password: normalized, parameters: scrypt) }) else {
+            throw PortalError.internalError
+        }
+        return hash
+    }
+}
