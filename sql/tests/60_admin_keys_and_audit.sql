@@ -1,6 +1,6 @@
 -- Admin keys confine the admin API to one port; the audit trail is append-only; rate limits.
 begin;
-select plan(20);
+select plan(21);
 
 select portal_api.create_port('Port North') as north \gset
 select portal_api.create_port('Port South') as south \gset
@@ -17,6 +17,8 @@ select is((select count(*)::int from portal.admin_keys k where k.label = 'north 
 
 select is(portal_api.key_invite(sha256(convert_to(:'north_key', 'UTF8')), :'nc', 'harbour@north.example', 'H')->>'state', 'invited',
     'A key invites a client of its own port');
+select is(portal_api.key_client_status(sha256(convert_to(:'north_key', 'UTF8')), :'nc')->'lastMail'->>'status', 'queued',
+    'The status shows the queued activation mail');
 select throws_ok(format($$ select portal_api.key_invite(sha256(convert_to(%L, 'UTF8')), %L, 'x@south.example') $$, :'north_key', :'sc'),
     'PA004', 'client not found', 'A key cannot invite another port''s client: it looks not found');
 select portal_api.invite(:'sc', 'south@south.example');

@@ -1,0 +1,67 @@
+import Foundation
+import PortalCore
+import Testing
+
+@Suite struct ConfigTests {
+    static let valid: [String: String] = [
+        "DATABASE_URL": "host=/tmp dbname=portal",
+        "PORTAL_JWT_SECRET": String(repeating: "j", count: 32),
+        "PORTAL_TOKEN_KEY": String(repeating: "t", count: 32),
+    ]
+
+    @Test func defaultsFollowTheDesign() throws {
+        let config = try GatewayConfig.load(environment: Self.valid)
+        #expect(config.scrypt == .default)
+        #expect(config.cookieName == "__Host-portal_session")
+        #expect(config.sessionTTL == 12 * 3600)
+        #expect(config.allowedOrigins == ["http://localhost:8080"])
+        #expect(config.hashWorkers == ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    @Test(arguments: [
+        ("PORTAL_JWT_SECRET", nil, "PORTAL_JWT_SECRET is not set"),
+        ("PORTAL_JWT_SECRET", String(repeating: "j", count: 31), "PORTAL_JWT_SECRET must be at least 32 bytes"),
+        ("PORTAL_TOKEN_KEY", "short", "PORTAL_TOKEN_KEY must be at least 32 bytes"),
+        ("DATABASE_URL", nil, "DATABASE_URL is not set"),
+        ("DATABASE_URL", "postgresql://[broken", "DATABASE_URL is not a valid libpq connection string or URI"),
+        ("DATABASE_URL", "host=/tmp = =", "DATABASE_URL is not a valid libpq connection string or URI"),
+        ("PORTAL_SCRYPT", "ln=40,r=8,p=1", "PORTAL_SCRYPT: scrypt parameters out of range (ln 10-22, r 1-32, p 1-16, at most 2 GiB)"),
+        ("PORTAL_SCRYPT", "fast", "PORTAL_SCRYPT: malformed scrypt parameters or hash"),
+        ("PORTAL_BASE_URL", "portal.example.com", "PORTAL_BASE_URL must be an absolute http(s) URL, e.g. https://portal.example.com"),
+        ("PORTAL_ALLOWED_ORIGINS", "https://a.example/path", "PORTAL_ALLOWED_ORIGINS: https://a.example/path is not an origin (scheme://host[:port])"),
+        ("PORTAL_SESSION_TTL", "forever", "PORTAL_SESSION_TTL must be seconds or a number with s, m, h or d"),
+        ("PORTAL_HASH_WORKERS", "0", "PORTAL_HASH_WORKERS must be an integer in 1...256"),
+    ] as [(String, String?, String)])
+    func badConfigurationIsRefusedWithAClearMessage(key: String, value: String?, message: String) {
+        var environment = Self.valid
+        environment[key] = value
+        #expect(throws: ConfigError(message)) { try GatewayConfig.load(environment: environment) }
+    }
+
+    @Test func flagsOverrideTheEnvironment() throws {
+        let config = try GatewayConfig.load(environment: Self.valid, overrides: ["PORTAL_SCRYPT": "ln=12,r=8,p=1", "PORT": "9999"])
+        #expect(config.scrypt.ln == 12)
+        #expect(config.port == 9999)
+    }
+
+    /// The real binary: a short secret stops it before it listens, with the reason on stderr.
+    @Test func theProcessRefusesToStartWithAShortSecret() throws {
+        let binary = FileManager.default.currentDirectoryPath + "/.build/debug/portal-auth"
+        try #require(FileManager.default.isExecutableFile(atPath: binary))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--port", "0"]
+        var environment = Self.valid
+        environment["PORTAL_JWT_SECRET"] = "too-short"
+        process.environment = environment
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains("PORTAL_JWT_SECRET must be at least 32 bytes"))
+        #expect(!output.contains("too-short"), "the secret itself is never printed")
+    }
+}
