@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries, wrapped once each (module.modulemap + shim.h).
@@ -27,6 +28,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // libcurl (SMTP): typed wrappers around its variadic setopt/getinfo.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // libpq wrapper: Connection, ConnectionPool, row decoding, PQError, Listener.
         .target(
             name: "PQ",
@@ -58,11 +61,23 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The mailer: LISTEN/NOTIFY + poll, outbox claiming, token sealing, templates, SMTP.
+        .target(
+            name: "Mailer",
+            dependencies: [
+                "PortalCore", "PQ", "PortalCrypto", "CCurl",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Templates")]
+        ),
         .executableTarget(
             name: "PortalAuthCLI",
             dependencies: [
-                "PortalCore", "Gateway", "PQ",
+                "PortalCore", "Gateway", "PQ", "Mailer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -74,6 +89,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "MailerTests",
+            dependencies: ["Mailer", "PortalCore", "PQ", "PortalCrypto"]
         ),
         .testTarget(
             name: "PortalCryptoTests",

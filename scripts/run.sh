@@ -62,6 +62,9 @@ trap 'exit 0' INT TERM
 
 DATABASE_URL="$SUPER dbname=portal user=portal_gateway" "$BIN" serve &
 PIDS+=($!)
+# Mail goes to files unless SMTP_HOST is set in the environment.
+MAIL_DIR="${MAIL_DIR:-$PWD/.run/mail}" DATABASE_URL="$SUPER dbname=portal user=portal_mailer" "$BIN" mailer &
+PIDS+=($!)
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
 cat <<INFO
@@ -74,7 +77,9 @@ cat <<INFO
   Demo client $CLIENT_ID
   Admin key   $ADMIN_KEY
 
-  Invite the demo client (the activation mail is queued in portal.mail_outbox):
+  Mail        ${SMTP_HOST:+smtp://$SMTP_HOST}${SMTP_HOST:-files in ${MAIL_DIR:-$PWD/.run/mail}}
+
+  Invite the demo client; the activation mail appears in the mail folder:
     curl -s -X POST $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user \\
       -H 'Authorization: Bearer $ADMIN_KEY' -H 'Content-Type: application/json' \\
       -d '{"email": "owner@demo.example", "name": "Demo Owner"}'
@@ -82,5 +87,5 @@ cat <<INFO
 
 INFO
 
-log "running — Ctrl-C stops the gateway and the cluster"
+log "running — Ctrl-C stops the gateway, the mailer and the cluster"
 wait

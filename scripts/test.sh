@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
-    libpq-dev libssl-dev libcurl4-openssl-dev pkg-config
+    libpq-dev libssl-dev libcurl4-openssl-dev pkg-config openssl python3-pip
+python3 -c 'import aiosmtpd' 2>/dev/null || {
+    log "installing aiosmtpd (the tests' SMTP server) from PyPI"
+    python3 -m pip install --quiet aiosmtpd 2>/dev/null || python3 -m pip install --quiet --break-system-packages aiosmtpd
+}
 
 log "building (debug, with tests)"
 swift build --build-tests
@@ -25,15 +29,30 @@ trap cleanup EXIT
 start_cluster "$PG_DIR" "$PG_PORT"
 
 SUPER="host=$PG_DIR port=$PG_PORT user=postgres"
-psql "$SUPER dbname=postgres" -q -v ON_ERROR_STOP=1 -c "create database portal_test"
 log "migrating with portal-auth migrate"
-.build/debug/portal-auth migrate --database-url "$SUPER dbname=portal_test"
+for db in portal_test portal_mail_test; do
+    psql "$SUPER dbname=postgres" -q -v ON_ERROR_STOP=1 -c "create database $db"
+    .build/debug/portal-auth migrate --database-url "$SUPER dbname=$db"
+done
 psql "$SUPER dbname=portal_test" -q -v ON_ERROR_STOP=1 -c "create extension if not exists pgtap"
 
 log "pgTAP: sql/tests"
 pg_prove --host "$PG_DIR" --port "$PG_PORT" --username postgres --dbname portal_test sql/tests/*.sql
 
-log "swift test"
+# A throw-away certificate for the STARTTLS tests.
+TLS_DIR="$PWD/.run/test-tls"
+mkdir -p "$TLS_DIR"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" -days 2 \
+    -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+
 export PORTAL_TEST_DATABASE_URL="$SUPER dbname=portal_test"
+export PORTAL_TEST_MAIL_DATABASE_URL="$SUPER dbname=portal_mail_test"
+export PORTAL_TEST_TLS_CERT="$TLS_DIR/cert.pem" PORTAL_TEST_TLS_KEY="$TLS_DIR/key.pem"
+if [ "$(id -u)" -eq 0 ]; then PG_CTL="runuser -u postgres -- $PG_BIN/pg_ctl"; else PG_CTL="$PG_BIN/pg_ctl"; fi
+export PORTAL_TEST_PG_CTL="$PG_CTL -D $PG_DIR/data -l $PG_DIR/postgres.log -w -t 60"
 export PG_BIN
-swift test
+
+log "swift test (everything but the suites that restart Postgres)"
+swift test --skip PostgresRestartTests
+log "swift test (Postgres restarts, alone)"
+swift test --filter PostgresRestartTests

@@ -10,14 +10,14 @@ import PortalCrypto
 public struct GatewayDependencies: Sendable {
     public let config: GatewayConfig
     public let pool: ConnectionPool
-    public let hashPool: HashPool
+    public let hashPool: WorkerPool
     public let service: PortalService
     public let signer: SessionSigner
 
     public init(config: GatewayConfig, logger: Logger) throws {
         self.config = config
         pool = ConnectionPool(conninfo: config.databaseURL, size: config.databasePoolSize, applicationName: "portal-auth-gateway", logger: logger)
-        hashPool = HashPool(workers: config.hashWorkers, queueLimit: config.hashQueue)
+        hashPool = WorkerPool(workers: config.hashWorkers, queueLimit: config.hashQueue, name: "hash")
         let policy = try PasswordPolicy.shipped(minimumLength: config.passwordMinLength)
         service = PortalService(store: AuthStore(pool: pool), hashPool: hashPool, policy: policy, scrypt: config.scrypt, logger: logger)
         do {

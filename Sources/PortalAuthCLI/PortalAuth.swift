@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `portal-auth`: the gateway, the mailer and the operator tools in one executable.
 @main
@@ -6,6 +7,26 @@ struct PortalAuth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portal-auth",
         abstract: "Authentication service for the marina CRM's client portal.",
-        subcommands: [MigrateCommand.self, ServeCommand.self]
+        subcommands: [ServeCommand.self, MailerCommand.self, MigrateCommand.self]
     )
+
+    static func main() async {
+        // A parent on a worker thread may start us with SIGTERM/SIGINT blocked; graceful
+        // shutdown depends on receiving them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

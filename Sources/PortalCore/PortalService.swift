@@ -6,12 +6,12 @@ import PortalCrypto
 /// Controllers decode a request, call one of these, and shape the reply.
 public struct PortalService: Sendable {
     public let store: AuthStore
-    public let hashPool: HashPool
+    public let hashPool: WorkerPool
     public let policy: PasswordPolicy
     public let scrypt: ScryptParameters
     public let logger: Logger
 
-    public init(store: AuthStore, hashPool: HashPool, policy: PasswordPolicy, scrypt: ScryptParameters, logger: Logger) {
+    public init(store: AuthStore, hashPool: WorkerPool, policy: PasswordPolicy, scrypt: ScryptParameters, logger: Logger) {
         self.store = store
         self.hashPool = hashPool
         self.policy = policy

@@ -161,7 +161,7 @@ import Testing
 
     /// One slow hash worker and a short queue: excess sign-ins get 503 + Retry-After at once,
     /// and /healthz keeps answering quickly meanwhile (the event loop never runs scrypt).
-    @Test func saturatedHashPoolShedsLoadAndHealthStaysFast() async throws {
+    @Test func saturatedWorkerPoolShedsLoadAndHealthStaysFast() async throws {
         let config = try Harness.config(scrypt: "ln=15,r=8,p=1", workers: 1, queue: 2)
         try await Harness.withGateway(config) { gateway in
             async let outcomes: [Int: Int] = withThrowingTaskGroup(of: Int.self) { group in

@@ -1,15 +1,17 @@
 import Foundation
 
-/// A bounded pool of threads for scrypt: a fixed number of workers (each needs N·r·128 bytes
-/// while it runs) and a bounded wait queue. Past the queue, work is refused at once with
-/// `PortalError.overloaded` (503 + Retry-After) — never an out-of-memory kill, never a blocked
-/// event loop.
-public final class HashPool: Sendable {
+/// A bounded pool of threads for blocking work: a fixed number of workers and a bounded wait
+/// queue. Past the queue, work is refused at once with `PortalError.overloaded`.
+///
+/// The gateway's hash pool is one (each worker needs N·r·128 bytes while scrypt runs; past the
+/// queue a sign-in gets 503 + Retry-After — never an out-of-memory kill, never a blocked event
+/// loop); the mailer's SMTP thread is another.
+public final class WorkerPool: Sendable {
     public let workers: Int
     public let queueLimit: Int
     private let state: State
 
-    public init(workers: Int, queueLimit: Int) {
+    public init(workers: Int, queueLimit: Int, name: String = "worker") {
         self.workers = max(1, workers)
         self.queueLimit = max(0, queueLimit)
         let state = State(limit: max(0, queueLimit), workers: max(1, workers))
@@ -22,7 +24,7 @@ public final class HashPool: Sendable {
                     finishedOne = true
                 }
             }
-            thread.name = "hash-\(index)"
+            thread.name = "\(name)-\(index)"
             thread.stackSize = 1 << 20
             thread.start()
         }

@@ -1,0 +1,99 @@
+import Foundation
+import PortalCrypto
+
+/// One outgoing mail, rendered: envelope and RFC 5322 message bytes.
+public struct MailMessage: Sendable {
+    public let outboxID: Int64
+    public let from: String
+    public let recipient: String
+    /// The whole message (headers + MIME body), CRLF line endings.
+    public let data: [UInt8]
+    public let messageID: String
+
+    /// Builds `multipart/alternative` (text + HTML) with a `Message-ID` derived from the outbox
+    /// id (a retried mail keeps its id, so receivers can drop duplicates), a `Date`, and RFC 2047
+    /// encoded headers where they are not ASCII.
+    public init(outboxID: Int64, from: String, fromName: String, recipient: String, recipientName: String?,
+                subject: String, text: String, html: String, date: Date = Date()) {
+        self.outboxID = outboxID
+        self.from = from
+        self.recipient = recipient
+        let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
+        messageID = "<portal-auth.mail-\(outboxID)@\(domain)>"
+        let boundary = "=_portal-auth_\(outboxID)_\(Base64.encodeURL(Digest.randomBytes(9)))"
+        var lines: [String] = [
+            "Date: \(Self.rfc5322Date(date))",
+            "From: \(Self.mailbox(name: fromName, address: from))",
+            "To: \(Self.mailbox(name: recipientName, address: recipient))",
+            "Subject: \(Self.encodedWord(subject))",
+            "Message-ID: \(messageID)",
+            "MIME-Version: 1.0",
+            "Auto-Submitted: auto-generated",
+            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+            "",
+            "This is a multi-part message in MIME format.",
+        ]
+        for (type, body) in [("text/plain", text), ("text/html", html)] {
+            lines += [
+                "--\(boundary)",
+                "Content-Type: \(type); charset=utf-8",
+                "Content-Transfer-Encoding: base64",
+                "",
+            ]
+            lines += Self.base64Lines(Array(body.utf8))
+        }
+        lines.append("--\(boundary)--")
+        lines.append("")
+        data = Array(lines.joined(separator: "\r\n").utf8)
+    }
+
+    /// `"Name" <address>` with the name RFC 2047-encoded when needed; the bare address otherwise.
+    static func mailbox(name: String?, address: String) -> String {
+        guard let name, !name.isEmpty else { return "<\(address)>" }
+        let safe = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
+        return safe ? "\"\(name)\" <\(address)>" : "\(encodedWord(name, force: true)) <\(address)>"
+    }
+
+    /// RFC 2047 `=?UTF-8?B?…?=` for non-ASCII (or control characters), else the text as is.
+    static func encodedWord(_ text: String, force: Bool = false) -> String {
+        let clean = text.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F }
+        if clean && !force { return text }
+        // Encoded words are at most 75 characters: split the UTF-8 on character boundaries.
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 45 {
+                words.append("=?UTF-8?B?\(standardBase64(chunk))?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty || words.isEmpty { words.append("=?UTF-8?B?\(standardBase64(chunk))?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    static func standardBase64(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+    }
+
+    static func base64Lines(_ bytes: [UInt8]) -> [String] {
+        let encoded = standardBase64(bytes)
+        var lines: [String] = []
+        var index = encoded.startIndex
+        while index < encoded.endIndex {
+            let end = encoded.index(index, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
+            lines.append(String(encoded[index..<end]))
+            index = end
+        }
+        return lines
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}

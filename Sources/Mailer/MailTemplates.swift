@@ -1,0 +1,61 @@
+import Foundation
+import Mustache
+import PortalCore
+
+/// The mail templates (swift-mustache), one subject, text and HTML template per kind:
+/// `<kind>.subject.mustache`, `<kind>.text.mustache`, `<kind>.html.mustache`. The shipped ones
+/// live in `Sources/Mailer/Templates`; a file of the same name in `MAIL_TEMPLATES_DIR`
+/// overrides one. HTML templates escape every value; text templates declare
+/// `{{% CONTENT_TYPE: TEXT}}`.
+public struct MailTemplates: Sendable {
+    public static let kinds = ["activation", "reset", "password_changed"]
+    static let parts = ["subject", "text", "html"]
+
+    private let templates: [String: MustacheTemplate]
+
+    /// Loads and parses every template now, so a broken override stops the mailer at start.
+    public init(overrideDirectory: String? = nil) throws {
+        var templates: [String: MustacheTemplate] = [:]
+        for kind in Self.kinds {
+            for part in Self.parts {
+                let name = "\(kind).\(part)"
+                let source: String
+                if let overrideDirectory,
+                   let text = try? String(contentsOfFile: "\(overrideDirectory)/\(name).mustache", encoding: .utf8) {
+                    source = text
+                } else {
+                    guard let url = Bundle.module.url(forResource: name, withExtension: "mustache", subdirectory: "Templates") else {
+                        throw ConfigError("mail template \(name).mustache is missing")
+                    }
+                    source = try String(contentsOf: url, encoding: .utf8)
+                }
+                do {
+                    templates[name] = try MustacheTemplate(string: source)
+                } catch {
+                    throw ConfigError("mail template \(name).mustache does not parse")
+                }
+            }
+        }
+        self.templates = templates
+    }
+
+    /// The rendered subject (one line), text and HTML of a mail.
+    public func render(kind: String, context: [String: Any]) throws -> (subject: String, text: String, html: String) {
+        guard let subject = templates["\(kind).subject"], let text = templates["\(kind).text"],
+              let html = templates["\(kind).html"]
+        else { throw ConfigError("no templates for mail kind \(kind)") }
+        let line = subject.render(context).split(whereSeparator: \.isNewline).joined(separator: " ")
+            .trimmingCharacters(in: .whitespaces)
+        return (line, text.render(context), html.render(context))
+    }
+
+    /// "72 hours", "1 hour", "30 minutes", "3 days": how long from `now` until `expiresAt`.
+    public static func expiryInWords(secondsLeft: Int) -> String {
+        let minutes = max(1, Int((Double(secondsLeft) / 60).rounded()))
+        if minutes < 90 { return minutes == 1 ? "1 minute" : "\(minutes) minutes" }
+        let hours = Int((Double(minutes) / 60).rounded())
+        if hours <= 72 { return hours == 1 ? "1 hour" : "\(hours) hours" }
+        let days = Int((Double(hours) / 24).rounded())
+        return days == 1 ? "1 day" : "\(days) days"
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import PQ
+import PortalCore
+import PortalCrypto
+
+/// How mail leaves: SMTP (`SMTP_HOST` set) or `.eml` files (development).
+public enum MailDelivery: Sendable, Equatable {
+    case smtp(SMTPSettings)
+    case files(directory: String)
+}
+
+/// SMTP settings, with the seed's variable names.
+public struct SMTPSettings: Sendable, Equatable {
+    public enum Security: String, Sendable {
+        case starttls, tls, none
+    }
+    public var host: String
+    public var port: Int
+    public var security: Security
+    /// AUTH only when both are set.
+    public var username: String?
+    public var password: String?
+    /// An extra CA bundle (PEM) to trust, e.g. a private relay's self-signed certificate.
+    public var caFile: String?
+    public var timeoutSeconds: Int
+}
+
+/// The mailer's configuration (DESIGN §7, §8). Every CLI flag of `portal-auth mailer` overrides
+/// the variable of the same name.
+///
+/// | variable | meaning | default |
+/// | --- | --- | --- |
+/// | `DATABASE_URL` | libpq URI or conninfo (a direct connection: LISTEN needs a session) | required |
+/// | `PORTAL_BASE_URL` | links are `${PORTAL_BASE_URL}/portal/activate#token=…` | `http://localhost:8080` |
+/// | `PORTAL_TOKEN_KEY` | ≥ 32 bytes, the same as the gateway's | required |
+/// | `SMTP_HOST` | relay; unset = write `.eml` files to `MAIL_DIR` | unset |
+/// | `SMTP_PORT` | | 587 (starttls), 465 (tls), 25 (none) |
+/// | `SMTP_TLS` | `starttls`, `tls` or `none` | `starttls` |
+/// | `SMTP_USER` + `SMTP_PASS` | AUTH, only when both are set | unset |
+/// | `SMTP_FROM` | sender address | `noreply@${SMTP_HOST}` |
+/// | `SMTP_CA_FILE` | extra trusted CA (PEM) | unset |
+/// | `SMTP_TIMEOUT` | seconds per SMTP transaction | 30 |
+/// | `MAIL_FROM_NAME` | sender display name | `Client Portal` |
+/// | `MAIL_DIR` | folder for `.eml` files | `.run/mail` |
+/// | `MAIL_TEMPLATES_DIR` | folder whose `<kind>.<part>.mustache` files override the shipped ones | unset |
+/// | `MAILER_BATCH` | mails claimed at once | 20 |
+/// | `MAILER_POLL_INTERVAL` | seconds between backstop polls | 10 |
+/// | `MAILER_ID` | worker name in leases | `<hostname>-<pid>` |
+public struct MailerConfig: Sendable {
+    public var databaseURL: String
+    public var baseURL: String
+    public var tokenKey: TokenKey
+    public var delivery: MailDelivery
+    public var from: String
+    public var fromName: String
+    public var templatesDirectory: String?
+    public var batchSize: Int
+    public var pollInterval: Double
+    public var workerID: String
+
+    public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> MailerConfig {
+        let env = environment.merging(overrides.filter { !$0.value.isEmpty }) { $1 }
+        func value(_ key: String) -> String? { env[key].flatMap { $0.isEmpty ? nil : $0 } }
+
+        guard let databaseURL = value("DATABASE_URL") else { throw ConfigError("DATABASE_URL is not set") }
+        do { try Connection.validate(conninfo: databaseURL) } catch {
+            throw ConfigError("DATABASE_URL is not a valid libpq connection string or URI")
+        }
+        var baseURL = value("PORTAL_BASE_URL") ?? "http://localhost:8080"
+        while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        guard GatewayConfig.origin(of: baseURL) != nil else {
+            throw ConfigError("PORTAL_BASE_URL must be an absolute http(s) URL, e.g. https://portal.example.com")
+        }
+        guard let tokenSecret = value("PORTAL_TOKEN_KEY") else { throw ConfigError("PORTAL_TOKEN_KEY is not set") }
+        let tokenKey: TokenKey
+        do { tokenKey = try TokenKey(secret: tokenSecret) } catch { throw ConfigError(error.description) }
+
+        let delivery: MailDelivery
+        let defaultDomain: String
+        if let host = value("SMTP_HOST") {
+            guard let security = SMTPSettings.Security(rawValue: (value("SMTP_TLS") ?? "starttls").lowercased()) else {
+                throw ConfigError("SMTP_TLS must be starttls, tls or none")
+            }
+            let defaultPort = switch security {
+            case .starttls: 587
+            case .tls: 465
+            case .none: 25
+            }
+            let port = try integer("SMTP_PORT", value("SMTP_PORT"), default: defaultPort, range: 1...65535)
+            let timeout = try integer("SMTP_TIMEOUT", value("SMTP_TIMEOUT"), default: 30, range: 1...600)
+            let user = value("SMTP_USER")
+            let pass = value("SMTP_PASS")
+            delivery = .smtp(SMTPSettings(
+                host: host, port: port, security: security,
+                username: user != nil && pass != nil ? user : nil, password: user != nil && pass != nil ? pass : nil,
+                caFile: value("SMTP_CA_FILE"), timeoutSeconds: timeout))
+            defaultDomain = host
+        } else {
+            delivery = .files(directory: value("MAIL_DIR") ?? FileManager.default.currentDirectoryPath + "/.run/mail")
+            defaultDomain = "localhost"
+        }
+        let from = value("SMTP_FROM") ?? "noreply@\(defaultDomain)"
+        guard from.range(of: #"^[^@\s<>",]+@[^@\s<>",]+$"#, options: .regularExpression) != nil else {
+            throw ConfigError("SMTP_FROM must be a plain address like noreply@example.com")
+        }
+        return MailerConfig(
+            databaseURL: databaseURL, baseURL: baseURL, tokenKey: tokenKey, delivery: delivery, from: from,
+            fromName: value("MAIL_FROM_NAME") ?? "Client Portal",
+            templatesDirectory: value("MAIL_TEMPLATES_DIR"),
+            batchSize: try integer("MAILER_BATCH", value("MAILER_BATCH"), default: 20, range: 1...1000),
+            pollInterval: Double(try integer("MAILER_POLL_INTERVAL", value("MAILER_POLL_INTERVAL"), default: 10, range: 1...3600)),
+            workerID: value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
+    }
+
+    static func integer(_ name: String, _ value: String?, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let value else { return fallback }
+        guard let number = Int(value), range.contains(number) else {
+            throw ConfigError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+}

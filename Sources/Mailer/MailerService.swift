@@ -1,0 +1,231 @@
+import Foundation
+import Logging
+import PQ
+import PortalCore
+import PortalCrypto
+import ServiceLifecycle
+
+/// The mailer loop (DESIGN §7).
+///
+/// `LISTEN portal_mail` wakes it; a poll every `pollInterval` is the backstop (a notification is
+/// a hint, the outbox is the truth). Each wake drains the outbox: claim a batch (lease, SKIP
+/// LOCKED), and for each mail derive + seal its token, render, send, and mark it sent — or
+/// failed with back-off, dead, or skipped. After every (re)connect of the listener it drains
+/// again. On graceful shutdown (SIGTERM/SIGINT) it finishes the mail in hand, releases the rest of
+/// the batch and returns. Any number of mailers may run against one database.
+public final class MailerService: Service, Sendable {
+    public let config: MailerConfig
+    let store: OutboxStore
+    let transport: any MailTransport
+    let templates: MailTemplates
+    let smtpThread: WorkerPool
+    let logger: Logger
+    private let wake = WakeSignal()
+    private let counters = Counters()
+
+    public init(config: MailerConfig, pool: ConnectionPool, transport: any MailTransport, templates: MailTemplates, logger: Logger) {
+        self.config = config
+        store = OutboxStore(pool: pool, worker: config.workerID)
+        self.transport = transport
+        self.templates = templates
+        smtpThread = WorkerPool(workers: 1, queueLimit: 10_000, name: "smtp")
+        self.logger = logger
+    }
+
+    /// Mails sent, failed (will retry), dead, skipped, and sends whose lease had been lost.
+    public var stats: Counters.Snapshot { counters.snapshot }
+
+    public func run() async throws {
+        let listenerTask = Task { [wake, logger, config] in
+            for await event in Listener(conninfo: config.databaseURL, logger: logger).notifications(on: "portal_mail") {
+                if case .listening(let reconnected) = event, reconnected {
+                    logger.info("listening again after a reconnect; draining the outbox")
+                }
+                wake.signal()
+            }
+        }
+        let pollTask = Task { [wake, config] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(config.pollInterval))
+                wake.signal()
+            }
+        }
+        defer {
+            listenerTask.cancel()
+            pollTask.cancel()
+            smtpThread.shutdown()
+        }
+        logger.info("mailer started", metadata: ["worker": "\(config.workerID)", "delivery": "\(deliveryName)"])
+
+        var backoff = 0.25
+        var lastMaintenance = ContinuousClock.now
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                do {
+                    try await drain()
+                    backoff = 0.25
+                    if ContinuousClock.now - lastMaintenance > .seconds(60) {
+                        lastMaintenance = .now
+                        _ = try? await store.maintenance()
+                    }
+                    await wake.wait()
+                } catch {
+                    logger.warning("outbox unavailable; retrying", metadata: ["error": "\(error)", "retryIn": "\(backoff)s"])
+                    await wake.wait(timeout: backoff)
+                    backoff = min(backoff * 2, 5)
+                }
+            }
+        } onGracefulShutdown: { [wake] in
+            wake.signal()
+        }
+        logger.info("mailer stopped", metadata: ["sent": "\(counters.snapshot.sent)"])
+    }
+
+    private var deliveryName: String {
+        switch config.delivery {
+        case .smtp(let settings): return "smtp://\(settings.host):\(settings.port) (\(settings.security.rawValue))"
+        case .files(let directory): return "files in \(directory)"
+        }
+    }
+
+    /// Claims and delivers until the outbox has nothing due, or shutdown begins.
+    func drain() async throws {
+        while !Task.isShuttingDownGracefully {
+            let batch = try await store.claim(limit: config.batchSize)
+            if batch.isEmpty { return }
+            for (index, mail) in batch.enumerated() {
+                if Task.isShuttingDownGracefully {
+                    for rest in batch[index...] { _ = try? await store.release(rest.id) }
+                    return
+                }
+                try await deliver(mail)
+            }
+        }
+    }
+
+    /// One mail: seal its token, render, send, record the outcome.
+    func deliver(_ mail: ClaimedMail) async throws {
+        var link: String?
+        if let tokenID = mail.tokenID {
+            let raw = config.tokenKey.rawToken(tokenID: tokenID)
+            do {
+                try await store.seal(tokenID: tokenID, hash: TokenKey.hash(rawToken: raw))
+            } catch let error as PQError where error.sqlState == "PA001" {
+                try await store.skip(mail.id, reason: "token no longer exists")
+                counters.add(\.skipped)
+                return
+            } catch let error as PQError where error.sqlState == "PA009" {
+                // Sealed before under another PORTAL_TOKEN_KEY: this mail's link could never work.
+                try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
+                counters.add(\.dead)
+                logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])
+                return
+            }
+            let page = mail.kind == "activation" ? "activate" : "reset-password"
+            link = "\(config.baseURL)/portal/\(page)#token=\(raw)"
+        }
+        let message: MailMessage
+        do {
+            var context: [String: Any] = ["name": mail.name ?? "there", "email": mail.recipient, "baseURL": config.baseURL]
+            if let clientName = mail.clientName { context["clientName"] = clientName }
+            if let link { context["link"] = link }
+            if let expires = mail.tokenExpiresAt {
+                context["expiresIn"] = MailTemplates.expiryInWords(secondsLeft: expires - Int(Date().timeIntervalSince1970))
+            }
+            let rendered = try templates.render(kind: mail.kind, context: context)
+            message = MailMessage(
+                outboxID: mail.id, from: config.from, fromName: config.fromName, recipient: mail.recipient,
+                recipientName: mail.name, subject: rendered.subject, text: rendered.text, html: rendered.html)
+        } catch {
+            try await store.fail(mail.id, reason: "could not render the mail", permanent: true)
+            counters.add(\.dead)
+            return
+        }
+
+        let transport = self.transport
+        let outcome: Result<Void, MailSendError> = try await smtpThread.run {
+            do throws(MailSendError) {
+                try transport.send(message)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .success:
+            if try await store.complete(mail.id) {
+                counters.add(\.sent)
+            } else {
+                // The lease ran out while sending and another mailer took it: it may go twice.
+                counters.add(\.leaseLost)
+                logger.warning("mail sent after its lease was lost", metadata: ["outboxId": "\(mail.id)"])
+            }
+        case .failure(let error):
+            let status = try await store.fail(mail.id, reason: error.reason, permanent: error.permanent)
+            counters.add(status == "dead" ? \.dead : \.failed)
+            logger.warning("mail not sent", metadata: [
+                "outboxId": "\(mail.id)", "reason": "\(error.reason)", "status": "\(status ?? "lease lost")",
+            ])
+        }
+    }
+
+    /// Outcome counters, readable from any thread.
+    public final class Counters: @unchecked Sendable {
+        public struct Snapshot: Sendable, Equatable {
+            public var sent = 0
+            public var failed = 0
+            public var dead = 0
+            public var skipped = 0
+            public var leaseLost = 0
+        }
+        private let lock = NSLock()
+        private var value = Snapshot()
+        var snapshot: Snapshot { lock.withLock { value } }
+        func add(_ key: WritableKeyPath<Snapshot, Int>) { lock.withLock { value[keyPath: key] += 1 } }
+    }
+}
+
+/// A level-triggered wake-up: `signal` any number of times, `wait` returns once per burst.
+final class WakeSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending = false
+    private var waiter: CheckedContinuation<Void, Never>?
+
+    func signal() {
+        lock.lock()
+        if let waiter {
+            self.waiter = nil
+            lock.unlock()
+            waiter.resume()
+            return
+        }
+        pending = true
+        lock.unlock()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if pending {
+                pending = false
+                lock.unlock()
+                continuation.resume()
+                return
+            }
+            let previous = waiter
+            waiter = continuation
+            lock.unlock()
+            previous?.resume()
+        }
+    }
+
+    /// Waits for a signal, or `timeout` seconds.
+    func wait(timeout: Double) async {
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: .seconds(timeout))
+            self?.signal()
+        }
+        await wait()
+        timer.cancel()
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import PQ
+
+/// A mail claimed from the outbox.
+public struct ClaimedMail: Sendable {
+    public let id: Int64
+    public let kind: String
+    public let recipient: String
+    public let tokenID: String?
+    /// Seconds since 1970 when the token expires.
+    public let tokenExpiresAt: Int?
+    public let name: String?
+    public let clientName: String?
+    public let attempts: Int
+}
+
+/// The mailer's half of the SQL API (`portal_api`), one Swift function per SQL function.
+public struct OutboxStore: Sendable {
+    public let pool: ConnectionPool
+    public let worker: String
+
+    public init(pool: ConnectionPool, worker: String) {
+        self.pool = pool
+        self.worker = worker
+    }
+
+    /// `portal_api.claim_mail`: up to `limit` due mails, leased to this worker.
+    public func claim(limit: Int) async throws -> [ClaimedMail] {
+        let rows = try await pool.query("""
+            select id, kind, recipient, token_id, extract(epoch from token_expires_at)::bigint as expires,
+                   data->>'name' as name, data->>'clientName' as client_name, attempts
+              from portal_api.claim_mail($1, $2)
+            """, [worker, limit])
+        return try rows.map { row in
+            ClaimedMail(
+                id: try row.require("id"), kind: try row.require("kind"), recipient: try row.require("recipient"),
+                tokenID: try row.decode("token_id"), tokenExpiresAt: try row.decode("expires"),
+                name: try row.decode("name"), clientName: try row.decode("client_name"), attempts: try row.require("attempts"))
+        }
+    }
+
+    /// `portal_api.seal_token`.
+    public func seal(tokenID: String, hash: [UInt8]) async throws {
+        try await pool.query("select portal_api.seal_token($1, $2)", [tokenID, hash])
+    }
+
+    /// `portal_api.complete_mail`: false when the lease was lost (another mailer re-claimed it).
+    public func complete(_ id: Int64) async throws -> Bool {
+        try await pool.query("select portal_api.complete_mail($1, $2)", [id, worker]).scalar(Bool.self) ?? false
+    }
+
+    /// `portal_api.fail_mail`: the new status (`queued` or `dead`), nil when the lease was lost.
+    @discardableResult
+    public func fail(_ id: Int64, reason: String, permanent: Bool) async throws -> String? {
+        try await pool.query("select portal_api.fail_mail($1, $2, $3, $4)", [id, worker, reason, permanent]).scalar()
+    }
+
+    /// `portal_api.skip_mail`.
+    @discardableResult
+    public func skip(_ id: Int64, reason: String) async throws -> Bool {
+        try await pool.query("select portal_api.skip_mail($1, $2, $3)", [id, worker, reason]).scalar(Bool.self) ?? false
+    }
+
+    /// `portal_api.release_mail`: back to the queue without spending an attempt.
+    @discardableResult
+    public func release(_ id: Int64) async throws -> Bool {
+        try await pool.query("select portal_api.release_mail($1, $2)", [id, worker]).scalar(Bool.self) ?? false
+    }
+
+    /// `portal_api.maintenance`.
+    @discardableResult
+    public func maintenance() async throws -> Int {
+        try await pool.query("select portal_api.maintenance()").scalar(Int.self) ?? 0
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Mailer
+import PQ
+import PortalCrypto
+import Testing
+
+@Suite(.serialized) struct MailerDeliveryTests {
+    static let scryptHash = "$scrypt$ln=14,r=8,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5"
+
+    /// A queued invite arrives over SMTP, woken by NOTIFY (well under the 30 s poll), with the
+    /// right headers and a link whose token activates the account through the gateway's function.
+    @Test func anInviteArrivesWithHeadersAndAWorkingLink() async throws {
+        let db = try MailHarness.database()
+        let sink = try SMTPSink()
+        try await MailHarness.withMailer(try MailHarness.environment(smtpPort: sink.port)) { _ in
+            try await Task.sleep(for: .milliseconds(300))  // let the listener connect
+            let email = MailHarness.unique("invite")
+            let committed = ContinuousClock.now
+            let id = try #require(try MailHarness.invite(db, emails: [email], name: "Åsa Öberg").first)
+            #expect(try await MailHarness.eventually(timeout: .seconds(5)) { !sink.messages(to: email).isEmpty })
+            let latency = ContinuousClock.now - committed
+            #expect(latency < .seconds(5), "delivered by NOTIFY, not by the 30 s poll (took \(latency))")
+
+            let mail = try #require(sink.messages(to: email).first)
+            #expect(mail.header("From") == #""Client Portal" <portal@marina.example>"#)
+            #expect(mail.header("To")?.hasSuffix("<\(email)>") == true)
+            #expect(mail.header("To")?.hasPrefix("=?UTF-8?B?") == true, "a non-ASCII name is RFC 2047 encoded")
+            #expect(mail.header("Subject") == "Set your password for the client portal")
+            #expect(mail.header("Message-ID") == "<portal-auth.mail-\(id)@marina.example>")
+            #expect(mail.header("Date") != nil)
+            #expect(mail.header("Content-Type")?.hasPrefix("multipart/alternative;") == true)
+            let text = try #require(mail.parts["text"])
+            let html = try #require(mail.parts["html"])
+            #expect(text.contains("Hello Åsa Öberg"))
+            #expect(text.contains("expires in 72 hours"))
+            #expect(html.contains("Åsa Öberg"))
+            let token = try #require(mail.token)
+            #expect(text.contains("https://portal.test/portal/activate#token=\(token)"))
+            #expect(html.contains("https://portal.test/portal/activate#token=\(token)"))
+
+            #expect(try await MailHarness.eventually(timeout: .seconds(2)) { try MailHarness.status(db, id) == "sent" })
+            let gateway = try Connection(conninfo: try MailHarness.superuserURL() + " user=portal_gateway")
+            let user: String? = try gateway.query(
+                "select portal_api.consume_token('activation', $1, $2)->>'email'", [TokenKey.hash(rawToken: token), Self.scryptHash]).scalar()
+            #expect(user == email, "the mailed token activates the account")
+        }
+    }
+
+    @Test func htmlTemplatesEscapeData() async throws {
+        let db = try MailHarness.database()
+        let sink = try SMTPSink()
+        try await MailHarness.withMailer(try MailHarness.environment(smtpPort: sink.port)) { _ in
+            let email = MailHarness.unique("escape")
+            _ = try MailHarness.invite(db, emails: [email], name: "<script>alert(1)</script>")
+            #expect(try await MailHarness.eventually(timeout: .seconds(5)) { !sink.messages(to: email).isEmpty })
+            let html = try #require(sink.messages(to: email).first?.parts["html"])
+            #expect(!html.contains("<script>alert(1)</script>"))
+            #expect(html.contains("&lt;script&gt;"))
+        }
+    }
+
+    @Test func starttlsAndAuthAreUsedWhenConfigured() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let cert = try #require(environment["PORTAL_TEST_TLS_CERT"])
+        let key = try #require(environment["PORTAL_TEST_TLS_KEY"])
+        let db = try MailHarness.database()
+        let sink = try SMTPSink(arguments: ["--starttls", cert, key, "--auth", "relay:s3cret-relay-pass"])
+        let base = try MailHarness.environment(smtpPort: sink.port, extra: [
+            "SMTP_TLS": "starttls", "SMTP_CA_FILE": cert, "SMTP_USER": "relay", "SMTP_PASS": "s3cret-relay-pass",
+        ])
+        try await MailHarness.withMailer(base) { _ in
+            let email = MailHarness.unique("tls")
+            _ = try MailHarness.invite(db, emails: [email])
+            #expect(try await MailHarness.eventually(timeout: .seconds(8)) { !sink.messages(to: email).isEmpty })
+            let mail = try #require(sink.messages(to: email).first)
+            #expect(mail.header("X-TLS") == "yes")
+            #expect(mail.header("X-Auth") == "relay")
+        }
+        // A wrong password is our configuration's fault, not the mail's: it waits (queued), not dead.
+        var wrong = base
+        wrong["SMTP_PASS"] = "wrong"
+        try await MailHarness.withMailer(wrong) { _ in
+            let email = MailHarness.unique("badauth")
+            let id = try #require(try MailHarness.invite(db, emails: [email]).first)
+            #expect(try await MailHarness.eventually(timeout: .seconds(8)) {
+                try db.query("select attempts >= 1 and status = 'queued' from portal.mail_outbox where id = $1", [id]).scalar(Bool.self) == true
+            })
+            #expect(sink.messages(to: email).isEmpty)
+            try db.query("update portal.mail_outbox set status = 'skipped' where id = $1", [id])
+        }
+    }
+
+    /// SMTP down: the mail waits (back-off, last_error recorded) and arrives once it is back.
+    @Test func smtpDownMailWaitsThenArrives() async throws {
+        let db = try MailHarness.database()
+        let sink = try SMTPSink()
+        let port = sink.port
+        sink.stop()
+        try await MailHarness.withMailer(try MailHarness.environment(smtpPort: port, extra: ["MAILER_POLL_INTERVAL": "1"])) { _ in
+            let email = MailHarness.unique("down")
+            let id = try #require(try MailHarness.invite(db, emails: [email]).first)
+            #expect(try await MailHarness.eventually(timeout: .seconds(5)) {
+                try db.query("select last_error is not null and status = 'queued' from portal.mail_outbox where id = $1", [id]).scalar(Bool.self) == true
+            })
+            try sink.start()
+            #expect(try await MailHarness.eventually(timeout: .seconds(20)) { try MailHarness.status(db, id) == "sent" })
+            #expect(sink.messages(to: email).count == 1)
+        }
+    }
+
+    /// A 550 for the recipient is permanent: dead at once, visible in the admin status; a 451
+    /// is retried until the configured attempts run out, then dead too.
+    @Test func permanentFailuresEndDeadAndShowInTheAdminStatus() async throws {
+        let db = try MailHarness.database()
+        let sink = try SMTPSink(arguments: ["--reject", "^bounce-", "--tempfail", "^later-"])
+        try await MailHarness.withMailer(try MailHarness.environment(smtpPort: sink.port, extra: ["MAILER_POLL_INTERVAL": "1"])) { _ in
+            let bounce = MailHarness.unique("bounce")
+            let later = MailHarness.unique("later")
+            let ids = try MailHarness.invite(db, emails: [bounce, later])
+            #expect(try await MailHarness.eventually(timeout: .seconds(5)) { try MailHarness.status(db, ids[0]) == "dead" })
+            let row = try #require(try db.query("select attempts, last_error from portal.mail_outbox where id = $1", [ids[0]]).first)
+            #expect(try row.decode("attempts", as: Int.self) == 1)
+            #expect((try row.decode("last_error", as: String.self))?.contains("550") == true)
+            let client: String = try #require(try db.query("select client_id from portal.portal_users where email = $1", [bounce]).scalar())
+            let status: String? = try db.query("select portal_api.portal_user_status($1)->'lastMail'->>'status'", [client]).scalar()
+            #expect(status == "dead")
+
+            #expect(try await MailHarness.eventually(timeout: .seconds(40)) { try MailHarness.status(db, ids[1]) == "dead" })
+            #expect(try db.query("select attempts from portal.mail_outbox where id = $1", [ids[1]]).scalar(Int.self) == 5,
+                    "a transient failure is retried up to mail_max_attempts")
+        }
+    }
+
+    /// Two mailers drain one outbox together: every mail once, none twice.
+    @Test func twoMailersShareTheOutboxWithoutDuplicates() async throws {
+        let db = try MailHarness.database()
+        let sink = try SMTPSink()
+        var first = try MailHarness.environment(smtpPort: sink.port)
+        first["MAILER_ID"] = "mailer-one"
+        var secondEnvironment = first
+        secondEnvironment["MAILER_ID"] = "mailer-two"
+        let second = secondEnvironment
+        let emails = (0..<120).map { _ in MailHarness.unique("pair") }
+        let (one, two) = try await MailHarness.withMailer(first) { a in
+            try await MailHarness.withMailer(second) { b in
+                try await Task.sleep(for: .milliseconds(300))
+                _ = try MailHarness.invite(db, emails: emails)
+                #expect(try await MailHarness.eventually(timeout: .seconds(30)) {
+                    Set(sink.messages().compactMap { $0.header("X-Envelope-To") }).isSuperset(of: emails)
+                })
+                return (a.stats.sent, b.stats.sent)
+            }
+        }
+        let received = sink.messages().compactMap { $0.header("X-Envelope-To") }.filter { emails.contains($0) }
+        #expect(received.count == 120, "every mail exactly once")
+        #expect(Set(received).count == 120)
+        #expect(one + two >= 120)
+        print("two mailers: mailer-one sent \(one), mailer-two sent \(two)")
+    }
+
+    /// A mail whose token was revoked before sending is skipped, not sent.
+    @Test func aMailWhoseTokenWasRevokedIsSkipped() async throws {
+        let db = try MailHarness.database()
+        let sink = try SMTPSink()
+        let email = MailHarness.unique("resent")
+        let first = try #require(try MailHarness.invite(db, emails: [email]).first)
+        let client: String = try #require(try db.query("select client_id from portal.portal_users where email = $1", [email]).scalar())
+        try db.query("select portal_api.resend_activation($1)", [client])
+        try await MailHarness.withMailer(try MailHarness.environment(smtpPort: sink.port)) { (_: MailerService) async throws in
+            let delivered = try await MailHarness.eventually(timeout: .seconds(5)) { sink.messages(to: email).count == 1 }
+            #expect(delivered)
+            #expect(try MailHarness.status(db, first) == "skipped")
+        }
+    }
+}
