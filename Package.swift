@@ -55,11 +55,13 @@ let package = Package(
             dependencies: [
                 "PortalCore", "PQ", "PortalCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.copy("Pages")]
         ),
         // The mailer: LISTEN/NOTIFY + poll, outbox claiming, token sealing, templates, SMTP.
         .target(

@@ -13,6 +13,7 @@ public struct GatewayDependencies: Sendable {
     public let hashPool: WorkerPool
     public let service: PortalService
     public let signer: SessionSigner
+    let pages: PagesController
 
     public init(config: GatewayConfig, logger: Logger) throws {
         self.config = config
@@ -20,6 +21,7 @@ public struct GatewayDependencies: Sendable {
         hashPool = WorkerPool(workers: config.hashWorkers, queueLimit: config.hashQueue, name: "hash")
         let policy = try PasswordPolicy.shipped(minimumLength: config.passwordMinLength)
         service = PortalService(store: AuthStore(pool: pool), hashPool: hashPool, policy: policy, scrypt: config.scrypt, logger: logger)
+        pages = try PagesController(passwordMinLength: config.passwordMinLength)
         do {
             signer = try SessionSigner(secret: config.jwtSecret, issuer: config.baseOrigin)
         } catch {
@@ -43,7 +45,7 @@ public func buildApplication(_ dependencies: GatewayDependencies, logger: Logger
     )
 }
 
-/// Middleware outermost first, then operations, the portal API and the admin API.
+/// Middleware outermost first, then operations, the portal API, the admin API and the pages.
 public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalRequestContext> {
     let config = dependencies.config
     let router = Router(context: PortalRequestContext.self)
@@ -57,5 +59,6 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
     AuthController(service: dependencies.service, sessions: sessions, trustForwardedFor: config.trustForwardedFor)
         .register(on: router)
     AdminController(store: dependencies.service.store).register(on: router)
+    dependencies.pages.register(on: router)
     return router
 }

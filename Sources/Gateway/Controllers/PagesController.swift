@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import PortalCore
+
+/// The portal's pages: plain HTML rendered once at start-up from `Pages/*.mustache`, plus their
+/// CSS and one small script per page. No inline script or style, so the CSP allows only 'self'.
+/// Loading a page never consumes a token: the set-password page reads it from the URL fragment
+/// and only asks for its status until the user submits.
+struct PagesController: Sendable {
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    private let pages: [String: String]
+    private let assets: [String: (type: String, body: String)]
+
+    init(passwordMinLength: Int) throws {
+        func load(_ name: String, _ ext: String) throws -> String {
+            guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Pages") else {
+                throw ConfigError("page resource \(name).\(ext) is missing")
+            }
+            return try String(contentsOf: url, encoding: .utf8)
+        }
+        var library = MustacheLibrary()
+        for name in ["layout", "login", "forgot", "set-password", "home"] {
+            try library.register(try load(name, "mustache"), named: name)
+        }
+        func render(_ template: String, _ context: [String: Any]) throws -> String {
+            guard let html = library.render(context, withTemplate: template) else {
+                throw ConfigError("page template \(template) did not render")
+            }
+            return html
+        }
+        pages = [
+            "login": try render("login", ["title": "Sign in", "script": "login.js"]),
+            "forgot-password": try render("forgot", ["title": "Forgot password", "script": "forgot.js"]),
+            "activate": try render("set-password", [
+                "title": "Set your password", "script": "set-password.js", "heading": "Set your password",
+                "kind": "activation", "button": "Set password", "minLength": passwordMinLength,
+            ]),
+            "reset-password": try render("set-password", [
+                "title": "Choose a new password", "script": "set-password.js", "heading": "Choose a new password",
+                "kind": "reset", "button": "Save new password", "minLength": passwordMinLength,
+            ]),
+            "home": try render("home", ["title": "Your account", "script": "home.js", "minLength": passwordMinLength]),
+        ]
+        var assets: [String: (String, String)] = [:]
+        for name in ["common", "login", "forgot", "set-password", "home"] {
+            assets["\(name).js"] = ("text/javascript; charset=utf-8", try load(name, "js"))
+        }
+        assets["portal.css"] = ("text/css; charset=utf-8", try load("portal", "css"))
+        self.assets = assets
+    }
+
+    func register(on router: Router<PortalRequestContext>) {
+        let routes = ["portal": "home", "portal/login": "login", "portal/forgot-password": "forgot-password",
+                      "portal/activate": "activate", "portal/reset-password": "reset-password"]
+        for (path, page) in routes {
+            let html = pages[page]!
+            router.get(RouterPath(path)) { _, _ in Self.page(html, head: false) }
+            router.head(RouterPath(path)) { _, _ in Self.page(html, head: true) }
+        }
+        router.get("portal/assets/:file") { _, context in
+            guard let file = context.parameters.get("file"), let asset = assets[file] else { throw PortalError.notFound }
+            return Response(
+                status: .ok,
+                headers: [.contentType: asset.type, .cacheControl: "public, max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(string: asset.body)))
+        }
+    }
+
+    private static func page(_ html: String, head: Bool) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: "no-store",
+        ]
+        headers[HTTPField.Name("Content-Security-Policy")!] = contentSecurityPolicy
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        if head {
+            headers[.contentLength] = String(html.utf8.count)
+            return Response(status: .ok, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
