@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
-    libpq-dev libssl-dev libcurl4-openssl-dev pkg-config openssl python3-pip
-python3 -c 'import aiosmtpd' 2>/dev/null || {
-    log "installing aiosmtpd (the tests' SMTP server) from PyPI"
-    python3 -m pip install --quiet aiosmtpd 2>/dev/null || python3 -m pip install --quiet --break-system-packages aiosmtpd
+    libpq-dev libssl-dev libcurl4-openssl-dev pkg-config openssl python3-pip chromium chromium-driver
+python3 -c 'import aiosmtpd, selenium, pytest' 2>/dev/null || {
+    log "installing aiosmtpd (SMTP server), selenium and pytest (browser tests) from PyPI"
+    python3 -m pip install --quiet aiosmtpd selenium pytest 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages aiosmtpd selenium pytest
 }
 
 log "building (debug, with tests)"
@@ -30,7 +31,7 @@ start_cluster "$PG_DIR" "$PG_PORT"
 
 SUPER="host=$PG_DIR port=$PG_PORT user=postgres"
 log "migrating with portal-auth migrate"
-for db in portal_test portal_mail_test; do
+for db in portal_test portal_mail_test portal_browser_test; do
     psql "$SUPER dbname=postgres" -q -v ON_ERROR_STOP=1 -c "create database $db"
     .build/debug/portal-auth migrate --database-url "$SUPER dbname=$db"
 done
@@ -56,3 +57,7 @@ log "swift test (everything but the suites that restart Postgres)"
 swift test --skip PostgresRestartTests
 log "swift test (Postgres restarts, alone)"
 swift test --filter PostgresRestartTests
+
+log "browser tests (headless Chromium; screenshots in .run/test-output/screenshots)"
+rm -rf .run/test-output/screenshots
+PORTAL_TEST_BROWSER_DATABASE_URL="$SUPER dbname=portal_browser_test" python3 -m pytest -q tests/browser

@@ -1,0 +1,151 @@
+"""The pages a client meets, from the invitation mail to the signed-in portal."""
+import time
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import shot
+
+GOOD = "Harbour lights at dusk 42"
+NEWER = "Another long passphrase 77"
+
+
+def wait(driver, condition, timeout=10):
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def visible(driver, css):
+    return wait(driver, EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def text_in(driver, css, text):
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+    return driver.find_element(By.CSS_SELECTOR, css).text
+
+
+def unique(prefix):
+    return "%s-%s@example.com" % (prefix, uuid.uuid4().hex[:10])
+
+
+def set_password(driver, password):
+    field = visible(driver, "#password")
+    field.clear()
+    field.send_keys(password)
+    confirm = driver.find_element(By.ID, "confirm")
+    confirm.clear()
+    confirm.send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "#set-password button[type=submit]").click()
+
+
+def sign_in(driver, portal, address, password):
+    driver.get(portal.base_url + "/portal/login")
+    visible(driver, "#email").send_keys(address)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "#sign-in button[type=submit]").click()
+
+
+def test_invite_activate_sign_in_and_out(portal, browser):
+    address = unique("owner")
+    portal.invite(address, "Ann Owner")
+    link = portal.wait_for_link(address, "activate")
+
+    browser.get(link)
+    visible(browser, "#set-password")
+    assert "#token" not in browser.current_url, "the token leaves the address bar at once"
+    assert "at least 12" in browser.find_element(By.ID, "policy").text, "the policy is stated before typing"
+    shot(browser, "01-activate")
+
+    set_password(browser, "password1234")
+    message = text_in(browser, "#status", "too common")
+    assert "Please choose another password" in message
+    shot(browser, "02-activate-weak-password")
+
+    set_password(browser, GOOD)
+    visible(browser, "#done")
+    shot(browser, "03-activate-done")
+
+    browser.find_element(By.CSS_SELECTOR, "#done a").click()
+    visible(browser, "#sign-in")
+    shot(browser, "04-login")
+    sign_in(browser, portal, address, "not the password at all")
+    assert "incorrect" in text_in(browser, "#status", "incorrect")
+    sign_in(browser, portal, address, GOOD)
+    assert text_in(browser, "#who-email", address) == address
+    assert browser.find_element(By.ID, "who-name").text == "Ann Owner"
+    shot(browser, "05-home")
+
+    browser.find_element(By.ID, "sign-out").click()
+    visible(browser, "#sign-in")
+    browser.get(portal.base_url + "/portal")
+    visible(browser, "#sign-in")  # signed out: home sends us back to the login page
+
+
+def test_forgot_and_reset_end_the_old_session(portal, browser):
+    address = unique("reset")
+    portal.invite(address, "Rita Reset")
+    browser.get(portal.wait_for_link(address, "activate"))
+    set_password(browser, GOOD)
+    visible(browser, "#done")
+    sign_in(browser, portal, address, GOOD)
+    text_in(browser, "#who-email", address)
+    old_cookie = browser.get_cookie("__Host-portal_session")
+    assert old_cookie and old_cookie["httpOnly"] and old_cookie["secure"]
+
+    browser.get(portal.base_url + "/portal/forgot-password")
+    shot(browser, "06-forgot-password")
+    visible(browser, "#email").send_keys(address)
+    browser.find_element(By.CSS_SELECTOR, "#forgot button[type=submit]").click()
+    assert "If an account exists" in text_in(browser, "#status", "If an account exists")
+    shot(browser, "07-forgot-password-sent")
+
+    browser.get(portal.wait_for_link(address, "reset-password"))
+    visible(browser, "#set-password")
+    shot(browser, "08-reset-password")
+    set_password(browser, NEWER)
+    visible(browser, "#done")
+
+    # The reset ended the session the browser held before.
+    browser.get(portal.base_url + "/portal")
+    visible(browser, "#sign-in")
+    sign_in(browser, portal, address, NEWER)
+    assert text_in(browser, "#who-email", address) == address
+
+
+def test_an_expired_link_says_so(portal, browser):
+    address = unique("late")
+    portal.invite(address, "Lars Late")
+    link = portal.wait_for_link(address, "activate")
+    portal.sql("""update portal.portal_auth_tokens t set created_at = now() - interval '4 days', expires_at = now() - interval '1 day'
+                  from portal.portal_users u where u.id = t.portal_user_id and u.email = :'a1'""", address)
+    browser.get(link)
+    assert "expired" in text_in(browser, "#link-problem-text", "expired")
+    assert not browser.find_element(By.ID, "set-password").is_displayed()
+    shot(browser, "09-expired-link")
+
+
+def test_a_used_link_says_so(portal, browser):
+    address = unique("twice")
+    portal.invite(address, "Tom Twice")
+    link = portal.wait_for_link(address, "activate")
+    browser.get(link)
+    set_password(browser, GOOD)
+    visible(browser, "#done")
+    browser.get("about:blank")  # a fresh load, as from the mail (not a same-page fragment change)
+    browser.get(link)
+    assert "already used" in text_in(browser, "#link-problem-text", "already used")
+    shot(browser, "10-used-link")
+
+
+def test_loading_a_link_consumes_nothing(portal, browser):
+    address = unique("scan")
+    portal.invite(address, "Sam Scanner")
+    link = portal.wait_for_link(address, "activate")
+    for _ in range(3):
+        browser.get("about:blank")
+        browser.get(link)  # a mail scanner or a prefetch: GET + scripts, no submit
+        visible(browser, "#set-password")
+    token = link.split("#token=")[1]
+    status, body = portal.api("POST", "/api/portal/auth/token-status", {"token": token})
+    assert status == 200 and body["status"] == "valid"
