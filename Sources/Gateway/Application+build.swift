@@ -18,7 +18,9 @@ public struct GatewayDependencies: Sendable {
     public init(config: GatewayConfig, logger: Logger) throws {
         self.config = config
         pool = ConnectionPool(conninfo: config.databaseURL, size: config.databasePoolSize, applicationName: "portal-auth-gateway", logger: logger)
-        hashPool = WorkerPool(workers: config.hashWorkers, queueLimit: config.hashQueue, name: "hash")
+        hashPool = WorkerPool(workers: config.hashWorkers, queueLimit: config.hashQueue, name: "hash") { duration in
+            GatewayMetrics.hashDuration.record(duration)
+        }
         let policy = try PasswordPolicy.shipped(minimumLength: config.passwordMinLength)
         service = PortalService(store: AuthStore(pool: pool), hashPool: hashPool, policy: policy, scrypt: config.scrypt, logger: logger)
         pages = try PagesController(passwordMinLength: config.passwordMinLength)
@@ -52,8 +54,11 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
     router.add(middleware: SecurityHeadersMiddleware(https: config.baseURL.hasPrefix("https://")))
     router.add(middleware: OriginMiddleware(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName))
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
 
+    _ = GatewayMetrics.registry
     HealthController(pool: dependencies.pool).register(on: router)
+    MetricsController(hashPool: dependencies.hashPool, pool: dependencies.pool).register(on: router)
     let sessions = SessionCookie(
         signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, store: dependencies.service.store)
     AuthController(service: dependencies.service, sessions: sessions, trustForwardedFor: config.trustForwardedFor)

@@ -11,7 +11,11 @@ public final class WorkerPool: Sendable {
     public let queueLimit: Int
     private let state: State
 
-    public init(workers: Int, queueLimit: Int, name: String = "worker") {
+    /// Called after each job with how long it ran (for metrics).
+    private let observe: (@Sendable (Duration) -> Void)?
+
+    public init(workers: Int, queueLimit: Int, name: String = "worker", observe: (@Sendable (Duration) -> Void)? = nil) {
+        self.observe = observe
         self.workers = max(1, workers)
         self.queueLimit = max(0, queueLimit)
         let state = State(limit: max(0, queueLimit), workers: max(1, workers))
@@ -33,7 +37,13 @@ public final class WorkerPool: Sendable {
     /// Runs `body` on a worker; throws `.overloaded` when the queue is full.
     public func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            let accepted = state.enqueue { continuation.resume(returning: body()) }
+            let observe = self.observe
+            let accepted = state.enqueue {
+                let start = ContinuousClock.now
+                let value = body()
+                observe?(ContinuousClock.now - start)
+                continuation.resume(returning: value)
+            }
             if !accepted {
                 continuation.resume(throwing: PortalError.overloaded)
             }

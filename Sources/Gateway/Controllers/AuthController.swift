@@ -73,13 +73,22 @@ struct AuthController: Sendable {
     }
 
     @Sendable func signIn(_ request: Request, context: PortalRequestContext) async throws -> Response {
-        let body = try await JSONBody.decode(SignInRequest.self, from: request, context: context)
-        let caller = caller(request, context)
-        try await limit("sign_in_ip", caller)
-        let user = try await service.signIn(
-            email: try Field.email(body.email), password: body.password, ip: caller.ip, userAgent: caller.userAgent)
-        let session = sessions.issue(for: user)
-        return .json(UserResponse(user: user.user), headers: [.setCookie: session.setCookie])
+        do {
+            let body = try await JSONBody.decode(SignInRequest.self, from: request, context: context)
+            let caller = caller(request, context)
+            try await limit("sign_in_ip", caller)
+            let user = try await service.signIn(
+                email: try Field.email(body.email), password: body.password, ip: caller.ip, userAgent: caller.userAgent)
+            let session = sessions.issue(for: user)
+            GatewayMetrics.signIn("ok")
+            return .json(UserResponse(user: user.user), headers: [.setCookie: session.setCookie])
+        } catch let error as PortalError {
+            GatewayMetrics.signIn(error.code)
+            throw error
+        } catch {
+            GatewayMetrics.signIn("error")
+            throw error
+        }
     }
 
     @Sendable func forgotPassword(_ request: Request, context: PortalRequestContext) async throws -> Response {

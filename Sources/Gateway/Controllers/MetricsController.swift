@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Metrics
+import PQ
+import PortalCore
+import Prometheus
+
+/// The process's Prometheus registry. swift-metrics (Hummingbird's `MetricsMiddleware`: HTTP
+/// requests and latency by route) is bootstrapped onto it once per process.
+public enum GatewayMetrics {
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    /// Counts a sign-in by outcome: ok, invalid_credentials, rate_limited, overloaded, unavailable, invalid_request.
+    static func signIn(_ outcome: String) {
+        registry.makeCounter(name: "portal_sign_in_total", labels: [("outcome", outcome)],
+                             help: "Sign-in attempts by outcome").increment()
+    }
+
+    static let hashDuration = registry.makeDurationHistogram(
+        name: "portal_hash_duration_seconds",
+        buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                  .seconds(1), .seconds(2), .seconds(5)],
+        help: "Time one scrypt job ran on the hash pool")
+}
+
+/// `GET /metrics`: Prometheus text. Gauges that describe shared state (hash pool, database pool,
+/// outbox depth and age, mail by status — the mailers' work as the database records it) are
+/// read at scrape time. Serve it on an internal network only.
+struct MetricsController: Sendable {
+    let hashPool: WorkerPool
+    let pool: ConnectionPool
+
+    func register(on router: Router<PortalRequestContext>) {
+        router.get("metrics") { _, _ in
+            let registry = GatewayMetrics.registry
+            registry.makeGauge(name: "portal_hash_pool_queued", help: "Sign-ins waiting for a hash worker").set(Double(hashPool.queued))
+            registry.makeGauge(name: "portal_hash_pool_busy", help: "Hash workers running scrypt").set(Double(hashPool.busy))
+            registry.makeGauge(name: "portal_hash_pool_workers", help: "Hash workers").set(Double(hashPool.workers))
+            registry.makeGauge(name: "portal_db_pool_queued", help: "Database calls waiting for a connection").set(Double(pool.queuedJobs))
+            var up = 0.0
+            if let text: String = try? await pool.query("select portal_api.outbox_stats()::text").scalar(),
+               let stats = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+                up = 1
+                for status in ["queued", "sending", "sent", "dead", "skipped"] {
+                    registry.makeGauge(name: "portal_outbox_mails", labels: [("status", status)], help: "Mails in the outbox by status")
+                        .set((stats[status] as? NSNumber)?.doubleValue ?? 0)
+                }
+                registry.makeGauge(name: "portal_outbox_oldest_pending_seconds", help: "Age of the oldest mail not yet sent")
+                    .set((stats["oldestPendingSeconds"] as? NSNumber)?.doubleValue ?? 0)
+            }
+            registry.makeGauge(name: "portal_database_up", help: "1 when the database answered this scrape").set(up)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+    }
+}
