@@ -1,0 +1,263 @@
+import ArgumentParser
+import Foundation
+import PQ
+import PortalCore
+
+/// `portal-auth admin …`: the DBA functions of `portal_api` for operators who prefer a shell to
+/// psql. Connect as a member of `portal_admin` (or the owner). Human-readable output by default,
+/// `--json` for scripts. Exit codes: 0 ok, 1 refused (not found, conflict, bad input), 3 no database.
+struct AdminCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Operator commands over the SQL API (ports, clients, admin keys, portal users, audit).",
+        subcommands: [
+            CreatePort.self, CreateClient.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,
+            Resend.self, Disable.self, Enable.self, Unlock.self, RevokeSessions.self, Status.self, Audit.self,
+        ])
+}
+
+struct AdminOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "libpq URI or conninfo of a portal_admin member (env: DATABASE_URL).")
+    var databaseURL: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    /// Runs one statement; maps failures to a clear message and an exit code.
+    func query(_ sql: String, _ parameters: [any PQEncodable] = []) throws -> PQRows {
+        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
+            throw ValidationError("DATABASE_URL is not set (or pass --database-url)")
+        }
+        do {
+            let connection = try Connection(conninfo: url, applicationName: "portal-auth-admin")
+            return try connection.query(sql, parameters)
+        } catch let error as PQError where error.kind == .connection {
+            throw AdminFailure(message: "cannot connect to the database: \(error.message)", code: 3)
+        } catch let error as PQError {
+            if error.sqlState == "42501" {
+                throw AdminFailure(message: "permission denied: connect as a member of portal_admin", code: 1)
+            }
+            if error.sqlState == "PA010" || error.sqlState == "PA008" {
+                // The database's own sentence says which value was wrong; it holds no secret.
+                throw AdminFailure(message: "refused: \(error.message)", code: 1)
+            }
+            let mapped = PortalError.from(error)
+            throw AdminFailure(message: "\(mapped.code): \(mapped.message)", code: mapped.status >= 500 ? 3 : 1)
+        }
+    }
+
+    /// Prints rows as an aligned table or as JSON.
+    func emit(_ rows: PQRows) {
+        if json {
+            let objects = rows.map { row in
+                Dictionary(uniqueKeysWithValues: row.columns.enumerated().map { ($1, row[$0].map { $0 as Any } ?? NSNull()) })
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let widths = rows.columns.enumerated().map { index, name in
+            max(name.count, rows.map { ($0[index] ?? "").count }.max() ?? 0)
+        }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        print(line(rows.columns))
+        print(line(widths.map { String(repeating: "-", count: $0) }))
+        for row in rows { print(line((0..<rows.columns.count).map { row[$0] ?? "" })) }
+    }
+
+    /// Prints a single jsonb value, pretty, as key: value lines (or JSON).
+    func emitObject(_ text: String?) {
+        guard let text, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return }
+        if json {
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        func flatten(_ object: [String: Any], prefix: String = "") -> [(String, String)] {
+            object.keys.sorted().flatMap { key -> [(String, String)] in
+                let value = object[key]!
+                if let nested = value as? [String: Any] { return flatten(nested, prefix: prefix + key + ".") }
+                return [(prefix + key, value is NSNull ? "-" : "\(value)")]
+            }
+        }
+        let pairs = flatten(object)
+        let width = pairs.map(\.0.count).max() ?? 0
+        for (key, value) in pairs { print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+    }
+
+    /// Prints one scalar (an id, a key), or {"value": …} with --json.
+    func emitValue(_ name: String, _ value: String?) {
+        if json {
+            let data = (try? JSONSerialization.data(withJSONObject: [name: value.map { $0 as Any } ?? NSNull()], options: [.sortedKeys])) ?? Data()
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(value ?? "")
+        }
+    }
+}
+
+struct AdminFailure: Error, CustomStringConvertible {
+    let message: String
+    let code: Int32
+    var description: String { message }
+}
+
+extension AdminCommand {
+    static var actor: String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "operator") }
+
+    struct CreatePort: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create-port", abstract: "Create a port; prints its id.")
+        @OptionGroup var options: AdminOptions
+        @Argument var name: String
+        func run() throws {
+            try AdminCommand.exit {
+                options.emitValue("portId", try options.query("select portal_api.create_port($1)", [name]).scalar())
+            }
+        }
+    }
+
+    struct CreateClient: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create-client", abstract: "Create a client in a port; prints its id.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Port id.") var port: String
+        @Argument var name: String
+        @Option(name: .customLong("billing-email")) var billingEmail: String?
+        func run() throws {
+            try AdminCommand.exit {
+                options.emitValue("clientId", try options.query(
+                    "select portal_api.create_client($1, $2, $3)", [port, name, billingEmail]).scalar())
+            }
+        }
+    }
+
+    struct CreateKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-key", abstract: "Create an admin API key for a port; prints the key once (it is not stored).")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Port id.") var port: String
+        @Argument var label: String
+        func run() throws {
+            try AdminCommand.exit {
+                options.emitValue("key", try options.query("select portal_api.create_admin_key($1, $2)", [port, label]).scalar())
+            }
+        }
+    }
+
+    struct RevokeKey: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "revoke-key", abstract: "Revoke an admin key by id (see list-keys).")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Key id.") var key: String
+        func run() throws {
+            try AdminCommand.exit {
+                _ = try options.query("select portal_api.revoke_admin_key($1)", [key])
+                options.emitValue("revoked", key)
+            }
+        }
+    }
+
+    struct ListKeys: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list-keys", abstract: "List admin keys (never the keys themselves).")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Port id (all ports when omitted).") var port: String?
+        func run() throws {
+            try AdminCommand.exit {
+                options.emit(try options.query(
+                    "select id, port_id, label, created_at, revoked_at, last_used_at from portal_api.list_admin_keys($1)", [port]))
+            }
+        }
+    }
+
+    struct Invite: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Invite a client: portal user + activation mail; prints the status.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Client id.") var client: String
+        @Argument var email: String
+        @Option var name: String?
+        func run() throws {
+            try AdminCommand.exit {
+                _ = try options.query("select portal_api.invite($1, $2, $3, $4)", [client, email, name, AdminCommand.actor])
+                options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
+            }
+        }
+    }
+
+    /// resend | disable | enable | unlock | revoke-sessions share their shape.
+    static func action(_ function: String, _ client: String, _ options: AdminOptions) throws {
+        try AdminCommand.exit {
+            _ = try options.query("select portal_api.\(function)($1, $2)", [client, AdminCommand.actor])
+            options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
+        }
+    }
+
+    struct Resend: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a fresh activation link (the old one stops working).")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Client id.") var client: String
+        func run() throws { try AdminCommand.action("resend_activation", client, options) }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable the portal user (ends its sessions).")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Client id.") var client: String
+        func run() throws { try AdminCommand.action("disable_portal_user", client, options) }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled portal user.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Client id.") var client: String
+        func run() throws { try AdminCommand.action("enable_portal_user", client, options) }
+    }
+
+    struct Unlock: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Clear a lockout.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Client id.") var client: String
+        func run() throws { try AdminCommand.action("unlock_portal_user", client, options) }
+    }
+
+    struct RevokeSessions: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "revoke-sessions", abstract: "End every session of the portal user.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Client id.") var client: String
+        func run() throws { try AdminCommand.action("revoke_sessions", client, options) }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "State, last login, last mail and its delivery state.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Client id.") var client: String
+        func run() throws {
+            try AdminCommand.exit {
+                options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
+            }
+        }
+    }
+
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The audit trail, newest first.")
+        @OptionGroup var options: AdminOptions
+        @Option(help: "Only this client.") var client: String?
+        @Option(help: "At most this many events.") var limit = 50
+        func run() throws {
+            try AdminCommand.exit {
+                options.emit(try options.query(
+                    "select occurred_at, event, client_id, email, actor, ip, detail from portal_api.audit_events($1, $2)",
+                    [client, limit]))
+            }
+        }
+    }
+
+    /// Turns an `AdminFailure` into its message on stderr and its exit code.
+    static func exit(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let failure as AdminFailure {
+            FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+            throw ExitCode(failure.code)
+        }
+    }
+}

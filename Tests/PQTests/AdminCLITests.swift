@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// `portal-auth admin …` against the test database, as an operator would run it.
+@Suite struct AdminCLITests {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func admin(_ arguments: [String]) throws -> Run {
+        let binary = FileManager.default.currentDirectoryPath + "/.build/debug/portal-auth"
+        try #require(FileManager.default.isExecutableFile(atPath: binary))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["admin"] + arguments
+        process.environment = ["DATABASE_URL": try TestDatabase.url(), "USER": "tester"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func anOperatorRunsTheLifecycleFromTheShell() throws {
+        let port = try Self.admin(["create-port", "Shell Port"])
+        #expect(port.status == 0)
+        let portID = port.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = try Self.admin(["create-client", portID, "Shell Client"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = "shell-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+
+        let invite = try Self.admin(["invite", client, email, "--name", "Shell User", "--json"])
+        #expect(invite.status == 0)
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(invite.stdout.utf8)) as? [String: Any])
+        #expect(status["state"] as? String == "invited")
+        #expect(status["email"] as? String == email)
+
+        let table = try Self.admin(["status", client])
+        #expect(table.stdout.contains("state"))
+        #expect(table.stdout.contains("invited"))
+        #expect(try Self.admin(["disable", client, "--json"]).stdout.contains("\"disabled\""))
+        #expect(try Self.admin(["enable", client]).status == 0)
+
+        let key = try Self.admin(["create-key", portID, "shell key", "--json"])
+        let raw = try #require((try JSONSerialization.jsonObject(with: Data(key.stdout.utf8)) as? [String: Any])?["key"] as? String)
+        #expect(raw.hasPrefix("pak_"))
+        let keys = try Self.admin(["list-keys", portID])
+        #expect(keys.stdout.contains("shell key"))
+        #expect(!keys.stdout.contains(raw), "keys are never listed")
+
+        let audit = try Self.admin(["audit", "--client", client, "--limit", "10"])
+        #expect(audit.stdout.contains("invite"))
+        #expect(audit.stdout.contains("cli:tester"), "the operator is recorded as the actor")
+    }
+
+    @Test func refusalsHaveClearMessagesAndExitCodes() throws {
+        let missing = try Self.admin(["invite", "no-such-client", "x@example.com"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("client_not_found"))
+        let badEmail = try Self.admin(["create-client", "no-such-port", "X"])
+        #expect(badEmail.status == 1)
+        #expect(badEmail.stderr.contains("port_not_found"))
+        let usage = try Self.admin(["status"])
+        #expect(usage.status != 0)
+    }
+}
