@@ -9,10 +9,10 @@ source scripts/lib.sh
 
 ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
     libpq-dev libssl-dev libcurl4-openssl-dev pkg-config openssl python3-pip chromium chromium-driver
-python3 -c 'import aiosmtpd, selenium, pytest' 2>/dev/null || {
+python3 -c 'import aiosmtpd, selenium, pytest, yaml' 2>/dev/null || {
     log "installing aiosmtpd (SMTP server), selenium and pytest (browser tests) from PyPI"
-    python3 -m pip install --quiet aiosmtpd selenium pytest 2>/dev/null \
-        || python3 -m pip install --quiet --break-system-packages aiosmtpd selenium pytest
+    python3 -m pip install --quiet aiosmtpd selenium pytest pyyaml 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages aiosmtpd selenium pytest pyyaml
 }
 
 log "building (debug, with tests)"
@@ -58,6 +58,6 @@ swift test --skip PostgresRestartTests
 log "swift test (Postgres restarts, alone)"
 swift test --filter PostgresRestartTests
 
-log "browser tests (headless Chromium; screenshots in .run/test-output/screenshots)"
+log "deployment files and browser tests (headless Chromium; screenshots in .run/test-output/screenshots)"
 rm -rf .run/test-output/screenshots
-PORTAL_TEST_BROWSER_DATABASE_URL="$SUPER dbname=portal_browser_test" python3 -m pytest -q tests/browser
+PORTAL_TEST_BROWSER_DATABASE_URL="$SUPER dbname=portal_browser_test" python3 -m pytest -q tests/deploy tests/browser

@@ -58,9 +58,19 @@ public struct MailerConfig: Sendable {
     public var pollInterval: Double
     public var workerID: String
 
+    /// Every environment variable `portal-auth mailer` reads (`portal-auth env mailer` prints them).
+    public static let environmentKeys = [
+        "DATABASE_URL", "PORTAL_BASE_URL", "PORTAL_TOKEN_KEY", "SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_USER",
+        "SMTP_PASS", "SMTP_FROM", "SMTP_CA_FILE", "SMTP_TIMEOUT", "MAIL_FROM_NAME", "MAIL_DIR", "MAIL_TEMPLATES_DIR",
+        "MAILER_BATCH", "MAILER_POLL_INTERVAL", "MAILER_ID", "LOG_LEVEL", "LOG_FORMAT",
+    ]
+
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> MailerConfig {
         let env = environment.merging(overrides.filter { !$0.value.isEmpty }) { $1 }
-        func value(_ key: String) -> String? { env[key].flatMap { $0.isEmpty ? nil : $0 } }
+        func value(_ key: String) -> String? {
+            assert(environmentKeys.contains(key), "\(key) must be listed in environmentKeys")
+            return env[key].flatMap { $0.isEmpty ? nil : $0 }
+        }
 
         guard let databaseURL = value("DATABASE_URL") else { throw ConfigError("DATABASE_URL is not set") }
         do { try Connection.validate(conninfo: databaseURL) } catch {

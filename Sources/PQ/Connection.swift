@@ -144,8 +144,8 @@ public final class Connection: @unchecked Sendable {
         return (String(cString: notify.pointee.relname), String(cString: notify.pointee.extra))
     }
 
-    /// Quotes an identifier (`PQescapeIdentifier`), for LISTEN channel names.
-    func quoteIdentifier(_ name: String) throws -> String {
+    /// Quotes an identifier (`PQescapeIdentifier`), for LISTEN channel names and role names.
+    public func quoteIdentifier(_ name: String) throws -> String {
         guard let quoted = PQescapeIdentifier(handle, name, name.utf8.count) else {
             throw PQError(kind: .query, message: "could not quote identifier")
         }
@@ -182,5 +182,17 @@ extension Connection {
             throw PQError(kind: .connection, message: "invalid connection string")
         }
         PQconninfoFree(options)
+    }
+}
+
+extension Connection {
+    /// Quotes a literal (`PQescapeLiteral`), for the few statements that take no parameters
+    /// (`ALTER ROLE … PASSWORD`). Prefer `query(_:_:)` with parameters everywhere else.
+    public func quoteLiteral(_ text: String) throws -> String {
+        guard let quoted = PQescapeLiteral(handle, text, text.utf8.count) else {
+            throw PQError(kind: .query, message: "could not quote literal")
+        }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
     }
 }

@@ -29,6 +29,17 @@ struct MigrateCommand: ParsableCommand {
             let report = try migrator.run(conninfo: url)
             print("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
             for name in report.applied { print("  applied \(name)") }
+            // Container deployments have no psql: set the login roles' passwords from the
+            // environment when given (PORTAL_GATEWAY_DB_PASSWORD, PORTAL_MAILER_DB_PASSWORD).
+            let passwords = [("portal_gateway", "PORTAL_GATEWAY_DB_PASSWORD"), ("portal_mailer", "PORTAL_MAILER_DB_PASSWORD")]
+                .compactMap { role, key in environment[key].flatMap { $0.isEmpty ? nil : (role, $0) } }
+            if !passwords.isEmpty {
+                let connection = try Connection(conninfo: url, applicationName: "portal-auth-migrate")
+                for (role, password) in passwords {
+                    try connection.execute("alter role \(try connection.quoteIdentifier(role)) password \(try connection.quoteLiteral(password))")
+                    print("  password set for \(role)")
+                }
+            }
         } catch let failure as Migrator.Failure {
             throw CLIFailure(message: failure.description)
         } catch let error as PQError where error.kind == .connection {

@@ -7,7 +7,7 @@ struct PortalAuth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portal-auth",
         abstract: "Authentication service for the marina CRM's client portal.",
-        subcommands: [ServeCommand.self, MailerCommand.self, MigrateCommand.self, AdminCommand.self]
+        subcommands: [ServeCommand.self, MailerCommand.self, MigrateCommand.self, AdminCommand.self, EnvCommand.self]
     )
 
     static func main() async {

@@ -48,10 +48,21 @@ public struct GatewayConfig: Sendable {
     /// The origin (`scheme://host[:port]`) of the base URL: the JWT issuer and an allowed origin.
     public var baseOrigin: String { Self.origin(of: baseURL) ?? baseURL }
 
+    /// Every environment variable `portal-auth serve` reads (`portal-auth env serve` prints them).
+    public static let environmentKeys = [
+        "DATABASE_URL", "PORTAL_BASE_URL", "PORTAL_JWT_SECRET", "PORTAL_TOKEN_KEY", "PORTAL_ALLOWED_ORIGINS",
+        "PORTAL_SESSION_TTL", "PORTAL_SCRYPT", "PORTAL_HASH_WORKERS", "PORTAL_HASH_QUEUE", "PORTAL_DB_POOL",
+        "PORTAL_COOKIE_NAME", "PORTAL_PASSWORD_MIN_LENGTH", "PORTAL_TRUST_FORWARDED_FOR", "HOST", "PORT",
+        "LOG_LEVEL", "LOG_FORMAT",
+    ]
+
     /// Reads and validates the configuration; `overrides` (CLI flags) win over `environment`.
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> GatewayConfig {
         let env = environment.merging(overrides.filter { !$0.value.isEmpty }) { $1 }
-        func value(_ key: String) -> String? { env[key].flatMap { $0.isEmpty ? nil : $0 } }
+        func value(_ key: String) -> String? {
+            assert(environmentKeys.contains(key), "\(key) must be listed in environmentKeys")
+            return env[key].flatMap { $0.isEmpty ? nil : $0 }
+        }
 
         guard let databaseURL = value("DATABASE_URL") else { throw ConfigError("DATABASE_URL is not set") }
         do { try Connection.validate(conninfo: databaseURL) } catch {

@@ -101,6 +101,7 @@ import Testing
                 #expect(reply.headers[.referrerPolicy] == "no-referrer")
                 #expect(reply.headers[.cacheControl] == "no-store")
                 #expect(reply.headers[.strictTransportSecurity] != nil, "the base URL is https")
+                #expect(reply.headers[HTTPField.Name("X-Request-Id")!]?.isEmpty == false, "a request id to match the logs")
             }
         }
     }

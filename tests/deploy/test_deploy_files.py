@@ -1,0 +1,88 @@
+"""docker-compose.yml and the Dockerfile cannot run here (no Docker engine): check them against
+what the binary really accepts — subcommands, environment variables, paths."""
+import os
+import re
+import subprocess
+
+import yaml
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BINARY = os.path.join(ROOT, ".build", "debug", "portal-auth")
+
+
+def run(*args):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, check=True).stdout
+
+
+def compose():
+    with open(os.path.join(ROOT, "docker-compose.yml")) as f:
+        return yaml.safe_load(f)
+
+
+def portal_services():
+    return {name: s for name, s in compose()["services"].items() if s.get("image") == "portal-auth:local"}
+
+
+def test_every_portal_service_runs_a_real_subcommand():
+    help_text = run("--help")
+    services = portal_services()
+    assert set(services) == {"migrate", "gateway", "mailer"}
+    for name, service in services.items():
+        command = service["command"][0]
+        assert re.search(r"^\s+%s\s" % re.escape(command), help_text, re.M), "%s runs unknown subcommand %s" % (name, command)
+
+
+def test_every_environment_variable_is_one_the_binary_reads():
+    for name, service in portal_services().items():
+        command = service["command"][0]
+        accepted = set(run("env", command).split())
+        given = set(service.get("environment", {}))
+        assert given <= accepted, "%s sets variables %s reads not" % (name, sorted(given - accepted))
+        assert "DATABASE_URL" in given
+
+
+def test_login_roles_match_the_migrations():
+    services = portal_services()
+    assert "portal_gateway:" in services["gateway"]["environment"]["DATABASE_URL"]
+    assert "portal_mailer:" in services["mailer"]["environment"]["DATABASE_URL"]
+    roles = open(os.path.join(ROOT, "sql", "migrations", "0001_roles_and_schemas.sql")).read()
+    assert "create role portal_gateway login" in roles and "create role portal_mailer login" in roles
+
+
+def test_dependencies_and_health_checks_are_wired():
+    services = compose()["services"]
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in ("gateway", "mailer"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "/readyz" in " ".join(services["gateway"]["healthcheck"]["test"])
+    assert services["mailer"]["environment"]["SMTP_HOST"].endswith("mailpit}")
+    openapi = open(os.path.join(ROOT, "openapi.yaml")).read()
+    assert "/readyz:" in openapi and "/healthz:" in openapi
+
+
+def test_secrets_come_from_the_env_file_not_the_compose_file():
+    text = open(os.path.join(ROOT, "docker-compose.yml")).read()
+    for key in ("PORTAL_JWT_SECRET", "PORTAL_TOKEN_KEY", "POSTGRES_PASSWORD"):
+        for value in re.findall(r"%s: (\S+)" % key, text):
+            assert value.startswith("${"), "%s must come from .env" % key
+    example = open(os.path.join(ROOT, ".env.example")).read()
+    for key in ("PORTAL_JWT_SECRET", "PORTAL_TOKEN_KEY", "POSTGRES_PASSWORD", "PORTAL_GATEWAY_DB_PASSWORD",
+                "PORTAL_MAILER_DB_PASSWORD"):
+        assert key + "=" in example
+
+
+def test_dockerfile_ships_the_binary_its_resources_and_migrations():
+    dockerfile = open(os.path.join(ROOT, "Dockerfile")).read()
+    assert 'ENTRYPOINT ["portal-auth"]' in dockerfile
+    assert "cp -R \"$bin\"/*.resources /out/bin/" in dockerfile
+    assert "cp -R sql/migrations /out/share/portal-auth/migrations" in dockerfile
+    for package in ("libpq5", "libssl3", "libcurl4"):
+        assert package in dockerfile
+    # The resource bundles that must travel with the binary exist in a build.
+    bin_dir = os.path.dirname(os.path.realpath(BINARY))
+    bundles = [n for n in os.listdir(bin_dir) if n.endswith(".resources")]
+    for module in ("PortalCore", "Gateway", "Mailer"):
+        assert any(module in b for b in bundles), "no resource bundle for %s" % module
+    # And migrate finds the migrations where the image puts them (../share/portal-auth/migrations).
+    source = open(os.path.join(ROOT, "Sources", "PortalCore", "Migrator.swift")).read()
+    assert "share/portal-auth/migrations" in source
