@@ -85,6 +85,9 @@ cat <<INFO
       -d '{"email": "owner@demo.example", "name": "Demo Owner"}'
     curl -s $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user -H 'Authorization: Bearer $ADMIN_KEY'
 
+  Then open the mailed link in a browser (scripts/last-link.sh prints it), set a password,
+  and sign in at $BASE_URL/portal/login. Operator commands: $BIN admin --help
+
 INFO
 
 log "running — Ctrl-C stops the gateway, the mailer and the cluster"
