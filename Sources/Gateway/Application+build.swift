@@ -42,6 +42,8 @@ public struct GatewayDependencies: Sendable {
 public func buildApplication(_ dependencies: GatewayDependencies, logger: Logger) -> some ApplicationProtocol {
     Application(
         router: buildRouter(dependencies),
+        // Idle connections (and headers that trickle in) are closed after 30 s.
+        server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(dependencies.config.host, port: dependencies.config.port), serverName: nil),
         logger: logger
     )

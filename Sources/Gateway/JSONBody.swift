@@ -9,6 +9,8 @@ import PortalCore
 /// whose fields decode and validate (else 400 with a message that names the field).
 enum JSONBody {
     static let maximumSize = 64 * 1024
+    /// A body must arrive within this time (slow-loris uploads are cut off with 408).
+    static let timeout: Duration = .seconds(10)
 
     static func decode<T: Decodable & Validating>(_ type: T.Type, from request: Request, context: PortalRequestContext)
         async throws -> T
@@ -16,7 +18,16 @@ enum JSONBody {
         guard isJSON(request.headers[.contentType]) else { throw PortalError.unsupportedMediaType }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: maximumSize)
+            buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await request.body.collect(upTo: maximumSize) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let body = first else { throw PortalError.requestTimeout }
+                return body
+            }
         } catch is NIOTooManyBytesError {
             throw PortalError.payloadTooLarge
         }

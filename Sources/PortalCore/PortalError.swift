@@ -39,6 +39,8 @@ public struct PortalError: Error, Sendable, Equatable, CustomStringConvertible {
         status: 415, code: "unsupported_media_type", message: "Send the request body as application/json.")
     public static let payloadTooLarge = PortalError(
         status: 413, code: "payload_too_large", message: "The request body is larger than 64 KiB.")
+    public static let requestTimeout = PortalError(
+        status: 408, code: "request_timeout", message: "The request body did not arrive in time.")
     public static let internalError = PortalError(
         status: 500, code: "internal_error", message: "Something went wrong on our side.")
 

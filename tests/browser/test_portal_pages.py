@@ -147,5 +147,5 @@ def test_loading_a_link_consumes_nothing(portal, browser):
         browser.get(link)  # a mail scanner or a prefetch: GET + scripts, no submit
         visible(browser, "#set-password")
     token = link.split("#token=")[1]
-    status, body = portal.api("POST", "/api/portal/auth/token-status", {"token": token})
+    status, _, body, _ = portal.request("POST", "/api/portal/auth/token-status", {"token": token})
     assert status == 200 and body["status"] == "valid"
