@@ -9,10 +9,10 @@ source scripts/lib.sh
 
 ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
     libpq-dev libssl-dev libcurl4-openssl-dev pkg-config openssl python3-pip chromium chromium-driver
-python3 -c 'import aiosmtpd, selenium, pytest, yaml' 2>/dev/null || {
-    log "installing aiosmtpd (SMTP server), selenium and pytest (browser tests) from PyPI"
-    python3 -m pip install --quiet aiosmtpd selenium pytest pyyaml 2>/dev/null \
-        || python3 -m pip install --quiet --break-system-packages aiosmtpd selenium pytest pyyaml
+python3 -c 'import aiosmtpd, selenium, pytest, yaml, schemathesis' 2>/dev/null || {
+    log "installing aiosmtpd (SMTP server), selenium + pytest (browser tests), schemathesis (fuzzing) from PyPI"
+    python3 -m pip install --quiet aiosmtpd selenium pytest pyyaml schemathesis 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages aiosmtpd selenium pytest pyyaml schemathesis
 }
 
 log "building (debug, with tests)"
@@ -31,7 +31,7 @@ start_cluster "$PG_DIR" "$PG_PORT"
 
 SUPER="host=$PG_DIR port=$PG_PORT user=postgres"
 log "migrating with portal-auth migrate"
-for db in portal_test portal_mail_test portal_browser_test; do
+for db in portal_test portal_mail_test portal_browser_test portal_attack_test; do
     psql "$SUPER dbname=postgres" -q -v ON_ERROR_STOP=1 -c "create database $db"
     .build/debug/portal-auth migrate --database-url "$SUPER dbname=$db"
 done
@@ -58,6 +58,11 @@ swift test --skip PostgresRestartTests
 log "swift test (Postgres restarts, alone)"
 swift test --filter PostgresRestartTests
 
-log "deployment files and browser tests (headless Chromium; screenshots in .run/test-output/screenshots)"
-rm -rf .run/test-output/screenshots
-PORTAL_TEST_BROWSER_DATABASE_URL="$SUPER dbname=portal_browser_test" python3 -m pytest -q tests/deploy tests/browser
+rm -rf .run/test-output
+log "deployment files, then the attack and fault suites (report: .run/test-output/attack-report.md)"
+PORTAL_TEST_ATTACK_DATABASE_URL="$SUPER dbname=portal_attack_test" PORTAL_TEST_PG_LOG="$PG_DIR/postgres.log" \
+    python3 -m pytest -q tests/deploy tests/attack
+cat .run/test-output/attack-report.md
+
+log "browser tests (headless Chromium; screenshots in .run/test-output/screenshots)"
+PORTAL_TEST_BROWSER_DATABASE_URL="$SUPER dbname=portal_browser_test" python3 -m pytest -q tests/browser

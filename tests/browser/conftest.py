@@ -34,7 +34,3 @@ def browser():
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     yield driver
     driver.quit()
-
-
-def shot(driver, name):
-    driver.save_screenshot(os.path.join(SCREENSHOTS, name + ".png"))

@@ -1,15 +1,19 @@
 """The pages a client meets, from the invitation mail to the signed-in portal."""
-import time
+import os
 import uuid
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import shot
+from conftest import SCREENSHOTS
 
 GOOD = "Harbour lights at dusk 42"
 NEWER = "Another long passphrase 77"
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(SCREENSHOTS, name + ".png"))
 
 
 def wait(driver, condition, timeout=10):
