@@ -40,8 +40,8 @@ class Handler:
         name = "%d-%s.eml" % (time.time_ns(), uuid.uuid4().hex[:8])
         tmp = os.path.join(self.maildir, "." + name)
         with open(tmp, "wb") as f:
-            f.write(("X-Envelope-From: %s\r\nX-Envelope-To: %s\r\nX-TLS: %s\r\nX-Auth: %s\r\n" % (
-                envelope.mail_from, ",".join(envelope.rcpt_tos),
+            f.write(("X-Envelope-From: %s\r\nX-Envelope-To: %s\r\nX-Peer: %s:%s\r\nX-TLS: %s\r\nX-Auth: %s\r\n" % (
+                envelope.mail_from, ",".join(envelope.rcpt_tos), session.peer[0], session.peer[1],
                 "yes" if session.ssl else "no",
                 session.auth_data.login.decode() if session.authenticated and session.auth_data else "-")).encode())
             f.write(envelope.original_content or envelope.content)

@@ -1,6 +1,7 @@
 import Foundation
 import Mailer
 import PQ
+import PortalCore
 import PortalCrypto
 import Testing
 
@@ -151,11 +152,38 @@ import Testing
                 return (a.stats.sent, b.stats.sent)
             }
         }
-        let received = sink.messages().compactMap { $0.header("X-Envelope-To") }.filter { emails.contains($0) }
+        let mine = sink.messages().filter { emails.contains($0.header("X-Envelope-To") ?? "") }
+        let received = mine.compactMap { $0.header("X-Envelope-To") }
+        let connections = Set(mine.compactMap { $0.header("X-Peer") })
+        #expect(connections.count < 40, "mails of a batch share an SMTP connection (\(connections.count) for 120 mails)")
         #expect(received.count == 120, "every mail exactly once")
         #expect(Set(received).count == 120)
         #expect(one + two >= 120)
         print("two mailers: mailer-one sent \(one), mailer-two sent \(two)")
+    }
+
+    /// A template in MAIL_TEMPLATES_DIR replaces the shipped one of the same name.
+    @Test func templatesCanBeOverriddenFromAFolder() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tpl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "{{% CONTENT_TYPE: TEXT}}Welcome aboard, {{name}}".write(
+            to: folder.appendingPathComponent("activation.subject.mustache"), atomically: true, encoding: .utf8)
+        let db = try MailHarness.database()
+        let sink = try SMTPSink()
+        try await MailHarness.withMailer(try MailHarness.environment(smtpPort: sink.port, extra: ["MAIL_TEMPLATES_DIR": folder.path])) {
+            (_: MailerService) async throws in
+            let email = MailHarness.unique("template")
+            _ = try MailHarness.invite(db, emails: [email], name: "Captain")
+            let arrived = try await MailHarness.eventually(timeout: .seconds(5)) { !sink.messages(to: email).isEmpty }
+            #expect(arrived)
+            let mail = try #require(sink.messages(to: email).first)
+            #expect(mail.header("Subject") == "Welcome aboard, Captain")
+            #expect(mail.parts["text"]?.contains("set your password here") == true, "the other parts are the shipped ones")
+        }
+        let broken = folder.appendingPathComponent("reset.html.mustache")
+        try "{{#unclosed}}".write(to: broken, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError.self) { try MailTemplates(overrideDirectory: folder.path) }
     }
 
     /// A mail whose token was revoked before sending is skipped, not sent.
