@@ -66,29 +66,15 @@ public struct MailerConfig: Sendable {
     ]
 
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> MailerConfig {
-        let env = environment.merging(overrides.filter { !$0.value.isEmpty }) { $1 }
-        func value(_ key: String) -> String? {
-            assert(environmentKeys.contains(key), "\(key) must be listed in environmentKeys")
-            return env[key].flatMap { $0.isEmpty ? nil : $0 }
-        }
-
-        guard let databaseURL = value("DATABASE_URL") else { throw ConfigError("DATABASE_URL is not set") }
-        do { try Connection.validate(conninfo: databaseURL) } catch {
-            throw ConfigError("DATABASE_URL is not a valid libpq connection string or URI")
-        }
-        var baseURL = value("PORTAL_BASE_URL") ?? "http://localhost:8080"
-        while baseURL.hasSuffix("/") { baseURL.removeLast() }
-        guard GatewayConfig.origin(of: baseURL) != nil else {
-            throw ConfigError("PORTAL_BASE_URL must be an absolute http(s) URL, e.g. https://portal.example.com")
-        }
-        guard let tokenSecret = value("PORTAL_TOKEN_KEY") else { throw ConfigError("PORTAL_TOKEN_KEY is not set") }
-        let tokenKey: TokenKey
-        do { tokenKey = try TokenKey(secret: tokenSecret) } catch { throw ConfigError(error.description) }
+        let env = EnvironmentReader(environment: environment, overrides: overrides, declared: environmentKeys)
+        let databaseURL = try env.databaseURL()
+        let baseURL = try env.baseURL()
+        let tokenKey = try env.tokenKey()
 
         let delivery: MailDelivery
         let defaultDomain: String
-        if let host = value("SMTP_HOST") {
-            guard let security = SMTPSettings.Security(rawValue: (value("SMTP_TLS") ?? "starttls").lowercased()) else {
+        if let host = env.value("SMTP_HOST") {
+            guard let security = SMTPSettings.Security(rawValue: (env.value("SMTP_TLS") ?? "starttls").lowercased()) else {
                 throw ConfigError("SMTP_TLS must be starttls, tls or none")
             }
             let defaultPort = switch security {
@@ -96,37 +82,28 @@ public struct MailerConfig: Sendable {
             case .tls: 465
             case .none: 25
             }
-            let port = try integer("SMTP_PORT", value("SMTP_PORT"), default: defaultPort, range: 1...65535)
-            let timeout = try integer("SMTP_TIMEOUT", value("SMTP_TIMEOUT"), default: 30, range: 1...600)
-            let user = value("SMTP_USER")
-            let pass = value("SMTP_PASS")
+            let user = env.value("SMTP_USER")
+            let pass = env.value("SMTP_PASS")
+            let authenticate = user != nil && pass != nil
             delivery = .smtp(SMTPSettings(
-                host: host, port: port, security: security,
-                username: user != nil && pass != nil ? user : nil, password: user != nil && pass != nil ? pass : nil,
-                caFile: value("SMTP_CA_FILE"), timeoutSeconds: timeout))
+                host: host, port: try env.integer("SMTP_PORT", default: defaultPort, range: 1...65535), security: security,
+                username: authenticate ? user : nil, password: authenticate ? pass : nil,
+                caFile: env.value("SMTP_CA_FILE"), timeoutSeconds: try env.integer("SMTP_TIMEOUT", default: 30, range: 1...600)))
             defaultDomain = host
         } else {
-            delivery = .files(directory: value("MAIL_DIR") ?? FileManager.default.currentDirectoryPath + "/.run/mail")
+            delivery = .files(directory: env.value("MAIL_DIR") ?? FileManager.default.currentDirectoryPath + "/.run/mail")
             defaultDomain = "localhost"
         }
-        let from = value("SMTP_FROM") ?? "noreply@\(defaultDomain)"
+        let from = env.value("SMTP_FROM") ?? "noreply@\(defaultDomain)"
         guard from.range(of: #"^[^@\s<>",]+@[^@\s<>",]+$"#, options: .regularExpression) != nil else {
             throw ConfigError("SMTP_FROM must be a plain address like noreply@example.com")
         }
         return MailerConfig(
             databaseURL: databaseURL, baseURL: baseURL, tokenKey: tokenKey, delivery: delivery, from: from,
-            fromName: value("MAIL_FROM_NAME") ?? "Client Portal",
-            templatesDirectory: value("MAIL_TEMPLATES_DIR"),
-            batchSize: try integer("MAILER_BATCH", value("MAILER_BATCH"), default: 20, range: 1...1000),
-            pollInterval: Double(try integer("MAILER_POLL_INTERVAL", value("MAILER_POLL_INTERVAL"), default: 10, range: 1...3600)),
-            workerID: value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
-    }
-
-    static func integer(_ name: String, _ value: String?, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let value else { return fallback }
-        guard let number = Int(value), range.contains(number) else {
-            throw ConfigError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
-        }
-        return number
+            fromName: env.value("MAIL_FROM_NAME") ?? "Client Portal",
+            templatesDirectory: env.value("MAIL_TEMPLATES_DIR"),
+            batchSize: try env.integer("MAILER_BATCH", default: 20, range: 1...1000),
+            pollInterval: Double(try env.integer("MAILER_POLL_INTERVAL", default: 10, range: 1...3600)),
+            workerID: env.value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
     }
 }

@@ -58,27 +58,14 @@ public struct GatewayConfig: Sendable {
 
     /// Reads and validates the configuration; `overrides` (CLI flags) win over `environment`.
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> GatewayConfig {
-        let env = environment.merging(overrides.filter { !$0.value.isEmpty }) { $1 }
-        func value(_ key: String) -> String? {
-            assert(environmentKeys.contains(key), "\(key) must be listed in environmentKeys")
-            return env[key].flatMap { $0.isEmpty ? nil : $0 }
-        }
-
-        guard let databaseURL = value("DATABASE_URL") else { throw ConfigError("DATABASE_URL is not set") }
-        do { try Connection.validate(conninfo: databaseURL) } catch {
-            throw ConfigError("DATABASE_URL is not a valid libpq connection string or URI")
-        }
-        let baseURL = (value("PORTAL_BASE_URL") ?? "http://localhost:8080").trimmingTrailingSlashes
-        guard Self.origin(of: baseURL) != nil else {
-            throw ConfigError("PORTAL_BASE_URL must be an absolute http(s) URL, e.g. https://portal.example.com")
-        }
-        let jwtSecret = try secret("PORTAL_JWT_SECRET", value("PORTAL_JWT_SECRET"))
-        let tokenSecret = try secret("PORTAL_TOKEN_KEY", value("PORTAL_TOKEN_KEY"))
-        let tokenKey: TokenKey
-        do { tokenKey = try TokenKey(secret: tokenSecret) } catch { throw ConfigError(error.description) }
+        let env = EnvironmentReader(environment: environment, overrides: overrides, declared: environmentKeys)
+        let databaseURL = try env.databaseURL()
+        let baseURL = try env.baseURL()
+        let jwtSecret = try secret("PORTAL_JWT_SECRET", env.value("PORTAL_JWT_SECRET"))
+        let tokenKey = try env.tokenKey()
 
         var origins = Set<String>()
-        for item in (value("PORTAL_ALLOWED_ORIGINS") ?? "").split(separator: ",") {
+        for item in (env.value("PORTAL_ALLOWED_ORIGINS") ?? "").split(separator: ",") {
             let text = item.trimmingCharacters(in: .whitespaces)
             guard let origin = Self.origin(of: text), origin == text.trimmingTrailingSlashes else {
                 throw ConfigError("PORTAL_ALLOWED_ORIGINS: \(text) is not an origin (scheme://host[:port])")
@@ -87,30 +74,28 @@ public struct GatewayConfig: Sendable {
         }
         origins.insert(Self.origin(of: baseURL)!)
 
-        let sessionTTL = try duration("PORTAL_SESSION_TTL", value("PORTAL_SESSION_TTL") ?? "12h")
+        let sessionTTL = try duration("PORTAL_SESSION_TTL", env.value("PORTAL_SESSION_TTL") ?? "12h")
         guard (60...(30 * 86400)).contains(sessionTTL) else {
             throw ConfigError("PORTAL_SESSION_TTL must be between 1 minute and 30 days")
         }
         let scrypt: ScryptParameters
-        do { scrypt = try ScryptParameters(parsing: value("PORTAL_SCRYPT") ?? "ln=17,r=8,p=1") } catch {
+        do { scrypt = try ScryptParameters(parsing: env.value("PORTAL_SCRYPT") ?? "ln=17,r=8,p=1") } catch {
             throw ConfigError("PORTAL_SCRYPT: \(error.description)")
         }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let hashWorkers = try integer("PORTAL_HASH_WORKERS", value("PORTAL_HASH_WORKERS"), default: cores, range: 1...256)
-        let hashQueue = try integer("PORTAL_HASH_QUEUE", value("PORTAL_HASH_QUEUE"), default: 32 * hashWorkers, range: 0...100_000)
-        let pool = try integer("PORTAL_DB_POOL", value("PORTAL_DB_POOL"), default: 10, range: 1...500)
-        let minLength = try integer("PORTAL_PASSWORD_MIN_LENGTH", value("PORTAL_PASSWORD_MIN_LENGTH"), default: 12, range: 12...128)
-        let port = try integer("PORT", value("PORT"), default: 8080, range: 0...65535)
-        let cookieName = value("PORTAL_COOKIE_NAME") ?? "__Host-portal_session"
+        let hashWorkers = try env.integer("PORTAL_HASH_WORKERS", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
+        let cookieName = env.value("PORTAL_COOKIE_NAME") ?? "__Host-portal_session"
         guard cookieName.range(of: #"^[A-Za-z0-9_-]{1,64}$"#, options: .regularExpression) != nil else {
             throw ConfigError("PORTAL_COOKIE_NAME must be 1-64 letters, digits, _ or -")
         }
         return GatewayConfig(
             databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret, tokenKey: tokenKey,
             allowedOrigins: origins, sessionTTL: sessionTTL, scrypt: scrypt, hashWorkers: hashWorkers,
-            hashQueue: hashQueue, databasePoolSize: pool, cookieName: cookieName, passwordMinLength: minLength,
-            trustForwardedFor: ["1", "true", "yes"].contains(value("PORTAL_TRUST_FORWARDED_FOR")?.lowercased() ?? ""),
-            host: value("HOST") ?? "127.0.0.1", port: port)
+            hashQueue: try env.integer("PORTAL_HASH_QUEUE", default: 32 * hashWorkers, range: 0...100_000),
+            databasePoolSize: try env.integer("PORTAL_DB_POOL", default: 10, range: 1...500),
+            cookieName: cookieName,
+            passwordMinLength: try env.integer("PORTAL_PASSWORD_MIN_LENGTH", default: 12, range: 12...128),
+            trustForwardedFor: ["1", "true", "yes"].contains(env.value("PORTAL_TRUST_FORWARDED_FOR")?.lowercased() ?? ""),
+            host: env.value("HOST") ?? "127.0.0.1", port: try env.integer("PORT", default: 8080, range: 0...65535))
     }
 
     /// `scheme://host[:port]` of an absolute http(s) URL, lower-cased; nil otherwise.
@@ -128,14 +113,6 @@ public struct GatewayConfig: Sendable {
         guard let value else { throw ConfigError("\(name) is not set") }
         guard value.utf8.count >= 32 else { throw ConfigError("\(name) must be at least 32 bytes") }
         return value
-    }
-
-    static func integer(_ name: String, _ value: String?, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let value else { return fallback }
-        guard let number = Int(value), range.contains(number) else {
-            throw ConfigError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
-        }
-        return number
     }
 
     /// Seconds from `90`, `90s`, `15m`, `12h` or `7d`.

@@ -58,7 +58,7 @@ enum MailHarness {
         }
         let pool = ConnectionPool(conninfo: config.databaseURL, size: 2, logger: logger)
         defer { pool.close() }
-        let service = MailerService(config: config, pool: pool, transport: transport, templates: try MailTemplates(), logger: logger)
+        let service = MailerService(config: config, pool: pool, transport: transport, templates: try MailTemplates(overrideDirectory: config.templatesDirectory), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

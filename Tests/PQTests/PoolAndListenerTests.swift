@@ -47,7 +47,8 @@ import Testing
         let started = ContinuousClock.now
         let error = await #expect(throws: PQError.self) { try await pool.query("select 1") }
         #expect(error?.isConnectionFailure == true)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Refused at once; the bound only proves it does not hang (the machine may be busy).
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 }
 
