@@ -53,8 +53,8 @@ public func buildApplication(_ dependencies: GatewayDependencies, logger: Logger
 public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalRequestContext> {
     let config = dependencies.config
     let router = Router(context: PortalRequestContext.self)
-    // Access log: method, path, status and duration — never headers (cookies, keys) or bodies.
-    router.add(middleware: LogRequestsMiddleware(.info))
+    // Access log: method, path, status and duration — never the query, headers or bodies.
+    router.add(middleware: AccessLogMiddleware())
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(https: config.baseURL.hasPrefix("https://")))
     router.add(middleware: OriginMiddleware(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName))
