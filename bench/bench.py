@@ -141,6 +141,18 @@ class Bench:
 
     # -- benchmarks --------------------------------------------------------------------------
 
+    def probe_health(self, port, seconds, rate=50):
+        """GET /healthz at `rate` per second (a light probe, so it does not steal the CPU it
+        measures); returns the latencies in ms."""
+        latencies = []
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            started = time.perf_counter()
+            urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=5).read()
+            latencies.append((time.perf_counter() - started) * 1000)
+            time.sleep(max(0, 1 / rate - (time.perf_counter() - started)))
+        return sorted(latencies)
+
     def sign_in_vs_scrypt(self):
         for sql in ("sign_in_ip", "admin_key"):
             self.sql("select portal_api.set_rate_limit('%s', 1000000, '1 minute')" % sql)
@@ -150,16 +162,16 @@ class Bench:
             gateway, port = self.gateway("ln=%d,r=8,p=1" % ln, workers)
             try:
                 script = self.lua('{"email": "%s", "password": "%s"}' % (email, PASSWORD))
-                health = {}
+                url = "http://127.0.0.1:%d/api/portal/auth/sign-in" % port
+                result = self.wrk(url, 2 * workers, self.seconds, script)
+                health = []
                 if ln == 17:
-                    def probe():
-                        time.sleep(1)
-                        health.update(self.wrk("http://127.0.0.1:%d/healthz" % port, 2, max(2, self.seconds - 2), threads=1))
-                    prober = threading.Thread(target=probe)
-                    prober.start()
-                result = self.wrk("http://127.0.0.1:%d/api/portal/auth/sign-in" % port, 2 * workers, self.seconds, script)
-                if ln == 17:
-                    prober.join()
+                    # A second window: the same saturation, with a light /healthz probe alongside.
+                    loader = threading.Thread(target=lambda: self.wrk(url, 2 * workers, self.seconds, script))
+                    loader.start()
+                    time.sleep(1)
+                    health = self.probe_health(port, max(1, self.seconds - 2))
+                    loader.join()
             finally:
                 self.stop(gateway)
             bare = self.bare_scrypt(workers, self.seconds, ln)
@@ -167,8 +179,9 @@ class Bench:
             self.row("sign-in ÷ bare scrypt (%s, %d workers)" % (label, workers), ratio, "≥ 0.85",
                      "%.1f sign-ins/s vs %.1f hashes/s; %d non-2xx" % (result["rps"], bare, result["non2xx"]))
             if health:
+                p99 = health[min(len(health) - 1, int(len(health) * 0.99))]
                 self.row("/healthz p99 while sign-ins saturate the hash pool", None, "p99 ≤ 20 ms",
-                         "p50 %.2f ms, p99 %.2f ms (%.0f req/s)" % (health["p50"], health["p99"], health["rps"]))
+                         "p50 %.2f ms, p99 %.2f ms (%d probes at 50/s)" % (statistics.median(health), p99, len(health)))
 
     def overload(self):
         email, _ = self.user_with_password(17)

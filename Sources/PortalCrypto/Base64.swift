@@ -12,10 +12,20 @@ public enum Base64 {
     public static func encodeURL(_ bytes: [UInt8]) -> String { encode(bytes, alphabet: urlSafe) }
 
     /// Decodes the standard alphabet; nil when malformed.
-    public static func decode(_ text: String) -> [UInt8]? { decode(text, alphabet: standard) }
+    public static func decode(_ text: String) -> [UInt8]? { decode(text, table: standardTable) }
 
     /// Decodes the URL-safe alphabet; nil when malformed.
-    public static func decodeURL(_ text: String) -> [UInt8]? { decode(text, alphabet: urlSafe) }
+    public static func decodeURL(_ text: String) -> [UInt8]? { decode(text, table: urlSafeTable) }
+
+    /// Character → 6-bit value (-1: not in the alphabet), built once.
+    private static let standardTable = table(for: standard)
+    private static let urlSafeTable = table(for: urlSafe)
+
+    private static func table(for alphabet: [UInt8]) -> [Int8] {
+        var table = [Int8](repeating: -1, count: 256)
+        for (index, c) in alphabet.enumerated() { table[Int(c)] = Int8(index) }
+        return table
+    }
 
     private static func encode(_ bytes: [UInt8], alphabet: [UInt8]) -> String {
         var out: [UInt8] = []
@@ -37,9 +47,7 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func decode(_ text: String, alphabet: [UInt8]) -> [UInt8]? {
-        var table = [Int8](repeating: -1, count: 256)
-        for (index, c) in alphabet.enumerated() { table[Int(c)] = Int8(index) }
+    private static func decode(_ text: String, table: [Int8]) -> [UInt8]? {
         var input = Array(text.utf8)
         while input.last == UInt8(ascii: "=") { input.removeLast() }
         if input.count % 4 == 1 { return nil }

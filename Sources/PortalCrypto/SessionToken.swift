@@ -52,6 +52,17 @@ public struct SessionSigner: Sendable {
         self.audience = audience
     }
 
+    /// The header must say HS256 (and at most `typ: JWT`), nothing else. The header this signer
+    /// writes is recognised without parsing; any other is parsed and held to the same rule.
+    static func acceptsHeader(_ encoded: Substring) -> Bool {
+        if encoded == header { return true }
+        guard let bytes = Base64.decodeURL(String(encoded)),
+              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        else { return false }
+        return object["alg"] as? String == "HS256" && object["crit"] == nil
+            && (object["typ"] == nil || object["typ"] as? String == "JWT")
+    }
+
     /// A signed token for `claims`.
     public func sign(_ claims: SessionClaims) -> String {
         let encoder = JSONEncoder()
@@ -67,12 +78,7 @@ public struct SessionSigner: Sendable {
     public func verify(_ token: String, now: Int = Int(Date().timeIntervalSince1970)) -> SessionClaims? {
         guard token.utf8.count <= Self.maximumLength else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3,
-              let headerBytes = Base64.decodeURL(String(parts[0])),
-              let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
-              header["alg"] as? String == "HS256",
-              header["crit"] == nil,
-              (header["typ"] == nil || header["typ"] as? String == "JWT"),
+        guard parts.count == 3, Self.acceptsHeader(parts[0]),
               let signature = Base64.decodeURL(String(parts[2])), signature.count == 32
         else { return nil }
         let expected = Digest.hmacSHA256(key: key, data: Array("\(parts[0]).\(parts[1])".utf8))

@@ -15,17 +15,21 @@ public enum GatewayMetrics {
         return registry
     }()
 
+    /// A metric name with its help text (the unit is part of the name).
+    static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, helpText: help)
+    }
+
     /// Counts a sign-in by outcome: ok, invalid_credentials, rate_limited, overloaded, unavailable, invalid_request.
     static func signIn(_ outcome: String) {
-        registry.makeCounter(name: "portal_sign_in_total", labels: [("outcome", outcome)],
-                             help: "Sign-in attempts by outcome").increment()
+        registry.makeCounter(descriptor: named("portal_sign_in_total", "Sign-in attempts by outcome"),
+                             labels: [("outcome", outcome)]).increment()
     }
 
     static let hashDuration = registry.makeDurationHistogram(
-        name: "portal_hash_duration_seconds",
+        descriptor: named("portal_hash_duration_seconds", "Time one scrypt job ran on the hash pool"),
         buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-                  .seconds(1), .seconds(2), .seconds(5)],
-        help: "Time one scrypt job ran on the hash pool")
+                  .seconds(1), .seconds(2), .seconds(5)])
 }
 
 /// `GET /metrics`: Prometheus text. Gauges that describe shared state (hash pool, database pool,
@@ -38,22 +42,23 @@ struct MetricsController: Sendable {
     func register(on router: Router<PortalRequestContext>) {
         router.get("metrics") { _, _ in
             let registry = GatewayMetrics.registry
-            registry.makeGauge(name: "portal_hash_pool_queued", help: "Sign-ins waiting for a hash worker").set(Double(hashPool.queued))
-            registry.makeGauge(name: "portal_hash_pool_busy", help: "Hash workers running scrypt").set(Double(hashPool.busy))
-            registry.makeGauge(name: "portal_hash_pool_workers", help: "Hash workers").set(Double(hashPool.workers))
-            registry.makeGauge(name: "portal_db_pool_queued", help: "Database calls waiting for a connection").set(Double(pool.queuedJobs))
+            registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_queued", "Sign-ins waiting for a hash worker")).set(Double(hashPool.queued))
+            registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_busy", "Hash workers running scrypt")).set(Double(hashPool.busy))
+            registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_workers", "Hash workers")).set(Double(hashPool.workers))
+            registry.makeGauge(descriptor: GatewayMetrics.named("portal_db_pool_queued", "Database calls waiting for a connection")).set(Double(pool.queuedJobs))
             var up = 0.0
             if let text: String = try? await pool.query("select portal_api.outbox_stats()::text").scalar(),
                let stats = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
                 up = 1
                 for status in ["queued", "sending", "sent", "dead", "skipped"] {
-                    registry.makeGauge(name: "portal_outbox_mails", labels: [("status", status)], help: "Mails in the outbox by status")
+                    registry.makeGauge(
+                        descriptor: GatewayMetrics.named("portal_outbox_mails", "Mails in the outbox by status"), labels: [("status", status)])
                         .set((stats[status] as? NSNumber)?.doubleValue ?? 0)
                 }
-                registry.makeGauge(name: "portal_outbox_oldest_pending_seconds", help: "Age of the oldest mail not yet sent")
+                registry.makeGauge(descriptor: GatewayMetrics.named("portal_outbox_oldest_pending_seconds", "Age of the oldest mail not yet sent"))
                     .set((stats["oldestPendingSeconds"] as? NSNumber)?.doubleValue ?? 0)
             }
-            registry.makeGauge(name: "portal_database_up", help: "1 when the database answered this scrape").set(up)
+            registry.makeGauge(descriptor: GatewayMetrics.named("portal_database_up", "1 when the database answered this scrape")).set(up)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
