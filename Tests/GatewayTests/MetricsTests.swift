@@ -25,6 +25,7 @@ import Testing
             #expect(Self.value(after, "portal_hash_pool_workers") == 2)
             #expect(Self.value(after, "portal_database_up") == 1)
             #expect(Self.value(after, #"portal_outbox_mails{status="queued"}"#) != nil)
+            #expect(Self.value(after, #"portal_outbox_mails{status="retrying"}"#) != nil)
             #expect(Self.value(after, "portal_outbox_oldest_pending_seconds") != nil)
             #expect(after.contains("http_server_request_duration"), "HTTP latency by route")
         }

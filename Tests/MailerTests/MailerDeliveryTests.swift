@@ -201,3 +201,36 @@ import Testing
         }
     }
 }
+
+extension MailerDeliveryTests {
+    /// `LOG_FORMAT=json`: one JSON object per line, with time, level, label and message.
+    @Test func jsonLogsAreOneObjectPerLine() async throws {
+        let binary = FileManager.default.currentDirectoryPath + "/.build/debug/portal-auth"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["mailer"]
+        var environment = try MailHarness.environment(smtpPort: nil)
+        environment["LOG_FORMAT"] = "json"
+        environment["MAIL_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent("json-\(UUID().uuidString)").path
+        process.environment = environment
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("json-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        let started = try await MailHarness.eventually(timeout: .seconds(10)) {
+            ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("mailer started")
+        }
+        kill(process.processIdentifier, SIGTERM)
+        waitForExit(process, timeout: 10)
+        stopProcess(process, signal: SIGKILL)
+        #expect(started)
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            #expect(object["level"] as? String != nil)
+            #expect(object["msg"] as? String != nil)
+            #expect(object["ts"] as? String != nil)
+        }
+    }
+}

@@ -179,14 +179,15 @@ revoke all on function portal_api.release_mail(bigint, text) from public;
 grant execute on function portal_api.release_mail(bigint, text) to portal_mailer;
 comment on function portal_api.release_mail(bigint, text) is 'Returns a claimed, unsent mail to the queue (shutdown).';
 
--- Outbox figures for metrics and the mailer's backstop: counts by status, oldest pending age,
--- and when the next queued mail is due.
+-- Outbox figures for metrics and the mailer's backstop: counts by status (retrying = queued
+-- again after a failed attempt), oldest pending age, and when the next queued mail is due.
 create function portal_api.outbox_stats() returns jsonb
 language sql security definer stable
 set search_path = pg_catalog, pg_temp
 as $$
     select jsonb_build_object(
         'queued', count(*) filter (where m.status = 'queued'),
+        'retrying', count(*) filter (where m.status = 'queued' and m.attempts > 0),
         'sending', count(*) filter (where m.status = 'sending'),
         'sent', count(*) filter (where m.status = 'sent'),
         'dead', count(*) filter (where m.status = 'dead'),

@@ -50,7 +50,7 @@ struct MetricsController: Sendable {
             if let text: String = try? await pool.query("select portal_api.outbox_stats()::text").scalar(),
                let stats = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
                 up = 1
-                for status in ["queued", "sending", "sent", "dead", "skipped"] {
+                for status in ["queued", "retrying", "sending", "sent", "dead", "skipped"] {
                     registry.makeGauge(
                         descriptor: GatewayMetrics.named("portal_outbox_mails", "Mails in the outbox by status"), labels: [("status", status)])
                         .set((stats[status] as? NSNumber)?.doubleValue ?? 0)
