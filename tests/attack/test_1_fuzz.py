@@ -5,6 +5,7 @@ import os
 import re
 import socket
 import subprocess
+import sys
 import time
 
 from stack import ROOT
@@ -12,7 +13,8 @@ from stack import ROOT
 
 def test_schemathesis_finds_no_server_error_or_undocumented_status(stack, report, tmp_path):
     command = [
-        "schemathesis", "run", os.path.join(ROOT, "openapi.yaml"), "--url", stack.base_url,
+        # The interpreter's own copy: pip may put the `schemathesis` script off PATH.
+        sys.executable, "-m", "schemathesis.cli", "run", os.path.join(ROOT, "openapi.yaml"), "--url", stack.base_url,
         "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
         "--max-examples", "100", "--seed", "20261127", "--workers", "2", "--generation-deterministic",
         "--header", "Authorization: Bearer " + stack.admin_key, "--header", "Origin: " + stack.base_url,
