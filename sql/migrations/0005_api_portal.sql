@@ -180,9 +180,11 @@ comment on function portal_api.sign_out(text, integer, text, timestamptz, boolea
     'Signs out one session (jti refused from now on) or, with p_all, every session of the user.';
 
 -- Forgot password. Returns nothing and raises nothing for a well-formed email, whether or not it
--- belongs to an account, so the caller learns nothing. For an enabled, activated account it
--- issues a reset token (revoking the live one) and queues the mail, at most forgot_email times
--- per window per account; beyond that it stays silent (and logs reset_throttled).
+-- belongs to an account, so the caller learns nothing — not even from the time it takes: every
+-- path counts a hit on the per-email throttle and commits one audit row, so an unknown email
+-- costs the same WAL flush as a known one. For an enabled, activated account it issues a reset
+-- token (revoking the live one) and queues the mail, at most forgot_email times per window per
+-- address; beyond that it stays silent (and logs reset_throttled).
 create function portal_api.request_password_reset(p_email text, p_ip inet default null, p_user_agent text default null)
 returns void
 language plpgsql security definer
@@ -191,12 +193,20 @@ as $$
 declare
     v_email text := portal.normalize_email(p_email);
     v_user portal.portal_users;
+    v_throttled boolean := portal.rate_limit_hit('forgot_email', v_email) > 0;
 begin
     select * into v_user from portal.portal_users u where u.email = v_email for update;
     if not found or not v_user.is_active or v_user.password_hash is null then
+        insert into portal.auth_events (event, port_id, client_id, portal_user_id, email, ip, user_agent, detail)
+        values (case when v_throttled then 'reset_throttled' else 'reset_requested' end,
+                v_user.port_id, v_user.client_id, v_user.id, v_email, p_ip, left(p_user_agent, 512),
+                jsonb_build_object('delivered', false, 'reason', case
+                    when v_user.id is null then 'unknown_email'
+                    when not v_user.is_active then 'disabled'
+                    else 'not_activated' end));
         return;
     end if;
-    if portal.rate_limit_hit('forgot_email', v_user.id) > 0 then
+    if v_throttled then
         perform portal.log_event('reset_throttled', v_user, null, p_ip, p_user_agent);
         return;
     end if;
@@ -207,7 +217,7 @@ $$;
 revoke all on function portal_api.request_password_reset(text, inet, text) from public;
 grant execute on function portal_api.request_password_reset(text, inet, text) to portal_gateway;
 comment on function portal_api.request_password_reset(text, inet, text) is
-    'Forgot password: silently issues a reset token + mail for an enabled, activated account (throttled per account). PA008 malformed email.';
+    'Forgot password: silently issues a reset token + mail for an enabled, activated account (throttled per address); every path writes one audit row. PA008 malformed email.';
 
 -- Read-only status of a token for the landing pages: {"status": valid|expired|used|invalid, "type"}.
 -- A revoked (superseded) or unknown token is "invalid"; no type is told for it.

@@ -1,6 +1,6 @@
 -- Forgot / reset password: silent for unknown emails, throttled per account, expiry, epoch bump.
 begin;
-select plan(16);
+select plan(17);
 
 select portal_api.create_port('Reset Port') as port \gset
 select portal_api.create_client(:'port', 'Yawl AG') as client \gset
@@ -13,6 +13,8 @@ select lives_ok($$ select portal_api.request_password_reset('nobody@yawl.example
     'A reset for an unknown email returns normally');
 select is((select count(*)::int from portal.portal_auth_tokens t join portal.portal_users u on u.id = t.portal_user_id
             where u.email = 'nobody@yawl.example'), 0, 'and issues nothing');
+select is((select detail->>'reason' from portal.auth_events where email = 'nobody@yawl.example' and event = 'reset_requested'),
+    'unknown_email', 'but audits the request, so an unknown email costs the same commit as a known one');
 select throws_ok($$ select portal_api.request_password_reset('not-an-email') $$, 'PA008', null,
     'A malformed email is refused as invalid input');
 select lives_ok($$ select portal_api.request_password_reset(' CAPTAIN@yawl.example ', '10.0.0.1', 'test') $$,
