@@ -3,6 +3,7 @@ import os
 import uuid
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -153,3 +154,38 @@ def test_loading_a_link_consumes_nothing(portal, browser):
     token = link.split("#token=")[1]
     status, _, body, _ = portal.request("POST", "/api/portal/auth/token-status", {"token": token})
     assert status == 200 and body["status"] == "valid"
+
+
+def test_pages_work_with_labels_a_keyboard_and_a_phone(portal, browser):
+    for path in ("/portal/login", "/portal/forgot-password", "/portal/activate#token=" + "A" * 43, "/portal/reset-password"):
+        browser.get("about:blank")
+        browser.get(portal.base_url + path)
+        wait(browser, lambda d: d.execute_script("return document.readyState") == "complete")
+        status = browser.find_element(By.ID, "status")
+        assert status.get_attribute("aria-live") in ("assertive", "polite"), path
+        assert status.get_attribute("role") in ("alert", "status"), path
+        for field in browser.find_elements(By.CSS_SELECTOR, "input"):
+            labels = browser.find_elements(By.CSS_SELECTOR, "label[for='%s']" % field.get_attribute("id"))
+            assert labels and labels[0].get_attribute("textContent").strip(), "%s: input #%s has no label" % (path, field.get_attribute("id"))
+        assert not browser.find_elements(By.CSS_SELECTOR, "script:not([src])"), "no inline script"
+
+    # The keyboard alone: Tab from the email field to the password, Enter submits.
+    address = unique("keys")
+    portal.invite(address, "Kim Keys")
+    browser.get(portal.wait_for_link(address, "activate"))
+    set_password(browser, GOOD)
+    visible(browser, "#done")
+    browser.get(portal.base_url + "/portal/login")
+    email = visible(browser, "#email")
+    assert browser.switch_to.active_element == email, "the email field has the focus"
+    email.send_keys(address + Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("id") == "password"
+    browser.switch_to.active_element.send_keys(GOOD + Keys.ENTER)
+    assert text_in(browser, "#who-email", address) == address
+
+    # A phone-sized window: nothing wider than the screen.
+    browser.set_window_size(390, 844)
+    browser.get(portal.base_url + "/portal/login")
+    visible(browser, "#sign-in")
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    shot(browser, "11-login-phone")
