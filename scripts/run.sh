@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-ensure_packages postgresql libpq-dev libssl-dev libcurl4-openssl-dev pkg-config
+ensure_packages postgresql libpq-dev libssl-dev libcurl4-openssl-dev pkg-config curl python3
 
 log "building portal-auth"
 swift build --product portal-auth
