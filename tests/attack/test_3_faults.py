@@ -2,6 +2,7 @@
 import os
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -46,6 +47,45 @@ def test_a_read_only_database_is_503_with_no_partial_state(stack, report):
     time.sleep(0.3)
     assert stack.request("POST", "/api/portal/auth/sign-in", {"email": address, "password": PASSWORD})[0] == 200
     report("database switched to read-only under the gateway", "503 + Retry-After, no partial writes; recovers when writable")
+
+
+def test_a_full_disk_is_503_with_no_partial_state(stack, report):
+    """The audit table moves to a tablespace on a tiny tmpfs that is then filled: every write
+    path (each one audits) fails with 53100 and must surface as 503, leaving nothing half done."""
+    address = stack.activated_user(unique("diskfull"), PASSWORD)
+    mount_point = tempfile.mkdtemp(prefix="portal-full-")  # reachable by the postgres user
+    os.chmod(mount_point, 0o755)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", mount_point], check=True)
+    filler = os.path.join(mount_point, "filler")
+    try:
+        subprocess.run(["chown", "postgres:postgres", mount_point], check=True)
+        os.makedirs(os.path.join(mount_point, "ts"))
+        subprocess.run(["chown", "postgres:postgres", os.path.join(mount_point, "ts")], check=True)
+        stack.sql("create tablespace portal_full location '%s'" % os.path.join(mount_point, "ts"))
+        stack.sql("alter table portal.auth_events set tablespace portal_full")
+        subprocess.run("dd if=/dev/zero of=%s bs=64k 2>/dev/null; sync" % filler, shell=True)
+        tokens_before = stack.sql("select count(*) from portal.portal_auth_tokens")
+        statuses = []
+        for attempt in range(300):
+            status, headers, body, _ = stack.request("POST", "/api/portal/auth/sign-in",
+                                                     {"email": unique("ghost"), "password": "whatever it is"})
+            statuses.append(status)
+            if status == 503:
+                break
+        assert statuses[-1] == 503 and set(statuses) <= {401, 503}, sorted(set(statuses))
+        assert body["error"]["code"] == "unavailable" and "Retry-After" in headers
+        status = stack.request("POST", "/api/portal/auth/forgot-password", {"email": address})[0]
+        assert status == 503
+        assert stack.sql("select count(*) from portal.portal_auth_tokens") == tokens_before, "no token without its audit row"
+    finally:
+        if os.path.exists(filler):
+            os.remove(filler)
+        stack.sql("alter table portal.auth_events set tablespace pg_default")
+        stack.sql("drop tablespace if exists portal_full")
+        subprocess.run(["umount", mount_point], check=False)
+    assert stack.request("POST", "/api/portal/auth/sign-in", {"email": address, "password": PASSWORD})[0] == 200
+    report("disk full (the audit table's tablespace on a filled tmpfs)",
+           "503 + Retry-After after %d writes that fit; no token without its audit row; recovers" % (len(statuses) - 1))
 
 
 def test_postgres_restart_under_traffic(stack, report):
