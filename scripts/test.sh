@@ -53,10 +53,15 @@ if [ "$(id -u)" -eq 0 ]; then PG_CTL="runuser -u postgres -- $PG_BIN/pg_ctl"; el
 export PORTAL_TEST_PG_CTL="$PG_CTL -D $PG_DIR/data -l $PG_DIR/postgres.log -w -t 60"
 export PG_BIN
 
-log "swift test (everything but the suites that restart Postgres)"
-swift test --skip PostgresRestartTests
-log "swift test (Postgres restarts, alone)"
+# Two tests run alone, one after the other: the suite that restarts Postgres, and the latency
+# comparison (so no other suite's load blurs it).
+ALONE="PostgresRestartTests|signInLatencyDoesNotRevealWhetherAnEmailExists"
+log "swift test (everything else, in parallel)"
+swift test --skip "$ALONE"
+log "swift test (the Postgres restart, alone)"
 swift test --filter PostgresRestartTests
+log "swift test (the known-vs-unknown latency comparison, alone)"
+swift test --filter signInLatencyDoesNotRevealWhetherAnEmailExists
 
 rm -rf .run/test-output
 log "deployment files, then the attack and fault suites (report: .run/test-output/attack-report.md)"
