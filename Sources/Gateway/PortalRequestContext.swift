@@ -40,15 +40,12 @@ struct Caller: Sendable {
     var rateLimitKey: String { ip ?? "unknown" }
 }
 
+/// Header names HTTPTypes does not define.
 extension HTTPField.Name {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let xRequestID = HTTPField.Name("X-Request-Id")!
-    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
-    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let crossOriginOpenerPolicy = HTTPField.Name("Cross-Origin-Opener-Policy")!
-    static let crossOriginResourcePolicy = HTTPField.Name("Cross-Origin-Resource-Policy")!
     static let permissionsPolicy = HTTPField.Name("Permissions-Policy")!
-    static let strictTransportSecurity = HTTPField.Name("Strict-Transport-Security")!
 }

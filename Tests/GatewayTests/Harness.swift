@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+@testable import Gateway
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -120,7 +120,7 @@ struct Gateway: Sendable {
         origin: String? = Harness.origin, headers extra: HTTPFields = [:], contentType: String? = "application/json"
     ) async throws -> Reply {
         var headers = extra
-        headers[.xForwardedForTest] = ip
+        headers[.xForwardedFor] = ip
         if let cookie { headers[.cookie] = cookie }
         if let origin { headers[.origin] = origin }
         if json != nil, let contentType { headers[.contentType] = contentType }
@@ -148,10 +148,6 @@ struct Gateway: Sendable {
     func signIn(_ email: String, _ password: String) async throws -> Reply {
         try await post("/api/portal/auth/sign-in", #"{"email": "\#(email)", "password": "\#(password)"}"#)
     }
-}
-
-extension HTTPField.Name {
-    static let xForwardedForTest = HTTPField.Name("X-Forwarded-For")!
 }
 
 /// JSON string literal escaping for test bodies.

@@ -1,4 +1,5 @@
 import Foundation
+@testable import Gateway
 import HTTPTypes
 import Testing
 
@@ -101,7 +102,7 @@ import Testing
                 #expect(reply.headers[.referrerPolicy] == "no-referrer")
                 #expect(reply.headers[.cacheControl] == "no-store")
                 #expect(reply.headers[.strictTransportSecurity] != nil, "the base URL is https")
-                #expect(reply.headers[HTTPField.Name("X-Request-Id")!]?.isEmpty == false, "a request id to match the logs")
+                #expect(reply.headers[.xRequestID]?.isEmpty == false, "a request id to match the logs")
             }
         }
     }
@@ -125,10 +126,3 @@ import Testing
     }
 }
 
-extension HTTPField.Name {
-    static let strictTransportSecurity = HTTPField.Name("Strict-Transport-Security")!
-    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
-    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
-    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
-    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
-}

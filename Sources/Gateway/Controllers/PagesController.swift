@@ -76,8 +76,8 @@ struct PagesController: Sendable {
             .contentType: "text/html; charset=utf-8",
             .cacheControl: "no-store",
         ]
-        headers[HTTPField.Name("Content-Security-Policy")!] = contentSecurityPolicy
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        headers[.referrerPolicy] = "no-referrer"
         if head {
             headers[.contentLength] = String(html.utf8.count)
             return Response(status: .ok, headers: headers)
