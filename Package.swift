@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -88,6 +89,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PQTests", dependencies: ["PQ", "PortalCore", "PortalCrypto"]),
+        // Unit tests of the core (no database).
+        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "PortalCrypto"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

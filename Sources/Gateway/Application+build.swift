@@ -63,10 +63,12 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
 
     _ = GatewayMetrics.registry
     HealthController(pool: dependencies.pool).register(on: router)
-    MetricsController(hashPool: dependencies.hashPool, pool: dependencies.pool).register(on: router)
+    MetricsController(hashPool: dependencies.hashPool, pool: dependencies.pool, token: config.metricsToken).register(on: router)
     let sessions = SessionCookie(
         signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, store: dependencies.service.store)
-    AuthController(service: dependencies.service, sessions: sessions, trustForwardedFor: config.trustForwardedFor)
+    AuthController(
+        service: dependencies.service, sessions: sessions,
+        trustedProxyHops: config.trustForwardedFor ? config.trustedProxyHops : 0)
         .register(on: router)
     AdminController(store: dependencies.service.store).register(on: router)
     dependencies.pages.register(on: router)

@@ -79,19 +79,20 @@ protocol Validating {
 
 /// Field checks shared by the request types.
 enum Field {
-    /// A trimmed, lower-cased email address, or 400 naming the field.
+    /// A trimmed email address that follows the project's one rule (`EmailAddress`), or 400
+    /// naming the field. Not lower-cased: the database normalises addresses, in one place.
     static func email(_ value: String, _ name: String = "email") throws(PortalError) -> String {
-        let email = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        guard email.utf8.count <= 254,
-              email.range(of: #"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil,
-              !email.contains("\u{0}")
-        else { throw PortalError.badRequest("Field '\(name)' must be an email address of at most 254 characters.") }
+        guard let email = EmailAddress.trimmed(value) else {
+            throw PortalError.badRequest("Field '\(name)' must be an email address of at most 254 characters.")
+        }
         return email
     }
 
-    /// A string of bounded length without NUL characters.
+    /// A string of at most `max` characters and `4 × max` UTF-8 bytes (a character can be
+    /// any number of combining marks: the byte cap bounds the work NFKC and scrypt do), without
+    /// NUL characters.
     static func text(_ value: String, _ name: String, max: Int, allowEmpty: Bool = false) throws(PortalError) {
-        guard value.count <= max else { throw PortalError.badRequest("Field '\(name)' must be at most \(max) characters.") }
+        guard value.utf8.count <= 4 * max, value.count <= max else { throw PortalError.badRequest("Field '\(name)' must be at most \(max) characters.") }
         guard allowEmpty || !value.isEmpty else { throw PortalError.badRequest("Field '\(name)' must not be empty.") }
         guard !value.contains("\u{0}") else { throw PortalError.badRequest("Field '\(name)' must not contain NUL characters.") }
     }

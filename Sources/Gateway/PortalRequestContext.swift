@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import PortalCore
 
 /// The request context: Hummingbird's core storage plus the peer address (for per-IP limits
 /// and the audit trail). Bodies are capped at 64 KiB.
@@ -17,27 +18,28 @@ public struct PortalRequestContext: RequestContext, RemoteAddressRequestContext 
     public var maxUploadSize: Int { JSONBody.maximumSize }
 }
 
-/// Who is calling: the client address (validated, so it is safe to pass as `inet`) and agent.
+/// Who is calling: the client address (canonical, so it is safe to pass as `inet`), the key its
+/// rate limits count under (an IPv6 client's /64), and the user agent.
+///
+/// Behind `PORTAL_TRUST_FORWARDED_FOR=true` the client is the `PORTAL_TRUSTED_PROXY_HOPS`-th
+/// `X-Forwarded-For` entry from the right (proxies append; what stands further left came from
+/// the client). Without it, or when that entry is not an address, it is the socket peer.
 struct Caller: Sendable {
     let ip: String?
+    let rateLimitKey: String
     let userAgent: String?
 
-    init(request: Request, context: PortalRequestContext, trustForwardedFor: Bool) {
-        var address: String?
-        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
-            // The left-most entry is the original client, as set by the trusted proxy.
-            address = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+    init(request: Request, context: PortalRequestContext, trustedProxyHops: Int) {
+        var address: ClientAddress?
+        if trustedProxyHops > 0 {
+            address = ClientAddress.forwarded(request.headers[values: .xForwardedFor], hops: trustedProxyHops)
         }
-        if address == nil { address = context.remoteAddress?.ipAddress }
-        if let candidate = address, (try? SocketAddress(ipAddress: candidate, port: 0)) == nil {
-            address = nil
-        }
-        ip = address
+        if address == nil, let peer = context.remoteAddress?.ipAddress { address = ClientAddress(peer) }
+        ip = address?.text
+        // Only a peer without an IP (a Unix socket) lands here; every TCP client has its own key.
+        rateLimitKey = address?.limitKey ?? "unix-socket"
         userAgent = request.headers[.userAgent].map { String($0.prefix(512)) }
     }
-
-    /// The rate-limit key: the address, or a shared bucket when unknown.
-    var rateLimitKey: String { ip ?? "unknown" }
 }
 
 /// Header names HTTPTypes does not define.

@@ -58,12 +58,25 @@ public struct MailerConfig: Sendable {
     public var pollInterval: Double
     public var workerID: String
 
+    /// The longest one send may take (the lease renewed before it must outlast it).
+    public var sendTimeoutSeconds: Int {
+        if case .smtp(let settings) = delivery { return settings.timeoutSeconds }
+        return 30
+    }
+
     /// Every environment variable `portal-auth mailer` reads (`portal-auth env mailer` prints them).
     public static let environmentKeys = [
         "DATABASE_URL", "PORTAL_BASE_URL", "PORTAL_TOKEN_KEY", "SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_USER",
         "SMTP_PASS", "SMTP_FROM", "SMTP_CA_FILE", "SMTP_TIMEOUT", "MAIL_FROM_NAME", "MAIL_DIR", "MAIL_TEMPLATES_DIR",
         "MAILER_BATCH", "MAILER_POLL_INTERVAL", "MAILER_ID", "LOG_LEVEL", "LOG_FORMAT",
     ]
+
+    /// `localhost`, or an address in 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        if host.lowercased() == "localhost" { return true }
+        guard let address = ClientAddress(host) else { return false }
+        return address.text == "::1" || address.text.hasPrefix("127.")
+    }
 
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> MailerConfig {
         let env = EnvironmentReader(environment: environment, overrides: overrides, declared: environmentKeys)
@@ -85,6 +98,12 @@ public struct MailerConfig: Sendable {
             let user = env.value("SMTP_USER")
             let pass = env.value("SMTP_PASS")
             let authenticate = user != nil && pass != nil
+            // AUTH sends the password in the clear without TLS: only to a relay on this machine.
+            if authenticate && security == .none && !Self.isLoopback(host) {
+                throw ConfigError(
+                    "SMTP_USER/SMTP_PASS with SMTP_TLS=none would send the password in the clear to \(host): "
+                        + "use SMTP_TLS=starttls or tls (or a relay on localhost)")
+            }
             delivery = .smtp(SMTPSettings(
                 host: host, port: try env.integer("SMTP_PORT", default: defaultPort, range: 1...65535), security: security,
                 username: authenticate ? user : nil, password: authenticate ? pass : nil,
@@ -95,7 +114,7 @@ public struct MailerConfig: Sendable {
             defaultDomain = "localhost"
         }
         let from = env.value("SMTP_FROM") ?? "noreply@\(defaultDomain)"
-        guard from.range(of: #"^[^@\s<>",]+@[^@\s<>",]+$"#, options: .regularExpression) != nil else {
+        guard EmailAddress.isValid(from) else {
             throw ConfigError("SMTP_FROM must be a plain address like noreply@example.com")
         }
         return MailerConfig(

@@ -103,8 +103,20 @@ public final class MailerService: Service, Sendable {
         }
     }
 
-    /// One mail: seal its token, render, send, record the outcome.
+    /// One mail: renew its lease and re-check its token, seal the token, render, send, record
+    /// the outcome.
+    ///
+    /// The renewal right before the send is what keeps a slow relay from causing duplicates: a
+    /// batch is claimed under one short lease, and a relay that takes `SMTP_TIMEOUT` per mail
+    /// would let the lease of the later mails run out while this mailer still works through the
+    /// batch, so another mailer could claim and send them too. Renewed, each mail's lease covers
+    /// its own send (`SMTP_TIMEOUT` + 10 s at least); a mail whose lease was already taken over, or
+    /// whose token died meanwhile (resend, disable, expiry), is not sent at all.
     func deliver(_ mail: ClaimedMail) async throws {
+        guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
+            counters.add(\.notSent)
+            return
+        }
         var link: String?
         if let tokenID = mail.tokenID {
             let raw = config.tokenKey.rawToken(tokenID: tokenID)
@@ -177,6 +189,8 @@ public final class MailerService: Service, Sendable {
             public var dead = 0
             public var skipped = 0
             public var leaseLost = 0
+            /// Claimed but not sent: the lease was taken over, or the token died before the send.
+            public var notSent = 0
         }
         private let lock = NSLock()
         private var value = Snapshot()

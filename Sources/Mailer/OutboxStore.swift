@@ -39,6 +39,14 @@ public struct OutboxStore: Sendable {
         }
     }
 
+    /// `portal_api.renew_mail`: true when this worker still holds the lease and the token is
+    /// live (the lease now covers a send of `sendTimeout` seconds); false: send nothing.
+    public func renew(_ id: Int64, sendTimeout: Int) async throws -> Bool {
+        try await pool.query(
+            "select portal_api.renew_mail($1, $2, make_interval(secs => $3))", [id, worker, sendTimeout]
+        ).scalar(Bool.self) ?? false
+    }
+
     /// `portal_api.seal_token`.
     public func seal(tokenID: String, hash: [UInt8]) async throws {
         try await pool.query("select portal_api.seal_token($1, $2)", [tokenID, hash])

@@ -196,3 +196,16 @@ extension Connection {
         return String(cString: quoted)
     }
 }
+
+extension Connection {
+    /// The SCRAM-SHA-256 verifier of `password` for `role` (`PQencryptPasswordConn`), computed
+    /// here so that `ALTER ROLE … PASSWORD` never carries the password itself: a server with
+    /// `log_statement = ddl`, or anyone reading `pg_stat_activity`, sees only the verifier.
+    public func scramVerifier(password: String, role: String) throws -> String {
+        guard let encrypted = PQencryptPasswordConn(handle, password, role, "scram-sha-256") else {
+            throw PQError(kind: .query, message: "could not compute the password verifier")
+        }
+        defer { PQfreemem(encrypted) }
+        return String(cString: encrypted)
+    }
+}

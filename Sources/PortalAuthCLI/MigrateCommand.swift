@@ -36,7 +36,10 @@ struct MigrateCommand: ParsableCommand {
             if !passwords.isEmpty {
                 let connection = try Connection(conninfo: url, applicationName: "portal-auth-migrate")
                 for (role, password) in passwords {
-                    try connection.execute("alter role \(try connection.quoteIdentifier(role)) password \(try connection.quoteLiteral(password))")
+                    // The SCRAM verifier, not the password, goes over the wire and into any log.
+                    let verifier = try connection.scramVerifier(password: password, role: role)
+                    try connection.execute(
+                        "alter role \(try connection.quoteIdentifier(role)) password \(try connection.quoteLiteral(verifier))")
                     print("  password set for \(role)")
                 }
             }

@@ -65,8 +65,24 @@ public struct AuthStore: Sendable {
 
     private static let decoder = JSONDecoder()
 
+    /// One call of the SQL API. Every call is one statement in its own transaction, so one that
+    /// lost a deadlock or a serialization conflict (40P01, 40001) is simply run again, up to
+    /// three times; after that the failure reaches the client as 503 + Retry-After.
+    @discardableResult
+    private func query(_ sql: String, _ parameters: [any PQEncodable] = []) async throws -> PQRows {
+        var attempt = 1
+        while true {
+            do {
+                return try await query(sql, parameters)
+            } catch let error as PQError where SQLState.isRetryable(error.sqlState) && attempt < 3 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(5 * attempt))
+            }
+        }
+    }
+
     private func json<T: Decodable & Sendable>(_ type: T.Type, _ sql: String, _ parameters: [any PQEncodable]) async throws -> T? {
-        guard let text: String = try await pool.query(sql, parameters).scalar() else { return nil }
+        guard let text: String = try await query(sql, parameters).scalar() else { return nil }
         do {
             return try Self.decoder.decode(T.self, from: Data(text.utf8))
         } catch {
@@ -76,29 +92,36 @@ public struct AuthStore: Sendable {
 
     /// `portal_api.rate_limit_hit`: 0 when allowed, else seconds to wait.
     public func rateLimitHit(bucket: String, key: String) async throws -> Int {
-        try await pool.query("select portal_api.rate_limit_hit($1, $2)", [bucket, key]).scalar(Int.self) ?? 0
+        try await query("select portal_api.rate_limit_hit($1, $2)", [bucket, key]).scalar(Int.self) ?? 0
+    }
+
+    /// `portal_api.sign_in_gate`: one sign-in hit for the address, refused (seconds to wait)
+    /// while its failed checks are used up; 0 when allowed.
+    public func signInGate(key: String) async throws -> Int {
+        try await query("select portal_api.sign_in_gate($1)", [key]).scalar(Int.self) ?? 0
     }
 
     /// `portal_api.sign_in_lookup`: the user id (if the email is known) and the hash to verify
     /// (nil unless the account may sign in now).
     public func signInLookup(email: String) async throws -> (userID: String?, passwordHash: String?) {
-        let rows = try await pool.query("select user_id, password_hash from portal_api.sign_in_lookup($1)", [email])
+        let rows = try await query("select user_id, password_hash from portal_api.sign_in_lookup($1)", [email])
         guard let row = rows.first else { return (nil, nil) }
         return (try row.decode("user_id"), try row.decode("password_hash"))
     }
 
     /// `portal_api.sign_in_record`: the user and session epoch on success, nil on failure.
-    public func signInRecord(email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?)
-        async throws -> SessionUser?
-    {
+    /// A failure also spends the address's budget (`limitKey`, see `sign_in_gate`).
+    public func signInRecord(
+        email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?, limitKey: String
+    ) async throws -> SessionUser? {
         try await sessionUser(
-            "select portal_api.sign_in_record($1, $2, $3, $4, $5::inet, $6)",
-            [email, userID, seenHash, ok, ip, userAgent])
+            "select portal_api.sign_in_record($1, $2, $3, $4, $5::inet, $6, $7)",
+            [email, userID, seenHash, ok, ip, userAgent, limitKey])
     }
 
     /// `portal_api.upgrade_password_hash`: compare-and-swap; false when the hash changed meanwhile.
     public func upgradePasswordHash(userID: String, oldHash: String, newHash: String) async throws -> Bool {
-        try await pool.query("select portal_api.upgrade_password_hash($1, $2, $3)", [userID, oldHash, newHash]).scalar(Bool.self) ?? false
+        try await query("select portal_api.upgrade_password_hash($1, $2, $3)", [userID, oldHash, newHash]).scalar(Bool.self) ?? false
     }
 
     /// `portal_api.session_check`: the user while the session is valid, else nil.
@@ -111,7 +134,7 @@ public struct AuthStore: Sendable {
     public func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?)
         async throws -> Bool
     {
-        try await pool.query(
+        try await query(
             "select portal_api.sign_out($1, $2, $3, to_timestamp($4), $5, $6::inet, $7)",
             [userID, epoch, jti, expiresAt, all, ip, userAgent]
         ).scalar(Bool.self) ?? false
@@ -119,7 +142,7 @@ public struct AuthStore: Sendable {
 
     /// `portal_api.request_password_reset`: silent either way.
     public func requestPasswordReset(email: String, ip: String?, userAgent: String?) async throws {
-        try await pool.query("select portal_api.request_password_reset($1, $2::inet, $3)", [email, ip, userAgent])
+        try await query("select portal_api.request_password_reset($1, $2::inet, $3)", [email, ip, userAgent])
     }
 
     /// `portal_api.token_status` for the SHA-256 of a raw token.
@@ -138,9 +161,13 @@ public struct AuthStore: Sendable {
         return user
     }
 
-    /// `portal_api.session_password_hash`: the current hash of a valid session's user.
-    public func sessionPasswordHash(userID: String, epoch: Int, jti: String) async throws -> String? {
-        try await pool.query("select portal_api.session_password_hash($1, $2, $3)", [userID, epoch, jti]).scalar()
+    /// `portal_api.change_password_lookup`: whether the session is valid, and the hash to verify
+    /// the current password against (nil while the account is locked).
+    public func changePasswordLookup(userID: String, epoch: Int, jti: String) async throws -> (sessionValid: Bool, passwordHash: String?) {
+        let rows = try await query(
+            "select session_valid, password_hash from portal_api.change_password_lookup($1, $2, $3)", [userID, epoch, jti])
+        guard let row = rows.first else { return (false, nil) }
+        return (try row.decode("session_valid") ?? false, try row.decode("password_hash"))
     }
 
     /// `portal_api.change_password`: compare-and-swap; returns the user with the new epoch.
@@ -153,14 +180,19 @@ public struct AuthStore: Sendable {
         return user
     }
 
-    /// `portal_api.seal_token`.
-    public func sealToken(tokenID: String, tokenHash: [UInt8]) async throws {
-        try await pool.query("select portal_api.seal_token($1, $2)", [tokenID, tokenHash])
-    }
-
     /// `portal_api.key_invite`: invite within the admin key's port.
+    /// An address already in use answers `{"error": "email_taken"}` (so the database keeps its
+    /// audit row): thrown here as PA002, like every other path that meets it.
     public func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?) async throws -> PortalUserStatus? {
-        try await json(PortalUserStatus.self, "select portal_api.key_invite($1, $2, $3, $4)", [keyHash, clientID, email, name])
+        guard let text: String = try await query(
+            "select portal_api.key_invite($1, $2, $3, $4)", [keyHash, clientID, email, name]).scalar()
+        else { return nil }
+        if text.hasPrefix(#"{"error""#) { throw PQError(kind: .query, sqlState: SQLState.emailTaken, message: "email taken") }
+        do {
+            return try Self.decoder.decode(PortalUserStatus.self, from: Data(text.utf8))
+        } catch {
+            throw PQError(kind: .decoding, message: "unexpected JSON from key_invite")
+        }
     }
 
     /// `portal_api.key_client_action`: resend | disable | enable | unlock | revoke-sessions.

@@ -11,13 +11,13 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 
 /// The gateway's configuration (DESIGN §8). Every key is an environment variable; every CLI flag
 /// of `portal-auth serve` overrides the variable of the same name.
+/// The gateway never reads `PORTAL_TOKEN_KEY`: only the mailer derives tokens (DESIGN §6).
 ///
 /// | variable | type | default |
 /// | --- | --- | --- |
 /// | `DATABASE_URL` | libpq URI or conninfo | required |
 /// | `PORTAL_BASE_URL` | `http(s)://host[:port]` links and the JWT issuer are built from | `http://localhost:8080` |
 /// | `PORTAL_JWT_SECRET` | ≥ 32 bytes | required |
-/// | `PORTAL_TOKEN_KEY` | ≥ 32 bytes | required |
 /// | `PORTAL_ALLOWED_ORIGINS` | comma-separated origins (CORS + CSRF), plus the base URL's | empty |
 /// | `PORTAL_SESSION_TTL` | seconds, or with s/m/h/d | `12h` |
 /// | `PORTAL_SCRYPT` | `ln=…,r=…,p=…` | `ln=17,r=8,p=1` |
@@ -26,13 +26,14 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 /// | `PORTAL_DB_POOL` | database connections | 10 |
 /// | `PORTAL_COOKIE_NAME` | session cookie name | `__Host-portal_session` |
 /// | `PORTAL_PASSWORD_MIN_LENGTH` | 12…128 | 12 |
-/// | `PORTAL_TRUST_FORWARDED_FOR` | `true`: client address from `X-Forwarded-For` (behind a proxy) | `false` |
+/// | `PORTAL_TRUST_FORWARDED_FOR` | `true`: client address from `X-Forwarded-For` (behind appending proxies) | `false` |
+/// | `PORTAL_TRUSTED_PROXY_HOPS` | appending proxies in front: the client is the N-th entry from the right | 1 |
+/// | `PORTAL_METRICS_TOKEN` | bearer token `/metrics` requires; unset: loopback peers without a proxy only | unset |
 /// | `HOST` / `PORT` | listen address | `127.0.0.1` / `8080` |
 public struct GatewayConfig: Sendable {
     public var databaseURL: String
     public var baseURL: String
     public var jwtSecret: String
-    public var tokenKey: TokenKey
     public var allowedOrigins: Set<String>
     public var sessionTTL: Int
     public var scrypt: ScryptParameters
@@ -42,6 +43,10 @@ public struct GatewayConfig: Sendable {
     public var cookieName: String
     public var passwordMinLength: Int
     public var trustForwardedFor: Bool
+    /// Appending proxies in front (`PORTAL_TRUSTED_PROXY_HOPS`), used when `trustForwardedFor`.
+    public var trustedProxyHops: Int
+    /// The bearer token `/metrics` requires; nil: loopback peers that came through no proxy only.
+    public var metricsToken: String?
     public var host: String
     public var port: Int
 
@@ -50,9 +55,10 @@ public struct GatewayConfig: Sendable {
 
     /// Every environment variable `portal-auth serve` reads (`portal-auth env serve` prints them).
     public static let environmentKeys = [
-        "DATABASE_URL", "PORTAL_BASE_URL", "PORTAL_JWT_SECRET", "PORTAL_TOKEN_KEY", "PORTAL_ALLOWED_ORIGINS",
+        "DATABASE_URL", "PORTAL_BASE_URL", "PORTAL_JWT_SECRET", "PORTAL_ALLOWED_ORIGINS",
         "PORTAL_SESSION_TTL", "PORTAL_SCRYPT", "PORTAL_HASH_WORKERS", "PORTAL_HASH_QUEUE", "PORTAL_DB_POOL",
-        "PORTAL_COOKIE_NAME", "PORTAL_PASSWORD_MIN_LENGTH", "PORTAL_TRUST_FORWARDED_FOR", "HOST", "PORT",
+        "PORTAL_COOKIE_NAME", "PORTAL_PASSWORD_MIN_LENGTH", "PORTAL_TRUST_FORWARDED_FOR", "PORTAL_TRUSTED_PROXY_HOPS",
+        "PORTAL_METRICS_TOKEN", "HOST", "PORT",
         "LOG_LEVEL", "LOG_FORMAT",
     ]
 
@@ -62,7 +68,6 @@ public struct GatewayConfig: Sendable {
         let databaseURL = try env.databaseURL()
         let baseURL = try env.baseURL()
         let jwtSecret = try secret("PORTAL_JWT_SECRET", env.value("PORTAL_JWT_SECRET"))
-        let tokenKey = try env.tokenKey()
 
         var origins = Set<String>()
         for item in (env.value("PORTAL_ALLOWED_ORIGINS") ?? "").split(separator: ",") {
@@ -87,14 +92,20 @@ public struct GatewayConfig: Sendable {
         guard cookieName.range(of: #"^[A-Za-z0-9_-]{1,64}$"#, options: .regularExpression) != nil else {
             throw ConfigError("PORTAL_COOKIE_NAME must be 1-64 letters, digits, _ or -")
         }
+        let metricsToken = env.value("PORTAL_METRICS_TOKEN")
+        if let metricsToken, metricsToken.utf8.count < 16 {
+            throw ConfigError("PORTAL_METRICS_TOKEN must be at least 16 bytes")
+        }
         return GatewayConfig(
-            databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret, tokenKey: tokenKey,
+            databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret,
             allowedOrigins: origins, sessionTTL: sessionTTL, scrypt: scrypt, hashWorkers: hashWorkers,
             hashQueue: try env.integer("PORTAL_HASH_QUEUE", default: 32 * hashWorkers, range: 0...100_000),
             databasePoolSize: try env.integer("PORTAL_DB_POOL", default: 10, range: 1...500),
             cookieName: cookieName,
             passwordMinLength: try env.integer("PORTAL_PASSWORD_MIN_LENGTH", default: 12, range: 12...128),
             trustForwardedFor: ["1", "true", "yes"].contains(env.value("PORTAL_TRUST_FORWARDED_FOR")?.lowercased() ?? ""),
+            trustedProxyHops: try env.integer("PORTAL_TRUSTED_PROXY_HOPS", default: 1, range: 1...10),
+            metricsToken: metricsToken,
             host: env.value("HOST") ?? "127.0.0.1", port: try env.integer("PORT", default: 8080, range: 0...65535))
     }
 

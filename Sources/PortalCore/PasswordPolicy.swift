@@ -5,6 +5,9 @@ import Foundation
 /// NFKC-normalised before it is checked and hashed, never truncated.
 public struct PasswordPolicy: Sendable {
     public static let maximumLength = 128
+    /// UTF-8 bytes looked at, at most: longer input is refused before NFKC runs on it (one
+    /// character may carry thousands of combining marks; 128 characters never need more).
+    public static let maximumBytes = 4096
     public let minimumLength: Int
     private let common: Set<String>
 
@@ -40,6 +43,7 @@ public struct PasswordPolicy: Sendable {
 
     /// Every rule the password breaks, each as a sentence for the user; empty when it is fine.
     public func violations(of password: String) -> [String] {
+        guard password.utf8.count <= Self.maximumBytes else { return ["Use at most \(Self.maximumLength) characters."] }
         let normalized = Self.normalize(password)
         let length = normalized.count
         var problems: [String] = []

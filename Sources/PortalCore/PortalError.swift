@@ -24,6 +24,9 @@ public struct PortalError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static let invalidCredentials = PortalError(
         status: 401, code: "invalid_credentials", message: "The email address or password is incorrect.")
+    /// Change-password with a current password that does not verify (or while locked out).
+    public static let wrongCurrentPassword = PortalError(
+        status: 401, code: "invalid_credentials", message: "The current password is incorrect.")
     public static let unauthenticated = PortalError(
         status: 401, code: "unauthenticated", message: "You are not signed in.")
     public static let invalidAdminKey = PortalError(
@@ -32,6 +35,12 @@ public struct PortalError: Error, Sendable, Equatable, CustomStringConvertible {
         status: 400, code: "invalid_token", message: "This link is invalid or has expired. Please request a new one.")
     public static let forbiddenOrigin = PortalError(
         status: 403, code: "forbidden_origin", message: "Requests from this origin are not allowed.")
+    public static let originRequired = PortalError(
+        status: 403, code: "forbidden_origin",
+        message: "A request that changes something and carries the session cookie needs an Origin header.")
+    public static let malformedPath = PortalError(status: 400, code: "invalid_request", message: "The path has an empty segment.")
+    public static let metricsTokenRequired = PortalError(
+        status: 401, code: "unauthenticated", message: "Metrics need Authorization: Bearer <PORTAL_METRICS_TOKEN>.")
     public static let notFound = PortalError(status: 404, code: "not_found", message: "There is nothing here.")
     public static let methodNotAllowed = PortalError(
         status: 405, code: "method_not_allowed", message: "This method is not allowed here.")
@@ -69,20 +78,24 @@ public struct PortalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// nothing a client sends should reach one.
     public static func from(_ error: PQError) -> PortalError {
         if error.isConnectionFailure { return .unavailable() }
-        switch error.sqlState {
-        case "PA001": return .invalidToken
-        case "PA002": return PortalError(status: 409, code: "email_taken", message: "This email address is already in use.")
-        case "PA003": return PortalError(status: 409, code: "portal_user_exists", message: "This client already has a portal user.")
-        case "PA004": return PortalError(status: 404, code: "client_not_found", message: "No such client.")
-        case "PA005": return PortalError(status: 404, code: "port_not_found", message: "No such port.")
-        case "PA006": return PortalError(status: 404, code: "portal_user_not_found", message: "This client has no portal user.")
-        case "PA007": return PortalError(status: 409, code: "already_active", message: "This portal user has already activated the account.")
-        case "PA008": return .badRequest("A field is malformed.")
-        case "PA012": return PortalError(status: 409, code: "portal_user_disabled", message: "This portal user is disabled.")
-        case "PA013": return PortalError(status: 409, code: "password_conflict", message: "The password was changed meanwhile. Please try again.")
-        case "PA014": return .invalidAdminKey
-        case "25006", "53100", "53200", "53300", "57014":  // read-only, disk full, out of memory, too many connections, cancelled
+        if SQLState.isRetryable(error.sqlState) || SQLState.temporarilyUnavailable.contains(error.sqlState ?? "") {
             return .unavailable()
+        }
+        switch error.sqlState {
+        case SQLState.invalidToken: return .invalidToken
+        case SQLState.emailTaken: return PortalError(status: 409, code: "email_taken", message: "This email address is already in use.")
+        case SQLState.portalUserExists: return PortalError(status: 409, code: "portal_user_exists", message: "This client already has a portal user.")
+        case SQLState.clientNotFound: return PortalError(status: 404, code: "client_not_found", message: "No such client.")
+        case SQLState.portNotFound: return PortalError(status: 404, code: "port_not_found", message: "No such port.")
+        case SQLState.portalUserNotFound: return PortalError(status: 404, code: "portal_user_not_found", message: "This client has no portal user.")
+        case SQLState.alreadyActive: return PortalError(status: 409, code: "already_active", message: "This portal user has already activated the account.")
+        case SQLState.invalidInput: return .badRequest("A field is malformed.")
+        case SQLState.tokenConflict: return PortalError(status: 409, code: "token_conflict", message: "This token was sealed with another hash.")
+        case SQLState.invalidSetting: return PortalError(status: 400, code: "invalid_setting", message: "Unknown setting or value out of range.")
+        case SQLState.adminKeyNotFound: return PortalError(status: 404, code: "admin_key_not_found", message: "No such admin key.")
+        case SQLState.portalUserDisabled: return PortalError(status: 409, code: "portal_user_disabled", message: "This portal user is disabled.")
+        case SQLState.passwordConflict: return PortalError(status: 409, code: "password_conflict", message: "The password was changed meanwhile. Please try again.")
+        case SQLState.invalidAdminKey: return .invalidAdminKey
         default: return .internalError
         }
     }

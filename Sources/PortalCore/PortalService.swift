@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PQ
 import PortalCrypto
@@ -10,6 +11,8 @@ public struct PortalService: Sendable {
     public let policy: PasswordPolicy
     public let scrypt: ScryptParameters
     public let logger: Logger
+    /// Users whose stored hash was refused, so the warning is logged once per user and process.
+    private let refusedHashes = OnceSet()
 
     public init(store: AuthStore, hashPool: WorkerPool, policy: PasswordPolicy, scrypt: ScryptParameters, logger: Logger) {
         self.store = store
@@ -21,8 +24,25 @@ public struct PortalService: Sendable {
 
     /// Signs in, or throws `invalidCredentials` — the same error, after the same scrypt work,
     /// whether the email is unknown, not activated, disabled, locked, or the password wrong.
-    public func signIn(email: String, password: String, ip: String?, userAgent: String?) async throws -> SessionUser {
+    ///
+    /// `limitKey` is the caller's rate-limit key: a failure spends that address's budget of failed
+    /// checks (`sign_in_fail_ip`) before it counts toward the account's lock.
+    public func signIn(email: String, password: String, ip: String?, userAgent: String?, limitKey: String) async throws -> SessionUser {
         let (userID, storedHash) = try await store.signInLookup(email: email)
+        let verification = try await verify(password, against: storedHash, userID: userID)
+        guard let user = try await store.signInRecord(
+            email: email, userID: userID, seenHash: storedHash, ok: verification.matches, ip: ip, userAgent: userAgent,
+            limitKey: limitKey)
+        else { throw PortalError.invalidCredentials }
+        if verification.needsRehash, let storedHash {
+            upgrade(userID: user.user.id, oldHash: storedHash, normalized: PasswordPolicy.normalize(password))
+        }
+        return user
+    }
+
+    /// Verifies on the hash pool: against `storedHash`, or a dummy at the current parameters when
+    /// there is none (unknown, not activated, disabled, locked), so every outcome costs the same.
+    private func verify(_ password: String, against storedHash: String?, userID: String?) async throws -> PasswordHash.Verification {
         let normalized = PasswordPolicy.normalize(password)
         let scrypt = self.scrypt
         let verification = try await hashPool.run {
@@ -32,13 +52,12 @@ public struct PortalService: Sendable {
             PasswordHash.runDummy(password: normalized, parameters: scrypt)
             return PasswordHash.Verification(matches: false, needsRehash: false)
         }
-        guard let user = try await store.signInRecord(
-            email: email, userID: userID, seenHash: storedHash, ok: verification.matches, ip: ip, userAgent: userAgent)
-        else { throw PortalError.invalidCredentials }
-        if verification.needsRehash, let storedHash {
-            upgrade(userID: user.user.id, oldHash: storedHash, normalized: normalized)
+        if verification.refused, let userID, refusedHashes.firstTime(userID) {
+            logger.warning("stored password hash refused: its scrypt parameters exceed twice this gateway's memory or its p", metadata: [
+                "user": "\(userID)", "scrypt": "\(scrypt)",
+            ])
         }
-        return user
+        return verification
     }
 
     /// Re-hashes a legacy or weaker hash with the current parameters, off the request's path.
@@ -84,23 +103,27 @@ public struct PortalService: Sendable {
     }
 
     /// Change password for a signed-in user; every session ends, and the caller gets a new one.
+    ///
+    /// Rate-limited per user and per address. A wrong current password counts as a failed
+    /// sign-in (same counter, same lock, audit row); while the account is locked the current
+    /// password is checked against nothing (a dummy run), so even the right one fails.
     public func changePassword(
-        claims: SessionClaims, email: String, currentPassword: String, newPassword: String, ip: String?, userAgent: String?
+        claims: SessionClaims, email: String, currentPassword: String, newPassword: String, ip: String?, userAgent: String?,
+        limitKey: String
     ) async throws -> SessionUser {
+        for (bucket, key) in [("change_password_user", claims.sub), ("change_password_ip", limitKey)] {
+            let wait = try await store.rateLimitHit(bucket: bucket, key: key)
+            if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
+        }
         let violations = policy.violations(of: newPassword)
         guard violations.isEmpty else { throw PortalError.weakPassword(violations) }
-        guard let storedHash = try await store.sessionPasswordHash(userID: claims.sub, epoch: claims.sv, jti: claims.jti) else {
-            throw PortalError.unauthenticated
-        }
-        let normalized = PasswordPolicy.normalize(currentPassword)
-        let scrypt = self.scrypt
-        let verification = try await hashPool.run {
-            PasswordHash.verify(asTyped: currentPassword, normalized: normalized, stored: storedHash, current: scrypt)
-        }
-        guard verification.matches else {
-            // Counts towards the lockout, like a failed sign-in: a stolen cookie cannot guess freely.
-            _ = try await store.signInRecord(email: email, userID: claims.sub, seenHash: storedHash, ok: false, ip: ip, userAgent: userAgent)
-            throw PortalError.invalidCredentials
+        let (sessionValid, storedHash) = try await store.changePasswordLookup(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
+        guard sessionValid else { throw PortalError.unauthenticated }
+        let verification = try await verify(currentPassword, against: storedHash, userID: claims.sub)
+        guard verification.matches, let storedHash else {
+            _ = try await store.signInRecord(
+                email: email, userID: claims.sub, seenHash: storedHash, ok: false, ip: ip, userAgent: userAgent, limitKey: limitKey)
+            throw PortalError.wrongCurrentPassword
         }
         let newHash = try await hash(newPassword)
         return try await store.changePassword(userID: claims.sub, oldHash: storedHash, newHash: newHash, ip: ip, userAgent: userAgent)
@@ -114,5 +137,19 @@ public struct PortalService: Sendable {
             throw PortalError.internalError
         }
         return hash
+    }
+}
+
+/// Remembers keys, so something is done the first time a key is seen (at most 10,000 keys).
+final class OnceSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen = Set<String>()
+
+    /// True the first time `key` is passed.
+    func firstTime(_ key: String) -> Bool {
+        lock.withLock {
+            guard seen.count < 10_000 else { return false }
+            return seen.insert(key).inserted
+        }
     }
 }

@@ -46,33 +46,78 @@ public enum PasswordHash {
     /// The outcome of a verification.
     public struct Verification: Sendable, Equatable {
         public let matches: Bool
-        /// True when the hash matched but is legacy or uses other parameters than `current`.
+        /// True when the hash matched but is legacy or costs less than `current`.
         public let needsRehash: Bool
+        /// True when the stored hash asked for more than this process spends on one hash (over
+        /// twice the memory of `current`, or a higher p): it was not run, and never matches.
+        public let refused: Bool
 
-        public init(matches: Bool, needsRehash: Bool) {
+        public init(matches: Bool, needsRehash: Bool, refused: Bool = false) {
             self.matches = matches
             self.needsRehash = needsRehash
+            self.refused = refused
         }
     }
 
-    /// Verifies `password` against a stored hash in constant time.
+    /// Verifies `password` against a stored hash in constant time, spending at least one
+    /// verification at `current` whatever is stored.
     ///
     /// PHC hashes are checked against `normalized` (the NFKC form the policy hashes);
     /// legacy hashes against `asTyped`, the exact UTF-8 the seed's Node service hashed.
-    /// An unparseable hash never matches (but still costs a full scrypt run with `current`).
+    /// A cheaper hash (legacy N=2^14, or PHC with older parameters) is topped up with dummy work
+    /// to the cost of `current`, so the response time does not tell "registered, not yet
+    /// migrated" from an unknown email (which verifies a dummy at `current`). A hash that asks
+    /// for more than twice the memory of `current`, or a higher p, is refused unrun (a planted
+    /// row must not make a sign-in allocate gigabytes). An unparseable or refused hash never
+    /// matches, and costs one dummy run at `current`.
     public static func verify(asTyped: String, normalized: String, stored text: String, current: ScryptParameters) -> Verification {
         switch Stored(text) {
         case .phc(let parameters, let salt, let key)?:
+            guard parameters.memoryBytes <= 2 * current.memoryBytes, parameters.p <= current.p else {
+                runDummy(password: normalized, parameters: current)
+                return Verification(matches: false, needsRehash: false, refused: true)
+            }
             let derived = (try? Scrypt.derive(password: Array(normalized.utf8), salt: salt, parameters: parameters, length: key.count)) ?? []
             let matches = Digest.constantTimeEqual(derived, key)
-            return Verification(matches: matches, needsRehash: matches && (parameters != current || key.count != keyLength || salt.count != saltLength))
+            topUp(spent: parameters.cost, to: current, password: normalized)
+            return Verification(matches: matches, needsRehash: matches && parameters.cost < current.cost)
         case .legacy(let salt, let key)?:
             let derived = (try? Scrypt.derive(password: Array(asTyped.utf8), salt: salt, parameters: .legacyNode, length: key.count)) ?? []
             let matches = Digest.constantTimeEqual(derived, key)
+            topUp(spent: ScryptParameters.legacyNode.cost, to: current, password: normalized)
             return Verification(matches: matches, needsRehash: matches)
         case nil:
             runDummy(password: normalized, parameters: current)
             return Verification(matches: false, needsRehash: false)
+        }
+    }
+
+    /// The dummy runs (their N, with `current`'s r and p) that bring `spent` work units up to
+    /// `current.cost`: the binary digits of the difference, largest first. Legacy (2^14·8) to
+    /// ln=17, r=8 is N = 2^16, 2^15, 2^14: exactly one verification at the current parameters.
+    public static func topUpRuns(spent: UInt64, to current: ScryptParameters) -> [UInt64] {
+        guard current.cost > spent else { return [] }
+        let unit = UInt64(current.r * current.p)
+        var remaining = (current.cost - spent) / unit
+        var runs: [UInt64] = []
+        var n = current.n
+        while remaining > 0 && n >= 2 {
+            if remaining >= n {
+                runs.append(n)
+                remaining -= n
+            } else {
+                n >>= 1
+            }
+        }
+        return runs
+    }
+
+    private static func topUp(spent: UInt64, to current: ScryptParameters, password: String) {
+        for n in topUpRuns(spent: spent, to: current) {
+            let key = (try? Scrypt.derive(
+                password: Array(password.utf8), salt: dummySalt, n: n, r: UInt64(current.r), p: UInt64(current.p),
+                length: keyLength)) ?? []
+            _ = Digest.constantTimeEqual(key, dummyKey)
         }
     }
 

@@ -45,6 +45,9 @@ public struct ScryptParameters: Sendable, Equatable, CustomStringConvertible {
     /// N = 2^ln.
     public var n: UInt64 { 1 << UInt64(ln) }
 
+    /// Work units of one hash, N · r · p: time grows with it (memory with N · r only).
+    public var cost: UInt64 { n * UInt64(r) * UInt64(p) }
+
     /// Memory one hash needs: 128 · N · r bytes (plus 128 · r · p for the B blocks).
     public var memoryBytes: UInt64 { 128 * UInt64(r) * (n + UInt64(p) + 2) }
 

@@ -76,7 +76,9 @@ public struct SessionSigner: Sendable {
     /// The claims of a valid token, or nil: wrong shape, wrong algorithm, bad MAC, expired,
     /// issued in the future, or for another issuer or audience.
     public func verify(_ token: String, now: Int = Int(Date().timeIntervalSince1970)) -> SessionClaims? {
-        guard token.utf8.count <= Self.maximumLength else { return nil }
+        // One session, one spelling: base64url without padding only ('+' and '/' are not in the
+        // alphabet either), so a cookie with '=' appended is not another valid copy.
+        guard token.utf8.count <= Self.maximumLength, !token.utf8.contains(UInt8(ascii: "=")) else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, Self.acceptsHeader(parts[0]),
               let signature = Base64.decodeURL(String(parts[2])), signature.count == 32

@@ -6,7 +6,6 @@ import Testing
     static let valid: [String: String] = [
         "DATABASE_URL": "host=/tmp dbname=portal",
         "PORTAL_JWT_SECRET": String(repeating: "j", count: 32),
-        "PORTAL_TOKEN_KEY": String(repeating: "t", count: 32),
     ]
 
     @Test func defaultsFollowTheDesign() throws {
@@ -21,7 +20,8 @@ import Testing
     @Test(arguments: [
         ("PORTAL_JWT_SECRET", nil, "PORTAL_JWT_SECRET is not set"),
         ("PORTAL_JWT_SECRET", String(repeating: "j", count: 31), "PORTAL_JWT_SECRET must be at least 32 bytes"),
-        ("PORTAL_TOKEN_KEY", "short", "PORTAL_TOKEN_KEY must be at least 32 bytes"),
+        ("PORTAL_TRUSTED_PROXY_HOPS", "0", "PORTAL_TRUSTED_PROXY_HOPS must be an integer in 1...10"),
+        ("PORTAL_METRICS_TOKEN", "short", "PORTAL_METRICS_TOKEN must be at least 16 bytes"),
         ("DATABASE_URL", nil, "DATABASE_URL is not set"),
         ("DATABASE_URL", "postgresql://[broken", "DATABASE_URL is not a valid libpq connection string or URI"),
         ("DATABASE_URL", "host=/tmp = =", "DATABASE_URL is not a valid libpq connection string or URI"),
@@ -36,6 +36,23 @@ import Testing
         var environment = Self.valid
         environment[key] = value
         #expect(throws: ConfigError(message)) { try GatewayConfig.load(environment: environment) }
+    }
+
+    /// The gateway never holds the token key (only the mailer derives tokens): it starts
+    /// without one and does not even look at a bad one.
+    @Test func theGatewayNeitherNeedsNorReadsTheTokenKey() throws {
+        _ = try GatewayConfig.load(environment: Self.valid)
+        var environment = Self.valid
+        environment["PORTAL_TOKEN_KEY"] = "short"
+        _ = try GatewayConfig.load(environment: environment)
+        #expect(!GatewayConfig.environmentKeys.contains("PORTAL_TOKEN_KEY"))
+    }
+
+    @Test func oneAppendingProxyIsTheDefault() throws {
+        let config = try GatewayConfig.load(environment: Self.valid)
+        #expect(config.trustForwardedFor == false)
+        #expect(config.trustedProxyHops == 1)
+        #expect(config.metricsToken == nil)
     }
 
     @Test func flagsOverrideTheEnvironment() throws {

@@ -22,6 +22,45 @@ import Testing
             == .init(matches: true, needsRehash: true))
     }
 
+    @Test func aStrongerStoredHashIsNotDowngraded() throws {
+        let hash = try PasswordHash.make(password: "a long enough passphrase", parameters: try ScryptParameters(ln: 11, r: 8, p: 1))
+        #expect(PasswordHash.verify(asTyped: "", normalized: "a long enough passphrase", stored: hash, current: Self.fast)
+            == .init(matches: true, needsRehash: false))
+    }
+
+    /// The review's memory bomb: a stored hash may not make a sign-in allocate more than twice
+    /// the configured memory, nor use more threads than configured.
+    @Test(arguments: ["$scrypt$ln=20,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+                      "$scrypt$ln=10,r=32,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+                      "$scrypt$ln=10,r=8,p=4$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"])
+    func storedParametersAboveTheBudgetAreRefusedUnrun(stored: String) throws {
+        let started = ContinuousClock.now
+        let result = PasswordHash.verify(asTyped: "p", normalized: "p", stored: stored, current: Self.fast)
+        #expect(result == .init(matches: false, needsRehash: false, refused: true))
+        // ln=20 would take seconds and 1 GiB; refused, it costs one dummy run at ln=10.
+        #expect(ContinuousClock.now - started < .seconds(1))
+    }
+
+    @Test func twiceTheMemoryIsStillVerified() throws {
+        let hash = try PasswordHash.make(password: "a long enough passphrase", parameters: try ScryptParameters(ln: 11, r: 8, p: 1))
+        #expect(!PasswordHash.verify(asTyped: "", normalized: "a long enough passphrase", stored: hash, current: Self.fast).refused)
+    }
+
+    /// Every verification costs at least one at the current parameters: a cheaper stored hash
+    /// is topped up with dummy runs whose work adds up exactly.
+    @Test func cheaperHashesAreToppedUpToTheCurrentCost() throws {
+        #expect(PasswordHash.topUpRuns(spent: ScryptParameters.legacyNode.cost, to: .default) == [1 << 16, 1 << 15, 1 << 14])
+        for ln in 10...16 {
+            let current = try ScryptParameters(ln: 17, r: 8, p: 1)
+            let spent = try ScryptParameters(ln: ln, r: 8, p: 1).cost
+            let runs = PasswordHash.topUpRuns(spent: spent, to: current)
+            #expect(spent + runs.reduce(0, +) * 8 == current.cost, "ln=\(ln)")
+            #expect(runs.allSatisfy { $0 < current.n }, "no top-up run needs more memory than a current hash")
+        }
+        #expect(PasswordHash.topUpRuns(spent: ScryptParameters.default.cost, to: .default).isEmpty)
+        #expect(PasswordHash.topUpRuns(spent: ScryptParameters.default.cost * 2, to: .default).isEmpty)
+    }
+
     @Test func theSaltIsFreshEachTime() throws {
         let a = try PasswordHash.make(password: "same password here", parameters: Self.fast)
         let b = try PasswordHash.make(password: "same password here", parameters: Self.fast)

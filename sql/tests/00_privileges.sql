@@ -1,23 +1,23 @@
 -- The role matrix: login roles can call only their own portal_api functions and read no table.
 begin;
-select plan(22);
+select plan(23);
 
 select set_eq(
     $$ select p.proname::text collate "C" from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where n.nspname = 'portal_api' and has_function_privilege('portal_gateway', p.oid, 'execute')
         $$,
-    $$ values ('change_password'), ('consume_token'), ('key_client_action'), ('key_client_status'),
-              ('key_invite'), ('outbox_stats'), ('rate_limit_hit'), ('seal_token'), ('session_check'),
-              ('session_password_hash'), ('sign_in_lookup'), ('sign_in_record'), ('sign_out'),
+    $$ values ('change_password'), ('change_password_lookup'), ('consume_token'), ('key_client_action'),
+              ('key_client_status'), ('key_invite'), ('outbox_stats'), ('rate_limit_hit'), ('session_check'),
+              ('sign_in_gate'), ('sign_in_lookup'), ('sign_in_record'), ('sign_out'),
               ('token_status'), ('upgrade_password_hash'), ('request_password_reset') $$,
-    'The gateway role can execute exactly the gateway functions');
+    'The gateway role can execute exactly the gateway functions (and cannot seal tokens)');
 
 select set_eq(
     $$ select p.proname::text collate "C" from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where n.nspname = 'portal_api' and has_function_privilege('portal_mailer', p.oid, 'execute')
         $$,
     $$ values ('claim_mail'), ('complete_mail'), ('fail_mail'), ('maintenance'), ('outbox_stats'),
-              ('release_mail'), ('seal_token'), ('skip_mail') $$,
+              ('release_mail'), ('renew_mail'), ('seal_token'), ('skip_mail') $$,
     'The mailer role can execute exactly the outbox functions and seal_token');
 
 select set_eq(
@@ -75,6 +75,8 @@ select throws_ok($$ select * from portal.portal_users $$, '42501', null, 'The ga
 select throws_ok($$ select portal_api.create_port('x') $$, '42501', null, 'The gateway cannot call DBA functions');
 select throws_ok($$ select * from portal_api.claim_mail('w', 1) $$, '42501', null, 'The gateway cannot claim mail');
 select lives_ok($$ select portal_api.token_status('\x00'::bytea) $$, 'The gateway can call its own functions');
+select throws_ok($$ select portal_api.seal_token('t', sha256('x')) $$, '42501', null,
+    'The gateway cannot seal tokens (only the mailer, which holds the token key, can)');
 reset role;
 
 set local role portal_mailer;

@@ -1,6 +1,6 @@
 -- Admin keys confine the admin API to one port; the audit trail is append-only; rate limits.
 begin;
-select plan(21);
+select plan(22);
 
 select portal_api.create_port('Port North') as north \gset
 select portal_api.create_port('Port South') as south \gset
@@ -43,12 +43,16 @@ select throws_ok(format($$ select portal_api.key_client_status(sha256(convert_to
     'PA014', null, 'A revoked key is refused');
 select throws_ok($$ select portal_api.revoke_admin_key('no-such-key') $$, 'PA011', null, 'Revoking an unknown key raises admin_key_not_found');
 
--- The DBA functions record the calling role as the actor by default.
+-- The actor is the database role that logged in (session_user); the role or name the caller
+-- passes (by default the current role) is kept as "on behalf of" only.
 set local role portal_admin;
 select portal_api.enable_portal_user(:'nc');
+select portal_api.unlock_portal_user(:'nc', 'the-ceo');
 reset role;
-select is((select actor from portal.auth_events where client_id = :'nc' and event = 'enable'), 'portal_admin',
-    'The actor defaults to the calling role');
+select is((select array[actor, on_behalf_of] from portal.auth_events where client_id = :'nc' and event = 'enable'),
+    array[session_user::text, 'portal_admin'], 'The actor is the session user; the current role is kept as on behalf of');
+select is((select array[actor, on_behalf_of] from portal.auth_events where client_id = :'nc' and event = 'unlock'),
+    array[session_user::text, 'the-ceo'], 'A passed actor cannot forge the actor, only the on-behalf-of note');
 
 -- The audit trail cannot be rewritten, even by its owner.
 select throws_ok($$ update portal.auth_events set event = 'invite' $$, '42501', null, 'Audit rows cannot be updated');

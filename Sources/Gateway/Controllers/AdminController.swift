@@ -30,15 +30,18 @@ struct AdminController: Sendable {
         router.get("api/v1/clients/:id/portal-user", use: status)
     }
 
-    private func keyHash(_ request: Request) async throws -> [UInt8] {
+    /// The key's SHA-256, after one hit on its `admin_key` rate limit (and `extra` buckets).
+    private func keyHash(_ request: Request, alsoLimit extra: [String] = []) async throws -> [UInt8] {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw PortalError.invalidAdminKey
         }
         let key = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, key.utf8.count <= 256 else { throw PortalError.invalidAdminKey }
         let hash = Digest.sha256(key)
-        let wait = try await store.rateLimitHit(bucket: "admin_key", key: Array(hash.prefix(12)).hexString)
-        if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
+        for bucket in ["admin_key"] + extra {
+            let wait = try await store.rateLimitHit(bucket: bucket, key: Array(hash.prefix(12)).hexString)
+            if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
+        }
         return hash
     }
 
@@ -51,7 +54,10 @@ struct AdminController: Sendable {
 
     /// Invite (no `action`), or `?action=resend|disable|enable|unlock|revoke-sessions`.
     @Sendable func post(_ request: Request, context: PortalRequestContext) async throws -> Response {
-        let hash = try await keyHash(request)
+        // Invites also count on invite_key: with a global unique email, each invite can tell a
+        // key whether an address has an account in another port (every such conflict is audited).
+        let isInvite = request.uri.queryParameters.get("action") == nil
+        let hash = try await keyHash(request, alsoLimit: isInvite ? ["invite_key"] : [])
         let client = try clientID(context)
         if let action = request.uri.queryParameters.get("action") {
             guard Self.actions.contains(action) else {

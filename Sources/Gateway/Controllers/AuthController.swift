@@ -7,7 +7,8 @@ import PortalCore
 struct AuthController: Sendable {
     let service: PortalService
     let sessions: SessionCookie
-    let trustForwardedFor: Bool
+    /// Appending proxies whose `X-Forwarded-For` entries are trusted (0: none, use the peer).
+    let trustedProxyHops: Int
 
     struct SignInRequest: Decodable, Validating {
         let email: String
@@ -63,7 +64,7 @@ struct AuthController: Sendable {
     }
 
     private func caller(_ request: Request, _ context: PortalRequestContext) -> Caller {
-        Caller(request: request, context: context, trustForwardedFor: trustForwardedFor)
+        Caller(request: request, context: context, trustedProxyHops: trustedProxyHops)
     }
 
     /// Per-address flood control, counted in the database (shared by every gateway).
@@ -76,9 +77,11 @@ struct AuthController: Sendable {
         do {
             let body = try await JSONBody.decode(SignInRequest.self, from: request, context: context)
             let caller = caller(request, context)
-            try await limit("sign_in_ip", caller)
+            let wait = try await service.store.signInGate(key: caller.rateLimitKey)
+            if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
             let user = try await service.signIn(
-                email: try Field.email(body.email), password: body.password, ip: caller.ip, userAgent: caller.userAgent)
+                email: try Field.email(body.email), password: body.password, ip: caller.ip, userAgent: caller.userAgent,
+                limitKey: caller.rateLimitKey)
             let session = sessions.issue(for: user)
             GatewayMetrics.signIn("ok")
             return .json(UserResponse(user: user.user), headers: [.setCookie: session.setCookie])
@@ -141,7 +144,7 @@ struct AuthController: Sendable {
         let caller = caller(request, context)
         let updated = try await service.changePassword(
             claims: claims, email: user.email, currentPassword: body.currentPassword, newPassword: body.newPassword,
-            ip: caller.ip, userAgent: caller.userAgent)
+            ip: caller.ip, userAgent: caller.userAgent, limitKey: caller.rateLimitKey)
         let session = sessions.issue(for: updated)
         return .json(OK(), headers: [.setCookie: session.setCookie])
     }

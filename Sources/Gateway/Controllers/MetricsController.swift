@@ -4,6 +4,7 @@ import Hummingbird
 import Metrics
 import PQ
 import PortalCore
+import PortalCrypto
 import Prometheus
 
 /// The process's Prometheus registry. swift-metrics (Hummingbird's `MetricsMiddleware`: HTTP
@@ -35,12 +36,34 @@ public enum GatewayMetrics {
 /// `GET /metrics`: Prometheus text. Gauges that describe shared state (hash pool, database pool,
 /// outbox depth and age, mail by status — the mailers' work as the database records it) are
 /// read at scrape time. Serve it on an internal network only.
+///
+/// Who may scrape: with `PORTAL_METRICS_TOKEN` set, whoever sends `Authorization: Bearer <token>`
+/// (else 401); without it, only a loopback peer whose request came through no proxy (no
+/// `X-Forwarded-For`), else 404 — anyone else could make the gateway count the outbox at will.
 struct MetricsController: Sendable {
     let hashPool: WorkerPool
     let pool: ConnectionPool
+    let token: String?
+
+    /// Whether `request` may read the metrics.
+    func mayScrape(_ request: Request, context: PortalRequestContext) throws -> Bool {
+        if let token {
+            guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+                throw PortalError.metricsTokenRequired
+            }
+            let presented = Digest.sha256(String(header.dropFirst("Bearer ".count)))
+            guard Digest.constantTimeEqual(presented, Digest.sha256(token)) else { throw PortalError.metricsTokenRequired }
+            return true
+        }
+        guard request.headers[.xForwardedFor] == nil, let peer = context.remoteAddress?.ipAddress,
+              let address = ClientAddress(peer)
+        else { return false }
+        return address.text == "::1" || address.text.hasPrefix("127.")
+    }
 
     func register(on router: Router<PortalRequestContext>) {
-        router.get("metrics") { _, _ in
+        router.get("metrics") { request, context in
+            guard try mayScrape(request, context: context) else { throw PortalError.notFound }
             let registry = GatewayMetrics.registry
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_queued", "Sign-ins waiting for a hash worker")).set(Double(hashPool.queued))
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_busy", "Hash workers running scrypt")).set(Double(hashPool.busy))

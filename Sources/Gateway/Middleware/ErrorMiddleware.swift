@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 import PQ
 import PortalCore
 
@@ -22,6 +23,11 @@ struct ErrorMiddleware: RouterMiddleware {
                 context.logger.error("database error", metadata: ["kind": "\(error.kind)", "sqlstate": "\(error.sqlState ?? "-")"])
             }
             return Self.response(for: mapped)
+        } catch let error as HTTPParserError {
+            // A body the parser cannot frame (Transfer-Encoding it does not know, a chunk size
+            // that overflows, …): the client's fault, not ours — 400, and only a debug line.
+            context.logger.debug("unparseable request body", metadata: ["error": "\(error)"])
+            return Self.response(for: .badRequest("The request body cannot be read (malformed framing or transfer coding)."))
         } catch let error as HTTPError {
             return Self.response(for: Self.map(error.status))
         } catch let error as any HTTPResponseError {
