@@ -90,7 +90,7 @@ let package = Package(
         ),
         .testTarget(name: "PQTests", dependencies: ["PQ", "PortalCore", "PortalCrypto"]),
         // Unit tests of the core (no database).
-        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "PortalCrypto"]),
+        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "PortalCrypto", "PQ"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

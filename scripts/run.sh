@@ -60,7 +60,8 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 0' INT TERM
 
-DATABASE_URL="$SUPER dbname=portal user=portal_gateway" "$BIN" serve &
+# The gateway never gets the token key: only the mailer derives and seals tokens.
+DATABASE_URL="$SUPER dbname=portal user=portal_gateway" env -u PORTAL_TOKEN_KEY "$BIN" serve &
 PIDS+=($!)
 # Mail goes to files unless SMTP_HOST is set in the environment.
 MAIL_DIR="${MAIL_DIR:-$PWD/.run/mail}" DATABASE_URL="$SUPER dbname=portal user=portal_mailer" "$BIN" mailer &

@@ -2,7 +2,7 @@
 """A real SMTP server for the tests (aiosmtpd): stores each accepted message as an .eml file.
 
     smtp_sink.py --maildir DIR [--port 0] [--starttls CERT KEY] [--auth USER:PASS]
-                 [--reject REGEX] [--tempfail REGEX]
+                 [--reject REGEX] [--tempfail REGEX] [--stall-data SECONDS]
 
 Prints "READY <port>" once it listens on 127.0.0.1. Recipients matching --reject get
 550 (permanent), matching --tempfail get 451 (transient). With --starttls, STARTTLS is required
@@ -23,8 +23,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, maildir, reject, tempfail):
+    def __init__(self, maildir, reject, tempfail, stall=0.0):
         self.maildir = maildir
+        self.stall = stall
         self.reject = re.compile(reject) if reject else None
         self.tempfail = re.compile(tempfail) if tempfail else None
 
@@ -37,6 +38,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall:
+            await asyncio.sleep(self.stall)
         name = "%d-%s.eml" % (time.time_ns(), uuid.uuid4().hex[:8])
         tmp = os.path.join(self.maildir, "." + name)
         with open(tmp, "wb") as f:
@@ -60,6 +63,7 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--reject")
     parser.add_argument("--tempfail")
+    parser.add_argument("--stall-data", type=float, default=0.0)
     args = parser.parse_args()
     os.makedirs(args.maildir, exist_ok=True)
 
@@ -84,7 +88,7 @@ def main():
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-    controller = Controller(Handler(args.maildir, args.reject, args.tempfail), hostname="127.0.0.1", port=port,
+    controller = Controller(Handler(args.maildir, args.reject, args.tempfail, args.stall_data), hostname="127.0.0.1", port=port,
                             server_hostname="localhost", ready_timeout=10, **kwargs)
     controller.start()
     print("READY %d" % port, flush=True)

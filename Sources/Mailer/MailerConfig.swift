@@ -114,7 +114,7 @@ public struct MailerConfig: Sendable {
             defaultDomain = "localhost"
         }
         let from = env.value("SMTP_FROM") ?? "noreply@\(defaultDomain)"
-        guard EmailAddress.isValid(from) else {
+        guard EmailAddress.isValidSender(from) else {
             throw ConfigError("SMTP_FROM must be a plain address like noreply@example.com")
         }
         return MailerConfig(

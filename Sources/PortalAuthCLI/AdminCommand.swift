@@ -245,7 +245,7 @@ extension AdminCommand {
         func run() throws {
             try AdminCommand.exit {
                 options.emit(try options.query(
-                    "select occurred_at, event, client_id, email, actor, ip, detail from portal_api.audit_events($1, $2)",
+                    "select occurred_at, event, client_id, email, actor, on_behalf_of, ip, detail from portal_api.audit_events($1, $2)",
                     [client, limit]))
             }
         }

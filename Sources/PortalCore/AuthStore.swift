@@ -73,7 +73,7 @@ public struct AuthStore: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await query(sql, parameters)
+                return try await pool.query(sql, parameters)
             } catch let error as PQError where SQLState.isRetryable(error.sqlState) && attempt < 3 {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(5 * attempt))

@@ -19,11 +19,25 @@ public enum EmailAddress {
         return address
     }
 
+    /// The same rule without the dot in the domain: a sender on a local relay (`SMTP_FROM`
+    /// defaults to `noreply@${SMTP_HOST}`, e.g. `noreply@localhost`).
+    private static let senderPattern = try! NSRegularExpression(
+        pattern: #"^[^@<>,;"()\[\]\\\s\p{Cc}]{1,64}@[^@<>,;"()\[\]\\\s\p{Cc}]+$"#)
+
     /// Whether `address` (already trimmed) follows the rule.
     public static func isValid(_ address: String) -> Bool {
+        matches(address, pattern)
+    }
+
+    /// Whether `address` may be a sender: the rule, except that the domain needs no dot.
+    public static func isValidSender(_ address: String) -> Bool {
+        matches(address, senderPattern)
+    }
+
+    private static func matches(_ address: String, _ expression: NSRegularExpression) -> Bool {
         let scalars = address.unicodeScalars.count
         guard scalars >= 3, scalars <= 254 else { return false }
         let range = NSRange(address.startIndex..., in: address)
-        return pattern.firstMatch(in: address, range: range) != nil
+        return expression.firstMatch(in: address, range: range) != nil
     }
 }

@@ -96,8 +96,8 @@ struct Gateway: Sendable {
     let port: Int
     let config: GatewayConfig
     /// The client address the gateway sees (X-Forwarded-For is trusted in tests), so tests do
-    /// not share per-address rate limits.
-    var ip = "10.\(UInt8.random(in: 0...255)).\(UInt8.random(in: 0...255)).\(UInt8.random(in: 1...254))"
+    /// not share per-address rate limits. nil: no `X-Forwarded-For` (the loopback peer itself).
+    var ip: String? = "10.\(UInt8.random(in: 0...255)).\(UInt8.random(in: 0...255)).\(UInt8.random(in: 1...254))"
 
     struct Reply: Sendable {
         let status: Int
@@ -120,7 +120,7 @@ struct Gateway: Sendable {
         origin: String? = Harness.origin, headers extra: HTTPFields = [:], contentType: String? = "application/json"
     ) async throws -> Reply {
         var headers = extra
-        headers[.xForwardedFor] = ip
+        if let ip { headers[.xForwardedFor] = ip }
         if let cookie { headers[.cookie] = cookie }
         if let origin { headers[.origin] = origin }
         if json != nil, let contentType { headers[.contentType] = contentType }

@@ -11,14 +11,18 @@ import Testing
 
     @Test func metricsCountSignInsAndShowTheOutboxAndHashPool() async throws {
         try await Harness.withGateway { gateway in
-            let before = try await gateway.get("/metrics")
+            // /metrics answers a loopback peer that came through no proxy (PORTAL_METRICS_TOKEN unset).
+            var scraper = gateway
+            scraper.ip = nil
+            #expect(try await gateway.get("/metrics").status == 404, "not through a proxy")
+            let before = try await scraper.get("/metrics")
             #expect(before.status == 200)
             #expect(before.headers[.contentType]?.hasPrefix("text/plain") == true)
             let failedBefore = Self.value(before.body, #"portal_sign_in_total{outcome="invalid_credentials"}"#) ?? 0
             for _ in 0..<3 {
                 #expect(try await gateway.signIn(Fixture.uniqueEmail("metrics"), "some password here").status == 401)
             }
-            let after = try await gateway.get("/metrics").body
+            let after = try await scraper.get("/metrics").body
             let failedAfter = try #require(Self.value(after, #"portal_sign_in_total{outcome="invalid_credentials"}"#))
             #expect(failedAfter >= failedBefore + 3, "the counter moves")
             #expect((Self.value(after, "portal_hash_duration_seconds_count") ?? 0) >= 3)

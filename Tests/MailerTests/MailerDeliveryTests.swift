@@ -132,6 +132,42 @@ import Testing
         }
     }
 
+    /// A tarpitting relay (DATA answered after 6 s, the lease is 5 s) and two mailers: each mail
+    /// is sent once, a mail whose account was disabled mid-batch is not sent at all, and the
+    /// outbox says what happened (security review, item 17). Before `renew_mail`, the second
+    /// mailer re-claimed the rest of the first one's batch when its lease ran out and both sent
+    /// it, and the first sent the disabled account's mail although the outbox said skipped.
+    @Test func aSlowRelayCausesNoDuplicateAndNoSendAfterADisable() async throws {
+        let db = try MailHarness.database()
+        let sink = try SMTPSink(arguments: ["--stall-data", "6"])
+        let first = try MailHarness.environment(
+            smtpPort: sink.port, extra: ["SMTP_TIMEOUT": "20", "MAILER_ID": "tarpit-one", "MAILER_POLL_INTERVAL": "1"])
+        var secondEnvironment = first
+        secondEnvironment["MAILER_ID"] = "tarpit-two"
+        let second = secondEnvironment
+        let emails = (0..<4).map { _ in MailHarness.unique("tarpit") }
+        let ids: [Int64] = try await MailHarness.withMailer(first) { _ in
+            try await MailHarness.withMailer(second) { _ in
+                let ids = try MailHarness.invite(db, emails: emails)
+                try await Task.sleep(for: .seconds(2))
+                let client: String = try #require(try db.query(
+                    "select client_id from portal.portal_users where email = $1", [emails[3]]).scalar())
+                try db.query("select portal_api.disable_portal_user($1)", [client])
+                #expect(try await MailHarness.eventually(timeout: .seconds(60)) {
+                    try ids.allSatisfy { ["sent", "skipped", "dead"].contains(try MailHarness.status(db, $0) ?? "") }
+                })
+                return ids
+            }
+        }
+        try await Task.sleep(for: .seconds(1))
+        for email in emails.prefix(3) {
+            #expect(sink.messages(to: email).count == 1, "\(email) got its mail exactly once")
+            #expect(try MailHarness.status(db, ids[emails.firstIndex(of: email)!]) == "sent")
+        }
+        #expect(sink.messages(to: emails[3]).isEmpty, "nothing is sent after the account was disabled")
+        #expect(try MailHarness.status(db, ids[3]) == "skipped")
+    }
+
     /// Two mailers drain one outbox together: every mail once, none twice.
     @Test func twoMailersShareTheOutboxWithoutDuplicates() async throws {
         let db = try MailHarness.database()
@@ -232,5 +268,35 @@ extension MailerDeliveryTests {
             #expect(object["msg"] as? String != nil)
             #expect(object["ts"] as? String != nil)
         }
+    }
+}
+
+/// The mailer's configuration, without a database.
+@Suite struct MailerConfigTests {
+    static let base = ["DATABASE_URL": "host=/tmp dbname=portal", "PORTAL_TOKEN_KEY": String(repeating: "k", count: 32)]
+
+    /// AUTH without TLS would send the relay password in the clear (security review, item 14).
+    @Test func authWithoutTLSIsRefusedUnlessTheRelayIsLocal() throws {
+        var environment = Self.base
+        environment.merge(["SMTP_HOST": "smtp.example.com", "SMTP_TLS": "none", "SMTP_USER": "u", "SMTP_PASS": "p"]) { $1 }
+        #expect(throws: ConfigError.self) { try MailerConfig.load(environment: environment) }
+        for local in ["127.0.0.1", "localhost", "::1", "127.0.0.53"] {
+            environment["SMTP_HOST"] = local
+            _ = try MailerConfig.load(environment: environment)
+        }
+        environment["SMTP_HOST"] = "smtp.example.com"
+        environment["SMTP_TLS"] = "starttls"
+        _ = try MailerConfig.load(environment: environment)
+        environment["SMTP_TLS"] = "none"
+        environment["SMTP_PASS"] = nil
+        _ = try MailerConfig.load(environment: environment)
+    }
+
+    @Test func theSenderFollowsTheOneEmailRule() throws {
+        var environment = Self.base
+        environment["SMTP_FROM"] = "portal>,<evil@example.com"
+        #expect(throws: ConfigError.self) { try MailerConfig.load(environment: environment) }
+        environment["SMTP_FROM"] = "portal@marina.example"
+        #expect(try MailerConfig.load(environment: environment).from == "portal@marina.example")
     }
 }

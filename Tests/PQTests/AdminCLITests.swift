@@ -57,7 +57,8 @@ import Testing
 
         let audit = try Self.admin(["audit", "--client", client, "--limit", "10"])
         #expect(audit.stdout.contains("invite"))
-        #expect(audit.stdout.contains("cli:tester"), "the operator is recorded as the actor")
+        #expect(audit.stdout.contains("cli:tester"), "the operator is recorded as on behalf of")
+        #expect(audit.stdout.contains("on_behalf_of"), "next to the database role, the actor")
     }
 
     @Test func refusalsHaveClearMessagesAndExitCodes() throws {

@@ -130,7 +130,7 @@ comment on function portal_api.audit_events(text, integer) is
 -- Rate limits: a peek, and the new buckets.
 
 insert into portal.rate_limit_rules (bucket, max_hits, window_length) values
-    ('sign_in_fail_ip', 20, '15 minutes'),      -- failed password checks per address (count toward locks)
+    ('sign_in_fail_ip', 30, '15 minutes'),      -- failed password checks per address (3 locks' worth)
     ('change_password_user', 5, '15 minutes'),  -- change-password attempts per portal user
     ('change_password_ip', 10, '15 minutes'),   -- change-password attempts per address
     ('invite_key', 120, '1 hour');              -- invites per admin key (each conflict is audited too)

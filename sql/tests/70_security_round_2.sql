@@ -44,7 +44,7 @@ select ok(portal_api.sign_in_gate('203.0.113.5') > 0,
     'An address that used up its failed checks (any account, unknown ones too) is refused before it can lock more accounts');
 select is((select failed_attempts from portal.portal_users where id = :'uid'), 2, 'Only the account''s own failures count on it');
 delete from portal.rate_limits;
-select portal_api.set_rate_limit('sign_in_fail_ip', 20, '15 minutes');
+select portal_api.set_rate_limit('sign_in_fail_ip', 30, '15 minutes');
 
 -- Change-password obeys the lock.
 select portal_api.sign_in_record('ketch.owner@example.com', :'uid', null, false) from generate_series(1, 8);

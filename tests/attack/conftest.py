@@ -15,7 +15,8 @@ REPORT = []
 @pytest.fixture(scope="session")
 def stack():
     stack = Stack(os.environ["PORTAL_TEST_ATTACK_DATABASE_URL"], "attack")
-    for bucket in ("sign_in_ip", "forgot_ip", "token_ip", "admin_key"):
+    for bucket in ("sign_in_ip", "sign_in_fail_ip", "forgot_ip", "token_ip", "admin_key", "invite_key",
+                   "change_password_user", "change_password_ip"):
         stack.sql("select portal_api.set_rate_limit(:'a1', 1000000, '1 minute')", bucket)
     try:
         yield stack.start()

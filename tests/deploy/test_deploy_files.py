@@ -56,6 +56,9 @@ def test_dependencies_and_health_checks_are_wired():
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "/readyz" in " ".join(services["gateway"]["healthcheck"]["test"])
     assert services["mailer"]["environment"]["SMTP_HOST"].endswith("mailpit}")
+    # Only the mailer holds the token key (the gateway merely hashes what it is shown).
+    assert "PORTAL_TOKEN_KEY" not in services["gateway"]["environment"]
+    assert "PORTAL_TOKEN_KEY" in services["mailer"]["environment"]
     openapi = open(os.path.join(ROOT, "openapi.yaml")).read()
     assert "/readyz:" in openapi and "/healthz:" in openapi
 

@@ -47,14 +47,14 @@ class Stack:
     # -- processes ---------------------------------------------------------------------------
 
     def _env(self, **extra):
-        env = dict(os.environ, PORTAL_BASE_URL=self.base_url, PORTAL_TOKEN_KEY=TOKEN_KEY, PORTAL_JWT_SECRET=JWT_SECRET,
-                   LOG_LEVEL="debug")
+        env = dict(os.environ, PORTAL_BASE_URL=self.base_url, LOG_LEVEL="debug")
         env.update(extra)
         return env
 
     def start_gateway(self):
+        # No PORTAL_TOKEN_KEY: the gateway never holds it (only the mailer derives tokens).
         env = self._env(DATABASE_URL=self.database_url + " user=portal_gateway", PORT=str(self.port), HOST="127.0.0.1",
-                        PORTAL_SCRYPT="ln=10,r=8,p=1", PORTAL_TRUST_FORWARDED_FOR="true")
+                        PORTAL_SCRYPT="ln=10,r=8,p=1", PORTAL_TRUST_FORWARDED_FOR="true", PORTAL_JWT_SECRET=JWT_SECRET)
         env.update(self.gateway_env)
         log = open(os.path.join(self.log_dir, "gateway.log"), "a")
         self.gateway = subprocess.Popen([BINARY, "serve"], stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -65,7 +65,7 @@ class Stack:
         self.mailer = subprocess.Popen(
             [BINARY, "mailer"], stdout=log, stderr=subprocess.STDOUT,
             env=self._env(DATABASE_URL=self.database_url + " user=portal_mailer", MAIL_DIR=self.mail_dir,
-                          MAILER_POLL_INTERVAL="1"))
+                          MAILER_POLL_INTERVAL="1", PORTAL_TOKEN_KEY=TOKEN_KEY))
 
     def start(self):
         self.start_gateway()
