@@ -330,7 +330,8 @@ def test_a_deadlock_between_consume_and_reissue_cannot_happen(stack, report):
                          "and used_at is null and revoked_at is null", user_id)
 
     def session(script, results, key):
-        process = subprocess.run(["psql", stack.database_url, "-qtA", "-v", "ON_ERROR_STOP=1"], input=script,
+        process = subprocess.run(["psql", stack.database_url, "-qtA", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose"],
+                                 input=script,
                                  capture_output=True, text=True, timeout=60)
         results[key] = (process.returncode, process.stderr)
 
