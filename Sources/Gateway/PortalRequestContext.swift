@@ -45,6 +45,8 @@ struct Caller: Sendable {
 /// Header names HTTPTypes does not define.
 extension HTTPField.Name {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let forwarded = HTTPField.Name("Forwarded")!
+    static let xRealIP = HTTPField.Name("X-Real-IP")!
     static let xRequestID = HTTPField.Name("X-Request-Id")!
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!

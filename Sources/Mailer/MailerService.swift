@@ -117,6 +117,14 @@ public final class MailerService: Service, Sendable {
             counters.add(\.notSent)
             return
         }
+        // Rows written under the looser rule of old (the CHECK is NOT VALID for them) must not
+        // put header specials into RCPT TO or To:.
+        guard EmailAddress.isValid(mail.recipient) else {
+            try await store.fail(mail.id, reason: "malformed recipient address", permanent: true)
+            counters.add(\.dead)
+            logger.error("mail not sent: malformed recipient address", metadata: ["outboxId": "\(mail.id)"])
+            return
+        }
         var link: String?
         if let tokenID = mail.tokenID {
             let raw = config.tokenKey.rawToken(tokenID: tokenID)

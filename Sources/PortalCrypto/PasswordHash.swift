@@ -46,7 +46,8 @@ public enum PasswordHash {
     /// The outcome of a verification.
     public struct Verification: Sendable, Equatable {
         public let matches: Bool
-        /// True when the hash matched but is legacy or costs less than `current`.
+        /// True when the hash matched but is legacy (and `current` costs at least as much) or
+        /// costs less than `current`.
         public let needsRehash: Bool
         /// True when the stored hash asked for more than this process spends on one hash (over
         /// twice the memory of `current`, or a higher p): it was not run, and never matches.
@@ -85,26 +86,48 @@ public enum PasswordHash {
             let derived = (try? Scrypt.derive(password: Array(asTyped.utf8), salt: salt, parameters: .legacyNode, length: key.count)) ?? []
             let matches = Digest.constantTimeEqual(derived, key)
             topUp(spent: ScryptParameters.legacyNode.cost, to: current, password: normalized)
-            return Verification(matches: matches, needsRehash: matches)
+            // Re-hashed only to at least the legacy cost (the database refuses anything cheaper).
+            return Verification(matches: matches, needsRehash: matches && current.cost >= ScryptParameters.legacyNode.cost)
         case nil:
             runDummy(password: normalized, parameters: current)
             return Verification(matches: false, needsRehash: false)
         }
     }
 
-    /// The dummy runs (their N, with `current`'s r and p) that bring `spent` work units up to
-    /// `current.cost`: the binary digits of the difference, largest first. Legacy (2^14·8) to
-    /// ln=17, r=8 is N = 2^16, 2^15, 2^14: exactly one verification at the current parameters.
-    public static func topUpRuns(spent: UInt64, to current: ScryptParameters) -> [UInt64] {
+    /// One dummy run of the top-up: N and r (p is `current.p`).
+    public struct Run: Sendable, Equatable {
+        public let n: UInt64
+        public let r: Int
+
+        public init(n: UInt64, r: Int) {
+            self.n = n
+            self.r = r
+        }
+    }
+
+    /// The dummy runs that bring `spent` work units (N·r·p) up to `current.cost`, shaped like a
+    /// current verification: first one run at the current N with as many blocks r as the
+    /// difference allows (one large allocation, as a real verification makes — several small
+    /// runs sum to the same work but run faster, their memory fitting the caches better), then
+    /// the remainder as the binary digits of N at the current r. Legacy (2^14·8) to ln=17, r=8
+    /// is one run at N=2^17, r=7: exactly one verification at the current parameters in all.
+    public static func topUpRuns(spent: UInt64, to current: ScryptParameters) -> [Run] {
         guard current.cost > spent else { return [] }
-        let unit = UInt64(current.r * current.p)
-        var remaining = (current.cost - spent) / unit
-        var runs: [UInt64] = []
+        let p = UInt64(current.p)
+        var remaining = (current.cost - spent) / p
+        var runs: [Run] = []
+        let blocks = remaining / current.n
+        if blocks > 0 {
+            runs.append(Run(n: current.n, r: Int(min(blocks, UInt64(current.r)))))
+            remaining -= current.n * min(blocks, UInt64(current.r))
+        }
+        let unit = UInt64(current.r)
+        var left = remaining / unit
         var n = current.n
-        while remaining > 0 && n >= 2 {
-            if remaining >= n {
-                runs.append(n)
-                remaining -= n
+        while left > 0 && n >= 2 {
+            if left >= n {
+                runs.append(Run(n: n, r: current.r))
+                left -= n
             } else {
                 n >>= 1
             }
@@ -113,9 +136,9 @@ public enum PasswordHash {
     }
 
     private static func topUp(spent: UInt64, to current: ScryptParameters, password: String) {
-        for n in topUpRuns(spent: spent, to: current) {
+        for run in topUpRuns(spent: spent, to: current) {
             let key = (try? Scrypt.derive(
-                password: Array(password.utf8), salt: dummySalt, n: n, r: UInt64(current.r), p: UInt64(current.p),
+                password: Array(password.utf8), salt: dummySalt, n: run.n, r: UInt64(run.r), p: UInt64(current.p),
                 length: keyLength)) ?? []
             _ = Digest.constantTimeEqual(key, dummyKey)
         }

@@ -47,15 +47,16 @@ import Testing
     }
 
     /// Every verification costs at least one at the current parameters: a cheaper stored hash
-    /// is topped up with dummy runs whose work adds up exactly.
+    /// is topped up with dummy runs whose work adds up exactly, shaped like a current run.
     @Test func cheaperHashesAreToppedUpToTheCurrentCost() throws {
-        #expect(PasswordHash.topUpRuns(spent: ScryptParameters.legacyNode.cost, to: .default) == [1 << 16, 1 << 15, 1 << 14])
+        #expect(PasswordHash.topUpRuns(spent: ScryptParameters.legacyNode.cost, to: .default) == [.init(n: 1 << 17, r: 7)])
         for ln in 10...16 {
             let current = try ScryptParameters(ln: 17, r: 8, p: 1)
             let spent = try ScryptParameters(ln: ln, r: 8, p: 1).cost
             let runs = PasswordHash.topUpRuns(spent: spent, to: current)
-            #expect(spent + runs.reduce(0, +) * 8 == current.cost, "ln=\(ln)")
-            #expect(runs.allSatisfy { $0 < current.n }, "no top-up run needs more memory than a current hash")
+            #expect(spent + runs.map { $0.n * UInt64($0.r) }.reduce(0, +) == current.cost, "ln=\(ln)")
+            #expect(runs.allSatisfy { $0.n * UInt64($0.r) < current.n * UInt64(current.r) },
+                    "no top-up run needs as much memory as a current hash")
         }
         #expect(PasswordHash.topUpRuns(spent: ScryptParameters.default.cost, to: .default).isEmpty)
         #expect(PasswordHash.topUpRuns(spent: ScryptParameters.default.cost * 2, to: .default).isEmpty)

@@ -189,8 +189,8 @@ $$;
 drop function portal_api.sign_in_record(text, text, text, boolean, inet, text);
 -- Sign-in step 2: records the verification result. On success (and only if the account may
 -- still sign in with the same hash) resets the failure count and returns the user as jsonb with
--- its sessionEpoch; otherwise counts one hit on sign_in_fail_ip for p_limit_key (the address),
--- counts the account's failure, locks after lockout_threshold consecutive failures (lockout_base
+-- its sessionEpoch; otherwise, for a wrong password, counts one hit on sign_in_fail_ip for
+-- p_limit_key (the address) and the account's failure, locks after lockout_threshold consecutive failures (lockout_base
 -- doubling per further failure, up to lockout_max) and returns NULL. Failures while locked are
 -- logged but do not extend the lock. Change-password records a wrong current password here too.
 create function portal_api.sign_in_record(
@@ -215,9 +215,6 @@ begin
         return portal.user_json(v_user) || jsonb_build_object('sessionEpoch', v_user.session_epoch);
     end if;
 
-    -- Every failure spends the address's budget, whatever the account (unknown ones included).
-    perform portal.rate_limit_hit('sign_in_fail_ip', coalesce(p_limit_key, host(p_ip), 'unknown'));
-
     if v_user.id is null then
         insert into portal.auth_events (event, email, actor, ip, user_agent, detail)
         values ('sign_in_failed', left(lower(btrim(p_email)), 254), left(session_user, 200), p_ip,
@@ -234,6 +231,10 @@ begin
         return null;
     end if;
 
+    -- A wrong password for a real account: it spends the address's budget first (so one address
+    -- cannot lock many accounts fast), then counts on the account. Unknown emails and locked
+    -- accounts spend nothing: they lock nothing and verify no real hash.
+    perform portal.rate_limit_hit('sign_in_fail_ip', coalesce(p_limit_key, host(p_ip), 'unknown'));
     select * into v_settings from portal.settings;
     update portal.portal_users u set failed_attempts = u.failed_attempts + 1
      where u.id = v_user.id returning * into v_user;
@@ -269,8 +270,11 @@ $$;
 
 -- Compare-and-swap upgrade of a password hash after a successful verification. Refused (false,
 -- nothing written) unless the hash still equals p_old_hash, the user signed in within the last
--- minute, and the change is an upgrade: a legacy hash to PHC, or PHC to PHC of a higher cost —
--- so the gateway role cannot plant an arbitrary hash. PA008 when p_new_hash is not PHC.
+-- minute, and the change is an upgrade: a legacy hash to PHC of at least its cost (N=2^14, r=8),
+-- or PHC to PHC of a higher cost — so the gateway role cannot plant a weaker hash. (The database
+-- cannot run scrypt, so it cannot check that the new hash is of the same password: a stolen
+-- gateway credential is trusted to verify passwords; these rules narrow what it can write.)
+-- PA008 when p_new_hash is not PHC.
 create or replace function portal_api.upgrade_password_hash(p_user_id text, p_old_hash text, p_new_hash text) returns boolean
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
@@ -284,7 +288,8 @@ begin
     update portal.portal_users u set password_hash = p_new_hash, updated_at = now()
      where u.id = p_user_id and u.password_hash = p_old_hash
        and u.last_login_at > now() - interval '1 minute'
-       and (p_old_hash not like '$scrypt$%' or portal.hash_cost(p_new_hash) > portal.hash_cost(p_old_hash))
+       and (portal.hash_cost(p_new_hash) > portal.hash_cost(p_old_hash)
+            or (p_old_hash not like '$scrypt$%' and portal.hash_cost(p_new_hash) >= portal.hash_cost(p_old_hash)))
     returning * into v_user;
     if not found then
         return false;

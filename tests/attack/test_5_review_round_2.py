@@ -118,7 +118,9 @@ def test_a_legacy_hash_costs_what_an_unknown_email_costs(stack, report):
                 assert status == 401
         medians = {k: statistics.median(v[1:]) for k, v in times.items()}
         ratio = medians["legacy"] / medians["unknown"]
-        assert 0.8 <= ratio <= 1.25, medians
+        # Before the fix the ratio was about 0.25 (N=2^14 against 2^16); a shared 2-core machine
+        # moves medians by tens of percent, so the bound is what separates the two, not noise.
+        assert 0.67 <= ratio <= 1.5, medians
     finally:
         slow.stop()
     report("sign-in with a wrong password: legacy Node hash vs unknown email, gateway at ln=16 (10 each)",
@@ -278,6 +280,8 @@ def test_unframeable_bodies_are_client_errors(stack, report):
     for what, status in statuses.items():
         assert status is None or 400 <= status < 500 or status == 501, (what, status)
     assert stack.request("GET", "/healthz")[0] == 200
+    time.sleep(0.2)
+    assert "unhandled error" not in stack.logs(), "an unparseable body is the client's fault: a debug line, not an error"
     report("Transfer-Encoding xchunked / gzip / identity / gzip, chunked; a chunk size of FFFFFFFFFFFFFFFFFF",
            "4xx or the connection closed, never 5xx: %s" % statuses)
 

@@ -55,7 +55,10 @@ struct MetricsController: Sendable {
             guard Digest.constantTimeEqual(presented, Digest.sha256(token)) else { throw PortalError.metricsTokenRequired }
             return true
         }
-        guard request.headers[.xForwardedFor] == nil, let peer = context.remoteAddress?.ipAddress,
+        // Any proxy header means the loopback peer is a proxy relaying someone else. (A local
+        // proxy that adds none of them cannot be told apart: behind one, set the token.)
+        guard request.headers[.xForwardedFor] == nil, request.headers[.forwarded] == nil,
+              request.headers[.xRealIP] == nil, let peer = context.remoteAddress?.ipAddress,
               let address = ClientAddress(peer)
         else { return false }
         return address.text == "::1" || address.text.hasPrefix("127.")
