@@ -31,6 +31,18 @@ public struct GatewayDependencies: Sendable {
         }
     }
 
+    /// Says in one line at start-up whether the database answers. The gateway starts either way:
+    /// `/readyz` answers 503 until it does (the pool logs the reason once, and the recovery).
+    public func checkDatabase(logger: Logger) async {
+        let target = Connection.describeTarget(conninfo: config.databaseURL)
+        do {
+            try await pool.query("select 1")
+            logger.info("database reachable", metadata: ["target": "\(target)"])
+        } catch {
+            logger.warning("starting without the database; /readyz answers 503 until it answers", metadata: ["target": "\(target)"])
+        }
+    }
+
     /// Stops the pools' threads.
     public func shutdown() {
         pool.close()
@@ -53,13 +65,14 @@ public func buildApplication(_ dependencies: GatewayDependencies, logger: Logger
 public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalRequestContext> {
     let config = dependencies.config
     let router = Router(context: PortalRequestContext.self)
+    // Metrics first: they count the status every client received, the Origin check's 403s too.
+    router.add(middleware: HTTPMetricsMiddleware())
     // Access log: method, path, status and duration — never the query, headers or bodies.
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(https: config.baseURL.hasPrefix("https://")))
     router.add(middleware: OriginMiddleware(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName))
-    router.add(middleware: ErrorMiddleware())
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ErrorMiddleware(notFoundPage: dependencies.pages.notFoundPage()))
 
     _ = GatewayMetrics.registry
     HealthController(pool: dependencies.pool).register(on: router)
@@ -71,6 +84,6 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
         trustedProxyHops: config.trustForwardedFor ? config.trustedProxyHops : 0)
         .register(on: router)
     AdminController(store: dependencies.service.store).register(on: router)
-    dependencies.pages.register(on: router)
+    dependencies.pages.register(on: router, sessions: sessions)
     return router
 }

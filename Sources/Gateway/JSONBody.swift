@@ -32,10 +32,16 @@ enum JSONBody {
             throw PortalError.payloadTooLarge
         }
         let data = Data(buffer: buffer)
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: []) else {
+        // Foundation's parser forgives a trailing comma; RFC 8259 does not, and neither do we.
+        guard !hasTrailingComma(data), let object = try? JSONSerialization.jsonObject(with: data, options: []) else {
             throw PortalError.badRequest("The body is not valid JSON.")
         }
-        guard object is [String: Any] else { throw PortalError.badRequest("The body must be a JSON object.") }
+        guard let fields = object as? [String: Any] else { throw PortalError.badRequest("The body must be a JSON object.") }
+        // A typo ("nmae") must not be silently dropped.
+        if let unknown = fields.keys.sorted().first(where: { !T.fields.contains($0) }) {
+            throw PortalError.badRequest(
+                "Field '\(String(unknown.prefix(64)))' is not known here (expected: \(T.fields.sorted().joined(separator: ", "))).")
+        }
         let value: T
         do {
             value = try JSONDecoder().decode(T.self, from: data)
@@ -44,6 +50,31 @@ enum JSONBody {
         }
         try value.validate()
         return value
+    }
+
+    /// Whether a `,` outside strings is followed (after whitespace) by `}` or `]`.
+    static func hasTrailingComma(_ data: Data) -> Bool {
+        var inString = false
+        var escaped = false
+        var pendingComma = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                continue
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if pendingComma { return true }
+            case UInt8(ascii: "\""):
+                inString = true
+            default:
+                break
+            }
+            pendingComma = byte == UInt8(ascii: ",")
+        }
+        return false
     }
 
     static func isJSON(_ contentType: String?) -> Bool {
@@ -74,6 +105,8 @@ enum JSONBody {
 
 /// A request body that checks its own fields after decoding.
 protocol Validating {
+    /// Every field the body may have; any other is refused with 400 naming it.
+    static var fields: Set<String> { get }
     func validate() throws(PortalError)
 }
 

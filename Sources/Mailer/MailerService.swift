@@ -56,21 +56,36 @@ public final class MailerService: Service, Sendable {
             smtpThread.shutdown()
         }
         logger.info("mailer started", metadata: ["worker": "\(config.workerID)", "delivery": "\(deliveryName)"])
+        let target = Connection.describeTarget(conninfo: config.databaseURL)
+        if (try? await store.pool.query("select 1")) != nil {
+            logger.info("database reachable", metadata: ["target": "\(target)"])
+        } else {
+            logger.warning("starting without the database; mail waits in the outbox until it answers", metadata: ["target": "\(target)"])
+        }
 
         var backoff = 0.25
+        var failing = false
         var lastMaintenance = ContinuousClock.now
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
                     try await drain()
                     backoff = 0.25
+                    if failing {
+                        failing = false
+                        logger.info("outbox reachable again; mail flows")
+                    }
                     if ContinuousClock.now - lastMaintenance > .seconds(60) {
                         lastMaintenance = .now
                         _ = try? await store.maintenance()
                     }
                     await wake.wait()
                 } catch {
-                    logger.warning("outbox unavailable; retrying", metadata: ["error": "\(error)", "retryIn": "\(backoff)s"])
+                    // Once per outage: the pool has logged libpq's reason and the target.
+                    if !failing {
+                        failing = true
+                        logger.warning("outbox unavailable; retrying until it answers", metadata: ["error": "\(error)"])
+                    }
                     await wake.wait(timeout: backoff)
                     backoff = min(backoff * 2, 5)
                 }

@@ -16,6 +16,8 @@ public final class ConnectionPool: Sendable {
     private let state: State
     /// Number of connections (and threads).
     public let size: Int
+    /// Reports outages once (with libpq's reason and the target) and their end once.
+    public let outages: OutageReporter
 
     /// Creates the pool and starts its threads. Connections open lazily, on first use.
     ///
@@ -26,12 +28,14 @@ public final class ConnectionPool: Sendable {
                 logger: Logger = Logger(label: "portal-auth.pq")) {
         let state = State()
         let size = max(1, size)
+        let outages = OutageReporter("database", conninfo: conninfo, logger: logger)
         self.state = state
         self.size = size
+        self.outages = outages
         // The threads are detached: they exit by themselves once the pool is closed and drained.
         for index in 0..<size {
             let thread = Thread {
-                Self.work(state: state, conninfo: conninfo, applicationName: applicationName, logger: logger)
+                Self.work(state: state, conninfo: conninfo, applicationName: applicationName, outages: outages, logger: logger)
             }
             thread.name = "pq-pool-\(index)"
             thread.start()
@@ -78,22 +82,28 @@ public final class ConnectionPool: Sendable {
         state.close()
     }
 
-    private static func work(state: State, conninfo: String, applicationName: String, logger: Logger) {
+    private static func work(
+        state: State, conninfo: String, applicationName: String, outages: OutageReporter, logger: Logger
+    ) {
         var connection: Connection?
         while let job = state.next() {
             if let current = connection, !current.idleCheck() {
-                logger.warning("database connection lost; reconnecting")
+                // Not worth a line by itself: the reconnect below says whether the server is gone.
+                logger.debug("database connection lost; reconnecting")
                 connection = nil
             }
             if connection == nil {
                 do {
                     connection = try Connection(conninfo: conninfo, applicationName: applicationName)
+                    outages.succeeded()
                 } catch let error as PQError {
-                    logger.debug("database connect failed", metadata: ["error": "\(String(reflecting: error))"])
+                    outages.failed(error)
                     job(.failure(error))
                     continue
                 } catch {
-                    job(.failure(PQError(kind: .connection, message: "\(error)")))
+                    let failure = PQError(kind: .connection, message: "\(error)")
+                    outages.failed(failure)
+                    job(.failure(failure))
                     continue
                 }
             }

@@ -56,6 +56,7 @@ public struct Listener: Sendable {
     }
 
     private func run(channels: [String], stop: StopFlag, continuation: AsyncStream<ListenerEvent>.Continuation) {
+        let outages = OutageReporter("listener database", conninfo: conninfo, logger: logger)
         var backoff = initialBackoff
         var everListened = false
         while !stop.isSet {
@@ -66,12 +67,13 @@ public struct Listener: Sendable {
                     try connection.execute("listen \(try connection.quoteIdentifier(channel))")
                 }
             } catch {
-                logger.warning("listener could not connect; retrying", metadata: ["retryIn": "\(backoff)s"])
+                outages.failed(error as? PQError ?? PQError(kind: .connection, message: "\(error)"))
                 sleepUnlessStopped(seconds: backoff, stop: stop)
                 backoff = min(backoff * 2, maximumBackoff)
                 continue
             }
             backoff = initialBackoff
+            outages.succeeded()
             continuation.yield(.listening(reconnected: everListened))
             everListened = true
             // Notifications may already be buffered from the LISTEN round trip.
@@ -89,7 +91,7 @@ public struct Listener: Sendable {
                 }
             }
             if !stop.isSet {
-                logger.warning("listener connection lost; reconnecting")
+                logger.info("listener connection lost; reconnecting")
             }
         }
     }

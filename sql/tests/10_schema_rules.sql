@@ -46,11 +46,11 @@ select throws_ok(format($$ insert into portal.portal_auth_tokens (portal_user_id
 select throws_ok(format($$ update portal.portal_auth_tokens set token_hash = '\x0102'::bytea where portal_user_id = %L $$, :'u1'),
     '23514', null, 'A token hash must be 32 bytes');
 
-select throws_ok($$ select portal_api.set_setting('reset_ttl', '2 days') $$, 'PA010', 'value out of range for setting reset_ttl',
+select throws_ok($$ select portal_api.set_setting('reset_ttl', '2 days') $$, 'PA010', 'value out of range for reset_ttl: 2 days',
     'A reset lifetime over 24 hours is refused with invalid_setting');
 select throws_ok($$ select portal_api.set_setting('activation_ttl', 'soon') $$, 'PA010', null,
     'A malformed interval is refused with invalid_setting');
-select throws_ok($$ select portal_api.set_setting('nope', '1') $$, 'PA010', 'unknown setting',
+select throws_ok($$ select portal_api.set_setting('nope', '1') $$, 'PA010', 'unknown setting "nope"',
     'An unknown setting is refused');
 select lives_ok($$ select portal_api.set_setting('reset_ttl', '30 minutes') $$, 'A setting within bounds is accepted');
 

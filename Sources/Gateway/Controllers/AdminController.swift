@@ -11,6 +11,7 @@ struct AdminController: Sendable {
     let store: AuthStore
 
     struct InviteRequest: Decodable, Validating {
+        static let fields: Set<String> = ["email", "name"]
         let email: String
         let name: String?
         func validate() throws(PortalError) {

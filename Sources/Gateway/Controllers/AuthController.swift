@@ -11,6 +11,7 @@ struct AuthController: Sendable {
     let trustedProxyHops: Int
 
     struct SignInRequest: Decodable, Validating {
+        static let fields: Set<String> = ["email", "password"]
         let email: String
         let password: String
         func validate() throws(PortalError) {
@@ -20,11 +21,13 @@ struct AuthController: Sendable {
     }
 
     struct EmailRequest: Decodable, Validating {
+        static let fields: Set<String> = ["email"]
         let email: String
         func validate() throws(PortalError) { _ = try Field.email(email) }
     }
 
     struct TokenPasswordRequest: Decodable, Validating {
+        static let fields: Set<String> = ["token", "password"]
         let token: String
         let password: String
         func validate() throws(PortalError) {
@@ -34,11 +37,13 @@ struct AuthController: Sendable {
     }
 
     struct TokenRequest: Decodable, Validating {
+        static let fields: Set<String> = ["token"]
         let token: String
         func validate() throws(PortalError) { try Field.text(token, "token", max: 256, allowEmpty: true) }
     }
 
     struct ChangePasswordRequest: Decodable, Validating {
+        static let fields: Set<String> = ["currentPassword", "newPassword"]
         let currentPassword: String
         let newPassword: String
         func validate() throws(PortalError) {

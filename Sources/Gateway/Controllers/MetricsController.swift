@@ -27,6 +27,11 @@ public enum GatewayMetrics {
                              labels: [("outcome", outcome)]).increment()
     }
 
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+    ]
+
     static let hashDuration = registry.makeDurationHistogram(
         descriptor: named("portal_hash_duration_seconds", "Time one scrypt job ran on the hash pool"),
         buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),

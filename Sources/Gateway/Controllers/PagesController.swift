@@ -14,6 +14,8 @@ struct PagesController: Sendable {
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     private let pages: [String: String]
+    /// The HTML 404 a browser gets for an unknown page (the API keeps its JSON 404).
+    let notFoundHTML: String
     private let assets: [String: (type: String, body: String)]
 
     init(passwordMinLength: Int) throws {
@@ -24,7 +26,7 @@ struct PagesController: Sendable {
             return try String(contentsOf: url, encoding: .utf8)
         }
         var library = MustacheLibrary()
-        for name in ["layout", "login", "forgot", "set-password", "home"] {
+        for name in ["layout", "login", "forgot", "set-password", "home", "not-found"] {
             try library.register(try load(name, "mustache"), named: name)
         }
         func render(_ template: String, _ context: [String: Any]) throws -> String {
@@ -46,6 +48,7 @@ struct PagesController: Sendable {
             ]),
             "home": try render("home", ["title": "Your account", "script": "home.js", "minLength": passwordMinLength]),
         ]
+        notFoundHTML = try render("not-found", ["title": "Page not found", "script": "common.js"])
         var assets: [String: (String, String)] = [:]
         for name in ["common", "login", "forgot", "set-password", "home"] {
             assets["\(name).js"] = ("text/javascript; charset=utf-8", try load(name, "js"))
@@ -54,14 +57,24 @@ struct PagesController: Sendable {
         self.assets = assets
     }
 
-    func register(on router: Router<PortalRequestContext>) {
-        let routes = ["portal": "home", "portal/login": "login", "portal/forgot-password": "forgot-password",
+    /// The pages, `/` (→ `/portal`), and the assets. `sessions` sends a signed-in visitor of the
+    /// sign-in page to `/portal`.
+    func register(on router: Router<PortalRequestContext>, sessions: SessionCookie) {
+        let routes = ["portal": "home", "portal/forgot-password": "forgot-password",
                       "portal/activate": "activate", "portal/reset-password": "reset-password"]
         for (path, page) in routes {
             let html = pages[page]!
             router.get(RouterPath(path)) { _, _ in Self.page(html, head: false) }
             router.head(RouterPath(path)) { _, _ in Self.page(html, head: true) }
         }
+        let login = pages["login"]!
+        router.get("portal/login") { request, _ in
+            if (try? await sessions.authenticate(request)) != nil { return Self.redirect(to: "/portal") }
+            return Self.page(login, head: false)
+        }
+        router.head("portal/login") { _, _ in Self.page(login, head: true) }
+        router.get("/") { _, _ in Self.redirect(to: "/portal") }
+        router.head("/") { _, _ in Self.redirect(to: "/portal") }
         router.get("portal/assets/:file") { _, context in
             guard let file = context.parameters.get("file"), let asset = assets[file] else { throw PortalError.notFound }
             return Response(
@@ -71,7 +84,19 @@ struct PagesController: Sendable {
         }
     }
 
-    private static func page(_ html: String, head: Bool) -> Response {
+    /// 303 See Other to `location` (a path on this site).
+    static func redirect(to location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// The not-found page, with the status a browser should see.
+    func notFoundPage() -> Response {
+        var response = Self.page(notFoundHTML, head: false)
+        response.status = .notFound
+        return response
+    }
+
+    static func page(_ html: String, head: Bool) -> Response {
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8",
             .cacheControl: "no-store",

@@ -9,17 +9,26 @@ import PortalCore
 /// Maps every error to the one error body, once: `{"error": {"code", "message"}}`, plus
 /// `Retry-After` for 429/503 and `details` for policy violations. Server-side failures are logged
 /// by type and SQLSTATE only — never with SQL text, a password or a token.
+///
+/// A browser asking for a page that does not exist gets an HTML 404 with a link home; the API
+/// (`/api/…`) and anyone sending `Accept: application/json` keep the JSON body.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = PortalRequestContext
+    let notFoundPage: Response
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error where Self.status(of: error) == 404 && Self.wantsPage(request) {
+            return notFoundPage
         } catch let error as PortalError {
             return Self.response(for: error)
         } catch let error as PQError {
             let mapped = PortalError.from(error)
-            if mapped.status >= 500 {
+            if error.isConnectionFailure {
+                // The pool logs an outage once, with libpq's reason; one line per request would bury it.
+                context.logger.debug("database unavailable", metadata: ["kind": "\(error.kind)"])
+            } else if mapped.status >= 500 {
                 context.logger.error("database error", metadata: ["kind": "\(error.kind)", "sqlstate": "\(error.sqlState ?? "-")"])
             }
             return Self.response(for: mapped)
@@ -36,6 +45,18 @@ struct ErrorMiddleware: RouterMiddleware {
             context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
             return Self.response(for: .internalError)
         }
+    }
+
+    private static func status(of error: any Error) -> Int? {
+        if let error = error as? PortalError { return error.status }
+        if let error = error as? any HTTPResponseError { return error.status.code }
+        return nil
+    }
+
+    /// A GET or HEAD for something outside the API, from a client that did not ask for JSON.
+    static func wantsPage(_ request: Request) -> Bool {
+        guard request.method == .get || request.method == .head, !request.uri.path.hasPrefix("/api/") else { return false }
+        return !(request.headers[.accept]?.contains("application/json") ?? false)
     }
 
     static func map(_ status: HTTPResponse.Status) -> PortalError {

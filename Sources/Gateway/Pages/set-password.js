@@ -22,8 +22,10 @@
     form.hidden = true;
     document.getElementById("main").focus();
   };
+  // Clients cannot request an invitation themselves: a dead activation link means asking the marina.
   const newLink = kind === "reset" ? ["Request a new link", "/portal/forgot-password"]
-                                   : ["Ask us to send a new invitation, or sign in if you already set a password", "/portal/login"];
+                                   : ["Sign in, if you already set your password", "/portal/login"];
+  const askMarina = kind === "reset" ? "" : " Please ask your marina to send you a new invitation.";
 
   if (!token) {
     problem("This page needs the link from your email. Open the link in the email again.", ...newLink);
@@ -35,13 +37,13 @@
     form.hidden = false;
     form.password.focus();
   } else if (state === "expired") {
-    problem("This link has expired.", ...newLink);
+    problem("This link has expired." + askMarina, ...newLink);
   } else if (state === "used") {
     problem("This link was already used. Each link works once.", "Sign in", "/portal/login");
   } else if (state === "error") {
     portal.say("error", portal.common(status));
   } else {
-    problem("This link is not valid. It may have been replaced by a newer one.", ...newLink);
+    problem("This link is not valid. It may have been replaced by a newer one." + askMarina, ...newLink);
   }
 
   form.addEventListener("submit", async (event) => {
