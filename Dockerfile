@@ -7,8 +7,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq-dev libssl-dev libcurl4-openssl-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Dependencies first, so source edits do not re-resolve them.
-COPY Package.swift ./
+# Dependencies first, so source edits do not re-resolve them; Package.resolved pins them.
+COPY Package.swift Package.resolved ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY sql ./sql

@@ -4,6 +4,32 @@
 # (mail written as .eml files to .run/mail). Ctrl-C stops everything; the next run reuses the data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+usage() {
+    cat <<'USAGE'
+Usage: scripts/run.sh [--reset] [--help]
+
+Runs portal-auth locally: a Postgres cluster of its own in .run/dev-pg (kept between runs),
+migrated and seeded with a demo port, client and admin key; the gateway on http://localhost:8080
+and the mailer writing mail as .eml files to .run/mail. Ctrl-C stops everything.
+
+  --reset   wipe the dev state first (cluster, secrets, admin key, mail) and start afresh
+  --help    this text
+
+Environment: PORT (8080), HOST (127.0.0.1), PORTAL_BASE_URL, PORTAL_DEV_PG_PORT (54320, the
+cluster's port), MAIL_DIR, and SMTP_HOST / SMTP_PORT / SMTP_TLS / SMTP_USER / SMTP_PASS /
+SMTP_FROM to send real mail instead of files.
+USAGE
+}
+RESET=false
+for argument in "$@"; do
+    case "$argument" in
+        -h|--help) usage; exit 0 ;;
+        --reset) RESET=true ;;
+        *) echo "run.sh: unknown argument $argument" >&2; usage >&2; exit 64 ;;
+    esac
+done
+
 source scripts/lib.sh
 
 ensure_packages postgresql libpq-dev libssl-dev libcurl4-openssl-dev pkg-config curl python3
@@ -14,6 +40,11 @@ BIN="$(swift build --show-bin-path)/portal-auth"
 
 PG_PORT="${PORTAL_DEV_PG_PORT:-54320}"
 PG_DIR="$(cluster_dir "$PWD/.run/dev-pg")"
+if $RESET; then
+    log "--reset: wiping the dev cluster, secrets, admin key and mail"
+    stop_cluster "$PG_DIR"
+    rm -rf "$PG_DIR/data" .run/dev .run/mail
+fi
 start_cluster "$PG_DIR" "$PG_PORT"
 SUPER="host=$PG_DIR port=$PG_PORT user=postgres"
 psql "$SUPER dbname=postgres" -tAc "select 1 from pg_database where datname = 'portal'" | grep -q 1 \
@@ -43,6 +74,9 @@ if [ ! -s .run/dev/admin-key ]; then
     (umask 077; psql "$DB" -tAc "select portal_api.create_admin_key('$PORT_ID', 'dev run')" > .run/dev/admin-key)
 fi
 ADMIN_KEY=$(cat .run/dev/admin-key)
+# A DBA login for the admin CLI: a member of portal_admin, not the superuser.
+psql "$DB" -q -c "do \$\$ begin if not exists (select from pg_roles where rolname = 'portal_dev_admin') then
+    create role portal_dev_admin login in role portal_admin; end if; end \$\$"
 
 HTTP_PORT="${PORT:-8080}"
 BASE_URL="${PORTAL_BASE_URL:-http://localhost:$HTTP_PORT}"
@@ -68,26 +102,39 @@ MAIL_DIR="${MAIL_DIR:-$PWD/.run/mail}" DATABASE_URL="$SUPER dbname=portal user=p
 PIDS+=($!)
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
+# What to do next depends on where the demo client stands (a second run must not suggest an
+# invite that would answer 409).
+STATE=$(psql "$DB" -tAc "select coalesce((select portal.user_status(u)->>'state' from portal.portal_users u where u.client_id = '$CLIENT_ID'), 'none')")
+case "$STATE" in
+    none) NEXT="  Invite the demo client; the activation mail appears in the mail folder:
+    curl -s -X POST $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user \\
+      -H 'Authorization: Bearer $ADMIN_KEY' -H 'Content-Type: application/json' \\
+      -d '{\"email\": \"owner@demo.example\", \"name\": \"Demo Owner\"}'" ;;
+    invited) NEXT="  The demo client is invited (not activated yet). Resend its activation mail with:
+    curl -s -X POST '$BASE_URL/api/v1/clients/$CLIENT_ID/portal-user?action=resend' -H 'Authorization: Bearer $ADMIN_KEY'" ;;
+    *) NEXT="  The demo client's portal user is $STATE (owner@demo.example). Its status:
+    curl -s $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user -H 'Authorization: Bearer $ADMIN_KEY'
+  Forgot the password? http://localhost:$HTTP_PORT/portal/forgot-password" ;;
+esac
+
 cat <<INFO
 
   portal-auth is running.
 
   Gateway     $BASE_URL        (GET /healthz, /readyz; API in openapi.yaml)
   Postgres    psql "$DB"
+  Admin CLI   DATABASE_URL="host=$PG_DIR port=$PG_PORT dbname=portal user=portal_dev_admin" $BIN admin --help
   Demo port   $PORT_ID
   Demo client $CLIENT_ID
   Admin key   $ADMIN_KEY
 
   Mail        ${SMTP_HOST:+smtp://$SMTP_HOST}${SMTP_HOST:-files in ${MAIL_DIR:-$PWD/.run/mail}}
 
-  Invite the demo client; the activation mail appears in the mail folder:
-    curl -s -X POST $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user \\
-      -H 'Authorization: Bearer $ADMIN_KEY' -H 'Content-Type: application/json' \\
-      -d '{"email": "owner@demo.example", "name": "Demo Owner"}'
-    curl -s $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user -H 'Authorization: Bearer $ADMIN_KEY'
+$NEXT
 
   Then open the mailed link in a browser (scripts/last-link.sh prints it), set a password,
   and sign in at $BASE_URL/portal/login. Operator commands: $BIN admin --help
+  (scripts/run.sh --reset starts afresh; --help lists the options)
 
 INFO
 

@@ -65,11 +65,29 @@ public struct MailerConfig: Sendable {
     }
 
     /// Every environment variable `portal-auth mailer` reads (`portal-auth env mailer` prints them).
-    public static let environmentKeys = [
-        "DATABASE_URL", "PORTAL_BASE_URL", "PORTAL_TOKEN_KEY", "SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_USER",
-        "SMTP_PASS", "SMTP_FROM", "SMTP_CA_FILE", "SMTP_TIMEOUT", "MAIL_FROM_NAME", "MAIL_DIR", "MAIL_TEMPLATES_DIR",
-        "MAILER_BATCH", "MAILER_POLL_INTERVAL", "MAILER_ID", "LOG_LEVEL", "LOG_FORMAT",
-    ]
+    public static let variables: [ConfigVariable] = [
+        ConfigVariable("DATABASE_URL", required: true, secret: true, "libpq URI or conninfo (as portal_mailer; a direct connection)"),
+        ConfigVariable("PGPASSWORD", secret: true, "the role's password, read by libpq: keeps it out of DATABASE_URL"),
+        ConfigVariable("PORTAL_BASE_URL", default: "http://localhost:8080", "links are built from it"),
+        ConfigVariable("PORTAL_TOKEN_KEY", required: true, secret: true, "derives the mailed tokens; at least 32 bytes"),
+        ConfigVariable("SMTP_HOST", default: "unset: .eml files in MAIL_DIR", "SMTP relay"),
+        ConfigVariable("SMTP_PORT", default: "587 (starttls), 465 (tls), 25 (none)", "relay port"),
+        ConfigVariable("SMTP_TLS", default: "starttls", "starttls, tls or none"),
+        ConfigVariable("SMTP_USER", "AUTH user (AUTH only with SMTP_PASS)"),
+        ConfigVariable("SMTP_PASS", secret: true, "AUTH password"),
+        ConfigVariable("SMTP_FROM", default: "noreply@SMTP_HOST", "sender address"),
+        ConfigVariable("SMTP_CA_FILE", default: "the system CAs", "extra trusted CA (PEM)"),
+        ConfigVariable("SMTP_TIMEOUT", default: "30", "seconds per SMTP transaction"),
+        ConfigVariable("MAIL_FROM_NAME", default: "Client Portal", "sender display name"),
+        ConfigVariable("MAIL_DIR", default: ".run/mail", "folder for .eml files (no SMTP_HOST)"),
+        ConfigVariable("MAIL_TEMPLATES_DIR", default: "the shipped templates", "folder of <kind>.<part>.mustache overrides"),
+        ConfigVariable("MAILER_BATCH", default: "20", "mails claimed at once"),
+        ConfigVariable("MAILER_POLL_INTERVAL", default: "10", "seconds between backstop polls"),
+        ConfigVariable("MAILER_ID", default: "hostname-pid", "worker name in leases"),
+    ] + ConfigVariable.logging
+
+    /// The names of `variables`.
+    public static let environmentKeys = variables.map(\.name)
 
     /// `localhost`, or an address in 127.0.0.0/8 or ::1.
     static func isLoopback(_ host: String) -> Bool {

@@ -25,12 +25,15 @@ public struct PQError: Error, Sendable, CustomStringConvertible, CustomDebugStri
     public let message: String
     /// The server's DETAIL field, if any.
     public let detail: String?
+    /// The server's HINT field, if any (the project's PA010 says what would be accepted).
+    public let hint: String?
 
-    public init(kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil) {
+    public init(kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil) {
         self.kind = kind
         self.sqlState = sqlState
         self.message = message
         self.detail = detail
+        self.hint = hint
     }
 
     public var description: String {
@@ -70,7 +73,8 @@ public struct PQError: Error, Sendable, CustomStringConvertible, CustomDebugStri
             kind: (broken && sqlState == nil) ? .connection : .query,
             sqlState: sqlState,
             message: message,
-            detail: field(UInt8(ascii: "D"))
+            detail: field(UInt8(ascii: "D")),
+            hint: field(UInt8(ascii: "H"))
         )
     }
 

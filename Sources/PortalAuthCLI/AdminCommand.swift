@@ -5,14 +5,24 @@ import PortalCore
 
 /// `portal-auth admin …`: the DBA functions of `portal_api` for operators who prefer a shell to
 /// psql. Connect as a member of `portal_admin` (or the owner). Human-readable output by default,
-/// `--json` for scripts. Exit codes: 0 ok, 1 refused (not found, conflict, bad input), 3 no database.
+/// `--json` for scripts (errors too). Exit codes: 0 done, 1 refused (with the reason in words),
+/// 3 database unreachable, 64 usage.
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Operator commands over the SQL API (ports, clients, admin keys, portal users, audit).",
+        abstract: "Operator commands over the SQL API (ports, clients, admin keys, portal users, policy, audit).",
+        discussion: """
+            Connect as a member of portal_admin (DATABASE_URL or --database-url). The audit trail records \
+            the database role as the actor and "cli:$USER" as on behalf of.
+
+            Exit codes: 0 done; 1 refused (unknown id, conflict, bad value: the reason is printed); \
+            3 the database is unreachable; 64 usage (a bad or missing argument). With --json, errors \
+            are printed as {"error": {"code", "message", "hint"}} on standard error.
+            """,
         subcommands: [
             CreatePort.self, CreateClient.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,
             Resend.self, Disable.self, Enable.self, Unlock.self, RevokeSessions.self, Status.self, Audit.self,
+            Settings.self, SetSetting.self, SetRateLimit.self,
         ])
 }
 
@@ -31,18 +41,8 @@ struct AdminOptions: ParsableArguments {
         do {
             let connection = try Connection(conninfo: url, applicationName: "portal-auth-admin")
             return try connection.query(sql, parameters)
-        } catch let error as PQError where error.kind == .connection {
-            throw AdminFailure(message: "cannot connect to the database: \(error.message)", code: 3)
         } catch let error as PQError {
-            if error.sqlState == "42501" {
-                throw AdminFailure(message: "permission denied: connect as a member of portal_admin", code: 1)
-            }
-            if error.sqlState == "PA010" || error.sqlState == "PA008" {
-                // The database's own sentence says which value was wrong; it holds no secret.
-                throw AdminFailure(message: "refused: \(error.message)", code: 1)
-            }
-            let mapped = PortalError.from(error)
-            throw AdminFailure(message: "\(mapped.code): \(mapped.message)", code: mapped.status >= 500 ? 3 : 1)
+            throw AdminFailure(error)
         }
     }
 
@@ -98,10 +98,49 @@ struct AdminOptions: ParsableArguments {
     }
 }
 
+/// A refusal or failure of an admin command: a stable code, a sentence, an optional hint, and
+/// the exit code (1 refused, 3 unreachable).
 struct AdminFailure: Error, CustomStringConvertible {
+    let code: String
     let message: String
-    let code: Int32
-    var description: String { message }
+    var hint: String?
+    let exitCode: Int32
+    var description: String { message + (hint.map { " (\($0))" } ?? "") }
+
+    init(code: String, message: String, hint: String? = nil, exitCode: Int32) {
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.exitCode = exitCode
+    }
+
+    /// What a database failure means to an operator. The database's own sentence (and hint) is
+    /// used for the project's PA states and permission errors: it names the value or the id and
+    /// holds no secret.
+    init(_ error: PQError) {
+        if error.isConnectionFailure {
+            // Operators need libpq's reason (host, socket, auth method); it holds no secret.
+            self.init(code: "database_unreachable", message: "cannot reach the database: \(Connection.loggableReason(error))",
+                      exitCode: 3)
+            return
+        }
+        if error.sqlState == "42501" {
+            self.init(code: "permission_denied", message: "permission denied: \(error.message)",
+                      hint: "connect as a member of portal_admin (grant portal_admin to <you>)", exitCode: 1)
+            return
+        }
+        let mapped = PortalError.from(error)
+        if error.sqlState?.hasPrefix("22") == true {
+            // A value the database could not read (an interval, a number): its sentence names it.
+            self.init(code: "invalid_input", message: error.message, exitCode: 1)
+            return
+        }
+        if error.sqlState?.hasPrefix("PA") == true {
+            self.init(code: mapped.code, message: error.message, hint: error.hint, exitCode: 1)
+        } else {
+            self.init(code: mapped.code, message: mapped.message, exitCode: 1)
+        }
+    }
 }
 
 extension AdminCommand {
@@ -112,7 +151,7 @@ extension AdminCommand {
         @OptionGroup var options: AdminOptions
         @Argument var name: String
         func run() throws {
-            try AdminCommand.exit {
+            try AdminCommand.exit(options) {
                 options.emitValue("portId", try options.query("select portal_api.create_port($1)", [name]).scalar())
             }
         }
@@ -125,7 +164,7 @@ extension AdminCommand {
         @Argument var name: String
         @Option(name: .customLong("billing-email")) var billingEmail: String?
         func run() throws {
-            try AdminCommand.exit {
+            try AdminCommand.exit(options) {
                 options.emitValue("clientId", try options.query(
                     "select portal_api.create_client($1, $2, $3)", [port, name, billingEmail]).scalar())
             }
@@ -139,7 +178,7 @@ extension AdminCommand {
         @Argument(help: "Port id.") var port: String
         @Argument var label: String
         func run() throws {
-            try AdminCommand.exit {
+            try AdminCommand.exit(options) {
                 options.emitValue("key", try options.query("select portal_api.create_admin_key($1, $2)", [port, label]).scalar())
             }
         }
@@ -150,7 +189,7 @@ extension AdminCommand {
         @OptionGroup var options: AdminOptions
         @Argument(help: "Key id.") var key: String
         func run() throws {
-            try AdminCommand.exit {
+            try AdminCommand.exit(options) {
                 _ = try options.query("select portal_api.revoke_admin_key($1)", [key])
                 options.emitValue("revoked", key)
             }
@@ -162,7 +201,7 @@ extension AdminCommand {
         @OptionGroup var options: AdminOptions
         @Argument(help: "Port id (all ports when omitted).") var port: String?
         func run() throws {
-            try AdminCommand.exit {
+            try AdminCommand.exit(options) {
                 options.emit(try options.query(
                     "select id, port_id, label, created_at, revoked_at, last_used_at from portal_api.list_admin_keys($1)", [port]))
             }
@@ -176,7 +215,7 @@ extension AdminCommand {
         @Argument var email: String
         @Option var name: String?
         func run() throws {
-            try AdminCommand.exit {
+            try AdminCommand.exit(options) {
                 _ = try options.query("select portal_api.invite($1, $2, $3, $4)", [client, email, name, AdminCommand.actor])
                 options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
             }
@@ -185,7 +224,7 @@ extension AdminCommand {
 
     /// resend | disable | enable | unlock | revoke-sessions share their shape.
     static func action(_ function: String, _ client: String, _ options: AdminOptions) throws {
-        try AdminCommand.exit {
+        try AdminCommand.exit(options) {
             _ = try options.query("select portal_api.\(function)($1, $2)", [client, AdminCommand.actor])
             options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
         }
@@ -231,7 +270,7 @@ extension AdminCommand {
         @OptionGroup var options: AdminOptions
         @Argument(help: "Client id.") var client: String
         func run() throws {
-            try AdminCommand.exit {
+            try AdminCommand.exit(options) {
                 options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
             }
         }
@@ -241,9 +280,12 @@ extension AdminCommand {
         static let configuration = CommandConfiguration(abstract: "The audit trail, newest first.")
         @OptionGroup var options: AdminOptions
         @Option(help: "Only this client.") var client: String?
-        @Option(help: "At most this many events.") var limit = 50
+        @Option(help: "At most this many events (1 to 10000).") var limit = 50
+        func validate() throws {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1 to 10000") }
+        }
         func run() throws {
-            try AdminCommand.exit {
+            try AdminCommand.exit(options) {
                 options.emit(try options.query(
                     "select occurred_at, event, client_id, email, actor, on_behalf_of, ip, detail from portal_api.audit_events($1, $2)",
                     [client, limit]))
@@ -251,13 +293,67 @@ extension AdminCommand {
         }
     }
 
-    /// Turns an `AdminFailure` into its message on stderr and its exit code.
-    static func exit(_ body: () throws -> Void) throws {
+    /// Turns an `AdminFailure` into its message (or JSON) on stderr and its exit code.
+    static func exit(_ options: AdminOptions, _ body: () throws -> Void) throws {
         do {
             try body()
         } catch let failure as AdminFailure {
-            FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
-            throw ExitCode(failure.code)
+            if options.json {
+                var error: [String: Any] = ["code": failure.code, "message": failure.message]
+                if let hint = failure.hint { error["hint"] = hint }
+                let data = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys])) ?? Data()
+                FileHandle.standardError.write(data + Data("\n".utf8))
+            } else {
+                FileHandle.standardError.write(Data("error: \(failure.description)\n".utf8))
+            }
+            throw ExitCode(failure.exitCode)
+        }
+    }
+}
+
+extension AdminCommand {
+    struct Settings: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The policy settings and rate limits: value, allowed range, meaning.")
+        @OptionGroup var options: AdminOptions
+        func run() throws {
+            try AdminCommand.exit(options) {
+                options.emit(try options.query("select name, value, allowed, description from portal_api.settings()"))
+                if !options.json { print("") }
+                options.emit(try options.query(
+                    "select bucket, max_hits, window_length, description from portal_api.rate_limits()"))
+            }
+        }
+    }
+
+    struct SetSetting: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-setting", abstract: "Change one policy setting, e.g. set-setting reset_ttl '30 minutes'.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "The setting (see `settings`).") var name: String
+        @Argument(help: "Its new value.") var value: String
+        func run() throws {
+            try AdminCommand.exit(options) {
+                _ = try options.query("select portal_api.set_setting($1, $2)", [name, value])
+                options.emit(try options.query(
+                    "select name, value, allowed, description from portal_api.settings() where name = $1", [name]))
+            }
+        }
+    }
+
+    struct SetRateLimit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-rate-limit", abstract: "Change one rate limit, e.g. set-rate-limit sign_in_ip 30 '1 minute'.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "The bucket (see `settings`).") var bucket: String
+        @Argument(help: "Hits allowed per window.") var maxHits: Int
+        @Argument(help: "The window, e.g. '1 minute'.") var window: String
+        func run() throws {
+            try AdminCommand.exit(options) {
+                _ = try options.query("select portal_api.set_rate_limit($1, $2, $3::interval)", [bucket, maxHits, window])
+                options.emit(try options.query(
+                    "select bucket, max_hits, window_length, description from portal_api.rate_limits() where bucket = $1", [bucket]))
+            }
         }
     }
 }

@@ -3,21 +3,27 @@ import Mailer
 import PortalCore
 
 /// `portal-auth env serve|mailer|migrate`: the environment variables a subcommand reads, one per
-/// line — for deployment files (a test checks docker-compose.yml against this list).
+/// line with its default (or "required") and whether it is a secret — for deployment files (a
+/// test checks docker-compose.yml against this list).
 struct EnvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "env", abstract: "List the environment variables a subcommand reads.")
 
-    static let migrateKeys = ["DATABASE_URL", "PORTAL_MIGRATIONS_DIR", "PORTAL_GATEWAY_DB_PASSWORD", "PORTAL_MAILER_DB_PASSWORD",
-                              "LOG_LEVEL", "LOG_FORMAT"]
+    static let migrateVariables: [ConfigVariable] = [
+        ConfigVariable("DATABASE_URL", required: true, secret: true, "libpq URI or conninfo of the owner or a superuser"),
+        ConfigVariable("PGPASSWORD", secret: true, "the role's password, read by libpq: keeps it out of DATABASE_URL"),
+        ConfigVariable("PORTAL_MIGRATIONS_DIR", default: "the migrations next to the binary, or ./sql/migrations", "migrations folder"),
+        ConfigVariable("PORTAL_GATEWAY_DB_PASSWORD", secret: true, "sets portal_gateway's password (as a SCRAM verifier)"),
+        ConfigVariable("PORTAL_MAILER_DB_PASSWORD", secret: true, "sets portal_mailer's password (as a SCRAM verifier)"),
+    ] + ConfigVariable.logging
 
     @Argument(help: "serve, mailer or migrate") var subcommand: String
 
     func run() throws {
         switch subcommand {
-        case "serve": GatewayConfig.environmentKeys.forEach { print($0) }
-        case "mailer": MailerConfig.environmentKeys.forEach { print($0) }
-        case "migrate": Self.migrateKeys.forEach { print($0) }
+        case "serve": print(ConfigVariable.table(GatewayConfig.variables))
+        case "mailer": print(ConfigVariable.table(MailerConfig.variables))
+        case "migrate": print(ConfigVariable.table(Self.migrateVariables))
         default: throw ValidationError("expected serve, mailer or migrate")
         }
     }

@@ -52,6 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
             "address": "\(config.host):\(config.port)", "scrypt": "\(config.scrypt)", "hashWorkers": "\(config.hashWorkers)",
         ])
         await dependencies.checkDatabase(logger: logger)
-        try await buildApplication(dependencies, logger: logger).runService()
+        do {
+            try await buildApplication(dependencies, logger: logger).runService()
+        } catch where "\(error)".contains("Address already in use") || "\(error)".contains("EADDRINUSE") {
+            throw CLIFailure(message: "port \(config.port) on \(config.host) is already in use: stop the other process, or choose another with PORT (or --port)")
+        }
     }
 }

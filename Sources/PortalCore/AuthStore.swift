@@ -28,6 +28,14 @@ public struct PortalUserStatus: Codable, Sendable, Equatable {
         public let lastError: String?
     }
 
+    /// The newest link mailed to the user and whether it still works.
+    public struct Link: Codable, Sendable, Equatable {
+        /// `live`, `expired`, `revoked`, `used` or `none`.
+        public let state: String
+        public let type: String?
+        public let expiresAt: String?
+    }
+
     public let portalUserId: String
     public let clientId: String
     public let portId: String
@@ -40,6 +48,9 @@ public struct PortalUserStatus: Codable, Sendable, Equatable {
     public let lastLoginAt: String?
     public let failedAttempts: Int
     public let lockedUntil: String?
+    public let link: Link?
+    /// What the action did besides its name (e.g. enabling mailed a fresh activation link).
+    public let note: String?
     public let lastMail: LastMail?
 }
 

@@ -54,13 +54,28 @@ public struct GatewayConfig: Sendable {
     public var baseOrigin: String { Self.origin(of: baseURL) ?? baseURL }
 
     /// Every environment variable `portal-auth serve` reads (`portal-auth env serve` prints them).
-    public static let environmentKeys = [
-        "DATABASE_URL", "PORTAL_BASE_URL", "PORTAL_JWT_SECRET", "PORTAL_ALLOWED_ORIGINS",
-        "PORTAL_SESSION_TTL", "PORTAL_SCRYPT", "PORTAL_HASH_WORKERS", "PORTAL_HASH_QUEUE", "PORTAL_DB_POOL",
-        "PORTAL_COOKIE_NAME", "PORTAL_PASSWORD_MIN_LENGTH", "PORTAL_TRUST_FORWARDED_FOR", "PORTAL_TRUSTED_PROXY_HOPS",
-        "PORTAL_METRICS_TOKEN", "HOST", "PORT",
-        "LOG_LEVEL", "LOG_FORMAT",
-    ]
+    public static let variables: [ConfigVariable] = [
+        ConfigVariable("DATABASE_URL", required: true, secret: true, "libpq URI or conninfo (as portal_gateway)"),
+        ConfigVariable("PGPASSWORD", secret: true, "the role's password, read by libpq: keeps it out of DATABASE_URL"),
+        ConfigVariable("PORTAL_BASE_URL", default: "http://localhost:8080", "public URL: JWT issuer and allowed origin"),
+        ConfigVariable("PORTAL_JWT_SECRET", required: true, secret: true, "signs session cookies; at least 32 bytes"),
+        ConfigVariable("PORTAL_ALLOWED_ORIGINS", default: "the base URL's origin", "more origins for CORS/CSRF, comma-separated"),
+        ConfigVariable("PORTAL_SESSION_TTL", default: "12h", "session lifetime: seconds or with s, m, h, d"),
+        ConfigVariable("PORTAL_SCRYPT", default: "ln=17,r=8,p=1", "scrypt parameters of new hashes"),
+        ConfigVariable("PORTAL_HASH_WORKERS", default: "the number of cores", "scrypt threads"),
+        ConfigVariable("PORTAL_HASH_QUEUE", default: "32 × workers", "sign-ins waiting for a worker before 503"),
+        ConfigVariable("PORTAL_DB_POOL", default: "10", "database connections"),
+        ConfigVariable("PORTAL_COOKIE_NAME", default: "__Host-portal_session", "session cookie name"),
+        ConfigVariable("PORTAL_PASSWORD_MIN_LENGTH", default: "12", "12 to 128"),
+        ConfigVariable("PORTAL_TRUST_FORWARDED_FOR", default: "false", "true behind proxies that append to X-Forwarded-For"),
+        ConfigVariable("PORTAL_TRUSTED_PROXY_HOPS", default: "1", "appending proxies in front (1 to 10)"),
+        ConfigVariable("PORTAL_METRICS_TOKEN", secret: true, "bearer token for /metrics (unset: loopback only)"),
+        ConfigVariable("HOST", default: "127.0.0.1", "listen address"),
+        ConfigVariable("PORT", default: "8080", "listen port"),
+    ] + ConfigVariable.logging
+
+    /// The names of `variables`.
+    public static let environmentKeys = variables.map(\.name)
 
     /// Reads and validates the configuration; `overrides` (CLI flags) win over `environment`.
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> GatewayConfig {
@@ -122,8 +137,16 @@ public struct GatewayConfig: Sendable {
 
     static func secret(_ name: String, _ value: String?) throws -> String {
         guard let value else { throw ConfigError("\(name) is not set") }
+        try refusePlaceholder(name, value)
         guard value.utf8.count >= 32 else { throw ConfigError("\(name) must be at least 32 bytes") }
         return value
+    }
+
+    /// A value still in the `<…>` form of `.env.example` is refused by name, whatever its length.
+    public static func refusePlaceholder(_ name: String, _ value: String) throws {
+        if value.hasPrefix("<") && value.hasSuffix(">") {
+            throw ConfigError("\(name) is still the .env.example placeholder: make one with `openssl rand -hex 32`")
+        }
     }
 
     /// Seconds from `90`, `90s`, `15m`, `12h` or `7d`.

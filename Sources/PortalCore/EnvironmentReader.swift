@@ -50,6 +50,7 @@ public struct EnvironmentReader {
     /// `PORTAL_TOKEN_KEY`, at least 32 bytes.
     public func tokenKey() throws -> TokenKey {
         guard let secret = value("PORTAL_TOKEN_KEY") else { throw ConfigError("PORTAL_TOKEN_KEY is not set") }
+        try GatewayConfig.refusePlaceholder("PORTAL_TOKEN_KEY", secret)
         do { return try TokenKey(secret: secret) } catch { throw ConfigError(error.description) }
     }
 }

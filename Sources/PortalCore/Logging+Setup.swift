@@ -36,9 +36,9 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [String: String] = [:]
+        var fields: [String: Any] = [:]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            fields[key] = "\(value)"
+            fields[key] = Self.jsonValue(value)
         }
         let object: [String: Any] = [
             "ts": ISO8601DateFormatter().string(from: Date()),
@@ -47,8 +47,32 @@ public struct JSONLogHandler: LogHandler {
             "msg": "\(event.message)",
             "meta": fields,
         ]
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return }
         data.append(0x0A)
         FileHandle.standardError.write(data)
+    }
+
+    /// Numbers stay numbers (`"ms": 12`, not `"12"`), whether logged as a number or as its
+    /// decimal text; nested metadata stays nested; anything else is its text.
+    static func jsonValue(_ value: Logger.MetadataValue) -> Any {
+        switch value {
+        case .string(let text):
+            return number(text) ?? text
+        case .stringConvertible(let convertible):
+            return number("\(convertible)") ?? "\(convertible)"
+        case .array(let values):
+            return values.map(jsonValue)
+        case .dictionary(let values):
+            return values.mapValues(jsonValue)
+        }
+    }
+
+    private static func number(_ text: String) -> NSNumber? {
+        guard !text.isEmpty, text.count <= 18,
+              text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$"#, options: .regularExpression) != nil
+        else { return nil }
+        if let integer = Int(text) { return NSNumber(value: integer) }
+        return Double(text).map { NSNumber(value: $0) }
     }
 }

@@ -44,7 +44,9 @@ public struct Migrator: Sendable {
             case .badFileName(let name): return "migration file name \(name) does not match NNNN_name.sql"
             case .changedAfterApply(let name): return "migration \(name) was changed after it was applied; refusing to continue"
             case .unknownApplied(let name): return "the database has migration \(name) applied, which this build does not have"
-            case .failed(let name, let sqlState): return "migration \(name) failed" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
+            case .failed(let name, let sqlState):
+                return "migration \(name) failed" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
+                    + (sqlState == "42501" ? ": permission denied. Run migrate as the database owner or a superuser (it creates roles and schemas)." : "")
             }
         }
     }

@@ -20,6 +20,8 @@ import Testing
     @Test(arguments: [
         ("PORTAL_JWT_SECRET", nil, "PORTAL_JWT_SECRET is not set"),
         ("PORTAL_JWT_SECRET", String(repeating: "j", count: 31), "PORTAL_JWT_SECRET must be at least 32 bytes"),
+        ("PORTAL_JWT_SECRET", "<another 48 random bytes, base64, made with openssl rand>",
+         "PORTAL_JWT_SECRET is still the .env.example placeholder: make one with `openssl rand -hex 32`"),
         ("PORTAL_TRUSTED_PROXY_HOPS", "0", "PORTAL_TRUSTED_PROXY_HOPS must be an integer in 1...10"),
         ("PORTAL_METRICS_TOKEN", "short", "PORTAL_METRICS_TOKEN must be at least 16 bytes"),
         ("DATABASE_URL", nil, "DATABASE_URL is not set"),

@@ -43,8 +43,13 @@ def test_every_environment_variable_is_one_the_binary_reads():
 
 def test_login_roles_match_the_migrations():
     services = portal_services()
-    assert "portal_gateway:" in services["gateway"]["environment"]["DATABASE_URL"]
-    assert "portal_mailer:" in services["mailer"]["environment"]["DATABASE_URL"]
+    assert "user=portal_gateway" in services["gateway"]["environment"]["DATABASE_URL"]
+    assert "user=portal_mailer" in services["mailer"]["environment"]["DATABASE_URL"]
+    # Passwords reach libpq outside the URL, so any character works in them.
+    for name in ("migrate", "gateway", "mailer"):
+        environment = services[name]["environment"]
+        assert "${" not in environment["DATABASE_URL"], "%s pastes a secret into DATABASE_URL" % name
+        assert environment["PGPASSWORD"].startswith("${")
     roles = open(os.path.join(ROOT, "sql", "migrations", "0001_roles_and_schemas.sql")).read()
     assert "create role portal_gateway login" in roles and "create role portal_mailer login" in roles
 
@@ -65,7 +70,7 @@ def test_dependencies_and_health_checks_are_wired():
 
 def test_secrets_come_from_the_env_file_not_the_compose_file():
     text = open(os.path.join(ROOT, "docker-compose.yml")).read()
-    for key in ("PORTAL_JWT_SECRET", "PORTAL_TOKEN_KEY", "POSTGRES_PASSWORD"):
+    for key in ("PORTAL_JWT_SECRET", "PORTAL_TOKEN_KEY", "POSTGRES_PASSWORD", "PGPASSWORD"):
         for value in re.findall(r"%s: (\S+)" % key, text):
             assert value.startswith("${"), "%s must come from .env" % key
     example = open(os.path.join(ROOT, ".env.example")).read()
