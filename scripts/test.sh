@@ -5,6 +5,22 @@
 # every suite passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+TIERS="sql swift attack browser"
+case "${1:-all}" in
+    all) WANT="$TIERS" ;;
+    sql|swift|attack|browser) WANT="$1" ;;
+    -h|--help)
+        echo "Usage: scripts/test.sh [sql|swift|attack|browser]   (no argument: every tier, as CI runs it)"
+        echo "  sql      pgTAP (pg_prove) against a migrated throw-away database"
+        echo "  swift    swift test: libpq layer, crypto, gateway over HTTP, mailer against a real SMTP server"
+        echo "  attack   deployment-file checks, attack and fault suites (Python, against the built binary)"
+        echo "  browser  Selenium + headless Chromium through the portal pages"
+        exit 0 ;;
+    *) echo "test.sh: unknown tier '$1' (expected one of: $TIERS)" >&2; exit 64 ;;
+esac
+want() { [[ " $WANT " == *" $1 "* ]]; }
+
 source scripts/lib.sh
 
 ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
@@ -37,8 +53,10 @@ for db in portal_test portal_mail_test portal_browser_test portal_attack_test; d
 done
 psql "$SUPER dbname=portal_test" -q -v ON_ERROR_STOP=1 -c "create extension if not exists pgtap"
 
-log "pgTAP: sql/tests"
-pg_prove --host "$PG_DIR" --port "$PG_PORT" --username postgres --dbname portal_test sql/tests/*.sql
+if want sql; then
+    log "pgTAP: sql/tests"
+    pg_prove --host "$PG_DIR" --port "$PG_PORT" --username postgres --dbname portal_test sql/tests/*.sql
+fi
 
 # A throw-away certificate for the STARTTLS tests.
 TLS_DIR="$PWD/.run/test-tls"
@@ -56,18 +74,24 @@ export PG_BIN
 # Two tests run alone, one after the other: the suite that restarts Postgres, and the latency
 # comparison (so no other suite's load blurs it).
 ALONE="PostgresRestartTests|signInLatencyDoesNotRevealWhetherAnEmailExists"
-log "swift test (everything else, in parallel)"
-swift test --skip "$ALONE"
-log "swift test (the Postgres restart, alone)"
-swift test --filter PostgresRestartTests
-log "swift test (the known-vs-unknown latency comparison, alone)"
-swift test --filter signInLatencyDoesNotRevealWhetherAnEmailExists
+if want swift; then
+    log "swift test (everything else, in parallel)"
+    swift test --skip "$ALONE"
+    log "swift test (the Postgres restart, alone)"
+    swift test --filter PostgresRestartTests
+    log "swift test (the known-vs-unknown latency comparison, alone)"
+    swift test --filter signInLatencyDoesNotRevealWhetherAnEmailExists
+fi
 
-rm -rf .run/test-output
-log "deployment files, then the attack and fault suites (report: .run/test-output/attack-report.md)"
-PORTAL_TEST_ATTACK_DATABASE_URL="$SUPER dbname=portal_attack_test" PORTAL_TEST_PG_LOG="$PG_DIR/postgres.log" \
-    python3 -m pytest -q tests/deploy tests/attack
-cat .run/test-output/attack-report.md
+if want attack; then
+    rm -rf .run/test-output/logs .run/test-output/attack-report.md
+    log "deployment files, then the attack and fault suites (report: .run/test-output/attack-report.md)"
+    PORTAL_TEST_ATTACK_DATABASE_URL="$SUPER dbname=portal_attack_test" PORTAL_TEST_PG_LOG="$PG_DIR/postgres.log" \
+        python3 -m pytest -q tests/deploy tests/attack
+    cat .run/test-output/attack-report.md
+fi
 
-log "browser tests (headless Chromium; screenshots in .run/test-output/screenshots)"
-PORTAL_TEST_BROWSER_DATABASE_URL="$SUPER dbname=portal_browser_test" python3 -m pytest -q tests/browser
+if want browser; then
+    log "browser tests (headless Chromium; screenshots in .run/test-output/screenshots)"
+    PORTAL_TEST_BROWSER_DATABASE_URL="$SUPER dbname=portal_browser_test" python3 -m pytest -q tests/browser
+fi

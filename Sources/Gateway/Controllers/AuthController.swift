@@ -99,11 +99,18 @@ struct AuthController: Sendable {
         }
     }
 
+    /// The least time a forgot-password answer takes. A registered address costs more writes
+    /// (a token, a queued mail) than an unknown one, a fraction of a millisecond that a patient
+    /// client can measure; answering no sooner than this hides it under the floor.
+    static let forgotPasswordFloor: Duration = .milliseconds(100)
+
     @Sendable func forgotPassword(_ request: Request, context: PortalRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(EmailRequest.self, from: request, context: context)
         let caller = caller(request, context)
         try await limit("forgot_ip", caller)
+        let started = ContinuousClock.now
         try await service.requestPasswordReset(email: try Field.email(body.email), ip: caller.ip, userAgent: caller.userAgent)
+        try await Task.sleep(until: started + Self.forgotPasswordFloor, clock: .continuous)
         return .json(OK())
     }
 
