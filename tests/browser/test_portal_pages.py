@@ -182,6 +182,11 @@ def test_pages_work_with_labels_a_keyboard_and_a_phone(portal, browser):
     assert browser.switch_to.active_element.get_attribute("id") == "password"
     browser.switch_to.active_element.send_keys(GOOD + Keys.ENTER)
     assert text_in(browser, "#who-email", address) == address
+    # Signed in, the sign-in page sends the visitor home.
+    browser.get(portal.base_url + "/portal/login")
+    assert text_in(browser, "#who-email", address) == address
+    assert browser.current_url.rstrip("/").endswith("/portal")
+    browser.delete_all_cookies()
 
     # A phone-sized window: nothing wider than the screen.
     browser.set_window_size(390, 844)
