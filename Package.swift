@@ -88,20 +88,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PQTests", dependencies: ["PQ", "PortalCore", "PortalCrypto"]),
+        // Where the integration tests find their databases and the built binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PQTests", dependencies: ["PQ", "PortalCore", "PortalCrypto", "TestSupport"]),
         // Unit tests of the core (no database).
-        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "PortalCrypto", "PQ"]),
+        .testTarget(
+            name: "PortalCoreTests",
+            dependencies: ["PortalCore", "PortalCrypto", "PQ", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "PortalCore", "PQ", "PortalCrypto",
+                "Gateway", "PortalCore", "PQ", "PortalCrypto", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "MailerTests",
-            dependencies: ["Mailer", "PortalCore", "PQ", "PortalCrypto"]
+            dependencies: ["Mailer", "PortalCore", "PQ", "PortalCrypto", "TestSupport"]
         ),
         .testTarget(
             name: "PortalCryptoTests",

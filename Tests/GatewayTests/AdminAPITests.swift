@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
+import TestSupport
 import Testing
 
-@Suite struct AdminAPITests {
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh")) struct AdminAPITests {
     @Test func keysAreConfinedToTheirPort() async throws {
         let north = try Fixture()
         let south = try Fixture()

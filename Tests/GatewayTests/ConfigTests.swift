@@ -1,5 +1,6 @@
 import Foundation
 import PortalCore
+import TestSupport
 import Testing
 
 @Suite struct ConfigTests {
@@ -64,9 +65,9 @@ import Testing
     }
 
     /// The real binary: a short secret stops it before it listens, with the reason on stderr.
-    @Test func theProcessRefusesToStartWithAShortSecret() throws {
-        let binary = FileManager.default.currentDirectoryPath + "/.build/debug/portal-auth"
-        try #require(FileManager.default.isExecutableFile(atPath: binary))
+    @Test(.enabled(if: TestEnvironment.hasBinary, "needs the built portal-auth: swift build, or run scripts/test.sh"))
+    func theProcessRefusesToStartWithAShortSecret() throws {
+        let binary = try #require(TestEnvironment.binary, "the portal-auth binary is not built")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--port", "0"]

@@ -1,9 +1,10 @@
 import Foundation
 @testable import Gateway
 import HTTPTypes
+import TestSupport
 import Testing
 
-@Suite struct InputHardeningTests {
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh")) struct InputHardeningTests {
     @Test func healthAndReadinessAnswer() async throws {
         try await Harness.withGateway { gateway in
             let health = try await gateway.get("/healthz")

@@ -2,9 +2,10 @@ import Foundation
 import HTTPTypes
 import PQ
 import PortalCrypto
+import TestSupport
 import Testing
 
-@Suite struct PortalFlowTests {
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh")) struct PortalFlowTests {
     static let goodPassword = "Harbour lights at dusk 42"
     static let newPassword = "Another long passphrase 77"
 

@@ -3,9 +3,10 @@ import HTTPTypes
 import PQ
 import PortalCore
 import PortalCrypto
+import TestSupport
 import Testing
 
-@Suite struct SecurityTests {
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh")) struct SecurityTests {
     static let password = PortalFlowTests.goodPassword
 
     /// Every variant of a forged or stale cookie is refused by /me.

@@ -1,6 +1,7 @@
 import Foundation
 import PQ
 import PortalCrypto
+import TestSupport
 import Testing
 
 extension MailerDeliveryTests {
@@ -12,8 +13,7 @@ extension MailerDeliveryTests {
         let sink = try SMTPSink()
         let emails = (0..<500).map { _ in MailHarness.unique("chaos") }
         let ids = try MailHarness.invite(db, emails: emails)
-        let binary = FileManager.default.currentDirectoryPath + "/.build/debug/portal-auth"
-        try #require(FileManager.default.isExecutableFile(atPath: binary))
+        let binary = try #require(TestEnvironment.binary, "the portal-auth binary is not built")
         let environment = try MailHarness.environment(smtpPort: sink.port, extra: ["MAILER_POLL_INTERVAL": "1", "LOG_LEVEL": "debug"])
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)

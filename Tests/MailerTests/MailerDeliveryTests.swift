@@ -3,9 +3,10 @@ import Mailer
 import PQ
 import PortalCore
 import PortalCrypto
+import TestSupport
 import Testing
 
-@Suite(.serialized) struct MailerDeliveryTests {
+@Suite(.serialized, .enabled(if: TestEnvironment.hasMailDatabase, "needs the mail test database and an SMTP sink: run scripts/test.sh"), .enabled(if: TestEnvironment.hasBinary, "needs the built portal-auth: swift build, or run scripts/test.sh")) struct MailerDeliveryTests {
     static let scryptHash = "$scrypt$ln=14,r=8,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5"
 
     /// A queued invite arrives over SMTP, woken by NOTIFY (well under the 30 s poll), with the
@@ -241,7 +242,7 @@ import Testing
 extension MailerDeliveryTests {
     /// `LOG_FORMAT=json`: one JSON object per line, with time, level, label and message.
     @Test func jsonLogsAreOneObjectPerLine() async throws {
-        let binary = FileManager.default.currentDirectoryPath + "/.build/debug/portal-auth"
+        let binary = try #require(TestEnvironment.binary, "the portal-auth binary is not built")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["mailer"]
@@ -298,5 +299,20 @@ extension MailerDeliveryTests {
         #expect(throws: ConfigError.self) { try MailerConfig.load(environment: environment) }
         environment["SMTP_FROM"] = "portal@marina.example"
         #expect(try MailerConfig.load(environment: environment).from == "portal@marina.example")
+    }
+
+    /// No CR or LF from a name or subject survives into a header (they would start new headers).
+    @Test func headersCarryNoRawLineBreaks() {
+        let message = MailMessage(
+            outboxID: 7, from: "portal@marina.example", fromName: "Marina\r\nBcc: evil@example.com",
+            recipient: "owner@example.com", recipientName: "Ann\nOwner", subject: "Hi\r\nX-Injected: 1",
+            text: "body", html: "<p>body</p>")
+        let text = String(decoding: message.data, as: UTF8.self)
+        let head = text.components(separatedBy: "\r\n\r\n")[0]
+        for line in head.components(separatedBy: "\r\n") {
+            #expect(!line.contains("\n") && !line.contains("\r"))
+            #expect(!line.hasPrefix("Bcc:") && !line.hasPrefix("X-Injected:"), "\(line)")
+        }
+        #expect(message.messageID == "<portal-auth.mail-7@marina.example>", "stable: a retried mail keeps its id")
     }
 }

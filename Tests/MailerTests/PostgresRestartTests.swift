@@ -1,10 +1,11 @@
 import Foundation
 import PQ
+import TestSupport
 import Testing
 
 /// Restarts the test cluster: run alone (`swift test --filter PostgresRestartTests`), after the
 /// other suites, as scripts/test.sh does.
-@Suite(.serialized) struct PostgresRestartTests {
+@Suite(.serialized, .enabled(if: TestEnvironment.canRestartPostgres, "restarts the test cluster (PORTAL_TEST_PG_CTL): run scripts/test.sh")) struct PostgresRestartTests {
     /// Runs pg_ctl through system(3): a Foundation `Process` would wait for the postmaster too,
     /// which inherits its notification descriptor.
     static func pgctl(_ arguments: String) throws {

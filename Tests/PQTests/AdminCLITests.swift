@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `portal-auth admin …` against the test database, as an operator would run it.
-@Suite struct AdminCLITests {
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh"), .enabled(if: TestEnvironment.hasBinary, "needs the built portal-auth: swift build, or run scripts/test.sh")) struct AdminCLITests {
     struct Run {
         let status: Int32
         let stdout: String
@@ -10,8 +11,7 @@ import Testing
     }
 
     static func admin(_ arguments: [String]) throws -> Run {
-        let binary = FileManager.default.currentDirectoryPath + "/.build/debug/portal-auth"
-        try #require(FileManager.default.isExecutableFile(atPath: binary))
+        let binary = try #require(TestEnvironment.binary, "the portal-auth binary is not built")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["admin"] + arguments

@@ -1,8 +1,9 @@
 import Foundation
 import PQ
+import TestSupport
 import Testing
 
-@Suite struct ConnectionTests {
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh")) struct ConnectionTests {
     @Test func parametersAndTypesRoundTrip() throws {
         let connection = try TestDatabase.connect()
         let bytes: [UInt8] = [0, 1, 2, 0xFE, 0xFF, 0x5C, 0x27]

@@ -1,9 +1,10 @@
 import Foundation
 import PQ
 import PortalCore
+import TestSupport
 import Testing
 
-@Suite(.serialized) struct MigratorTests {
+@Suite(.serialized, .enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh")) struct MigratorTests {
     static var directory: String {
         // Tests run from the package root (swift test), where sql/migrations lives.
         FileManager.default.currentDirectoryPath + "/sql/migrations"

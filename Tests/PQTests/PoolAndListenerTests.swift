@@ -1,8 +1,9 @@
 import Foundation
 import PQ
+import TestSupport
 import Testing
 
-@Suite struct ConnectionPoolTests {
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh")) struct ConnectionPoolTests {
     @Test func twoHundredConcurrentQueriesAllAnswerCorrectly() async throws {
         let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 8)
         defer { pool.close() }
@@ -52,7 +53,7 @@ import Testing
     }
 }
 
-@Suite struct ListenerTests {
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh")) struct ListenerTests {
     @Test func receivesNotifyAndSurvivesTermination() async throws {
         let url = try TestDatabase.url()
         let channel = "probe_\(UInt32.random(in: 0...UInt32.max))"

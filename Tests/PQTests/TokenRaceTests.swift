@@ -1,9 +1,10 @@
 import Foundation
 import PQ
 import PortalCrypto
+import TestSupport
 import Testing
 
-@Suite struct TokenLifecycleTests {
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh")) struct TokenLifecycleTests {
     static let hash = "$scrypt$ln=14,r=8,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5"
 
     /// 50 connections consume the same sealed token at once: the row lock and the

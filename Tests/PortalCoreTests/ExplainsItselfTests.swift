@@ -1,0 +1,31 @@
+import Foundation
+import Logging
+@testable import PortalCore
+import Testing
+
+/// What operators read: JSON logs, `portal-auth env`, the sender rule.
+@Suite struct OperatorOutputTests {
+    @Test func jsonLogsKeepNumbersAsNumbers() {
+        #expect(JSONLogHandler.jsonValue(.string("12")) as? Int == 12)
+        #expect(JSONLogHandler.jsonValue(.string("1.5")) as? Double == 1.5)
+        #expect(JSONLogHandler.jsonValue(.stringConvertible(404)) as? Int == 404)
+        #expect(JSONLogHandler.jsonValue(.string("012")) as? String == "012", "not a number: a leading zero")
+        #expect(JSONLogHandler.jsonValue(.string("10.9.9.9")) as? String == "10.9.9.9")
+        #expect(JSONLogHandler.jsonValue(.string("abc")) as? String == "abc")
+    }
+
+    @Test func envSaysWhatIsRequiredSecretAndDefault() {
+        let table = ConfigVariable.table(GatewayConfig.variables)
+        let jwt = table.split(separator: "\n").first { $0.hasPrefix("PORTAL_JWT_SECRET ") }
+        #expect(jwt?.contains("required, secret") == true)
+        #expect(table.split(separator: "\n").contains { $0.hasPrefix("PORT ") && $0.contains("default: 8080") })
+        #expect(!GatewayConfig.environmentKeys.contains("PORTAL_TOKEN_KEY"))
+        #expect(Set(GatewayConfig.environmentKeys).count == GatewayConfig.environmentKeys.count, "no variable twice")
+    }
+
+    @Test func aLocalSenderNeedsNoDotButNoHeaderSpecialsEither() {
+        #expect(EmailAddress.isValidSender("noreply@localhost"))
+        #expect(!EmailAddress.isValid("noreply@localhost"))
+        #expect(!EmailAddress.isValidSender("a>,<b@localhost"))
+    }
+}
