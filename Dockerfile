@@ -17,7 +17,7 @@ RUN swift build -c release --product portal-auth --static-swift-stdlib \
  && mkdir -p /out/bin /out/share/portal-auth \
  && cp "$bin/portal-auth" /out/bin/ \
  && cp -R "$bin"/*.resources /out/bin/ \
- && cp -R sql/migrations /out/share/portal-auth/migrations
+ && cp -RL sql/migrations /out/share/portal-auth/migrations
 
 FROM debian:bookworm-slim
 RUN apt-get update \

@@ -49,7 +49,8 @@ let package = Package(
                 "PQ", "PortalCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources")]
+            // The SQL migrations (sql/migrations links here): the binary carries the SQL it was built with.
+            resources: [.copy("Resources"), .copy("SQL")]
         ),
         // The HTTP gateway (Hummingbird 2).
         .target(

@@ -77,10 +77,18 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// The migrations folder: `explicit`, else `./sql/migrations`, else the one installed next to
-    /// the binary (`<prefix>/share/portal-auth/migrations`).
+    /// The migrations folder: `explicit` (`--dir`, `PORTAL_MIGRATIONS_DIR`), else the ones in the
+    /// binary's resource bundle, else `./sql/migrations`, else the ones installed next to the
+    /// binary (`<prefix>/share/portal-auth/migrations`).
     public static func locateDirectory(explicit: String?) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
+        // The migrations this binary was built with travel in its resource bundle, so migrate
+        // works from any directory (and never applies another checkout's SQL by accident).
+        if let bundled = Bundle.module.url(forResource: "SQL", withExtension: nil),
+           FileManager.default.fileExists(atPath: bundled.appendingPathComponent("0001_roles_and_schemas.sql").path)
+        {
+            return bundled.path
+        }
         let local = FileManager.default.currentDirectoryPath + "/sql/migrations"
         if FileManager.default.fileExists(atPath: local) { return local }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()

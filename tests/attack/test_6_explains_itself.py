@@ -9,6 +9,7 @@ import select
 import socket
 import socketserver
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -302,6 +303,16 @@ def test_processes_speak_plainly(stack, report):
         url = stack.database_url.rsplit("dbname=", 1)[0] + "dbname=%s user=portal_gateway" % database
         denied = subprocess.run([BINARY, "migrate", "--database-url", url], capture_output=True, text=True, timeout=60)
         assert denied.returncode != 0 and "database owner or a superuser" in denied.stderr, denied.stderr
+    finally:
+        stack.sql('drop database "%s"' % database)
+    # The binary carries its migrations: migrate works from any directory.
+    database = "portal_anywhere_%s" % uuid.uuid4().hex[:6]
+    stack.sql('create database "%s"' % database)
+    try:
+        url = stack.database_url.rsplit("dbname=", 1)[0] + "dbname=%s" % database
+        anywhere = subprocess.run([BINARY, "migrate", "--database-url", url], capture_output=True, text=True, timeout=120,
+                                  cwd=tempfile.gettempdir())
+        assert anywhere.returncode == 0 and "applied 0001_roles_and_schemas.sql" in anywhere.stdout, anywhere.stderr
     finally:
         stack.sql('drop database "%s"' % database)
     # JSON logs keep numbers as numbers.

@@ -83,7 +83,7 @@ def test_dockerfile_ships_the_binary_its_resources_and_migrations():
     dockerfile = open(os.path.join(ROOT, "Dockerfile")).read()
     assert 'ENTRYPOINT ["portal-auth"]' in dockerfile
     assert "cp -R \"$bin\"/*.resources /out/bin/" in dockerfile
-    assert "cp -R sql/migrations /out/share/portal-auth/migrations" in dockerfile
+    assert "cp -RL sql/migrations /out/share/portal-auth/migrations" in dockerfile
     for package in ("libpq5", "libssl3", "libcurl4"):
         assert package in dockerfile
     # The resource bundles that must travel with the binary exist in a build.
