@@ -17,7 +17,7 @@ and the mailer writing mail as .eml files to .run/mail. Ctrl-C stops everything.
   --help    this text
 
 Environment: PORT (8080), HOST (127.0.0.1), PORTAL_BASE_URL, PORTAL_DEV_PG_PORT (54320, the
-cluster's port), MAIL_DIR, and SMTP_HOST / SMTP_PORT / SMTP_TLS / SMTP_USER / SMTP_PASS /
+cluster's port), PORTAL_DEV_DIR (.run, where the dev state lives), MAIL_DIR, and SMTP_HOST / SMTP_PORT / SMTP_TLS / SMTP_USER / SMTP_PASS /
 SMTP_FROM to send real mail instead of files.
 USAGE
 }
@@ -31,6 +31,7 @@ for argument in "$@"; do
 done
 
 source scripts/lib.sh
+DEV="${PORTAL_DEV_DIR:-$PWD/.run}"
 
 ensure_packages postgresql libpq-dev libssl-dev libcurl4-openssl-dev pkg-config curl python3
 
@@ -39,11 +40,11 @@ swift build --product portal-auth
 BIN="$(swift build --show-bin-path)/portal-auth"
 
 PG_PORT="${PORTAL_DEV_PG_PORT:-54320}"
-PG_DIR="$(cluster_dir "$PWD/.run/dev-pg")"
+PG_DIR="$(cluster_dir "$DEV/dev-pg")"
 if $RESET; then
     log "--reset: wiping the dev cluster, secrets, admin key and mail"
     stop_cluster "$PG_DIR"
-    rm -rf "$PG_DIR/data" .run/dev .run/mail
+    rm -rf "$PG_DIR/data" "$DEV/dev" "$DEV/mail"
 fi
 start_cluster "$PG_DIR" "$PG_PORT"
 SUPER="host=$PG_DIR port=$PG_PORT user=postgres"
@@ -52,13 +53,13 @@ psql "$SUPER dbname=postgres" -tAc "select 1 from pg_database where datname = 'p
 "$BIN" migrate --database-url "$SUPER dbname=portal"
 
 # Dev secrets, made once and kept (git-ignored) so cookies and mailed links survive restarts.
-mkdir -p .run/dev
+mkdir -p "$DEV/dev"
 umask 077
-if [ ! -f .run/dev/secrets.env ]; then
+if [ ! -f "$DEV/dev/secrets.env" ]; then
     {
         echo "PORTAL_JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n=' | tr '+/' '-_')"
         echo "PORTAL_TOKEN_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n=' | tr '+/' '-_')"
-    } > .run/dev/secrets.env
+    } > "$DEV/dev/secrets.env"
 fi
 umask 022
 
@@ -70,10 +71,10 @@ if [ -z "$PORT_ID" ]; then
     psql "$DB" -tAc "select portal_api.create_client('$PORT_ID', 'Demo Boat Owner', 'owner@demo.example')" >/dev/null
 fi
 CLIENT_ID=$(psql "$DB" -tAc "select id from portal.clients where port_id = '$PORT_ID' order by created_at limit 1")
-if [ ! -s .run/dev/admin-key ]; then
-    (umask 077; psql "$DB" -tAc "select portal_api.create_admin_key('$PORT_ID', 'dev run')" > .run/dev/admin-key)
+if [ ! -s "$DEV/dev/admin-key" ]; then
+    (umask 077; psql "$DB" -tAc "select portal_api.create_admin_key('$PORT_ID', 'dev run')" > "$DEV/dev/admin-key")
 fi
-ADMIN_KEY=$(cat .run/dev/admin-key)
+ADMIN_KEY=$(cat "$DEV/dev/admin-key")
 # A DBA login for the admin CLI: a member of portal_admin, not the superuser.
 psql "$DB" -q -c "do \$\$ begin if not exists (select from pg_roles where rolname = 'portal_dev_admin') then
     create role portal_dev_admin login in role portal_admin; end if; end \$\$"
@@ -81,7 +82,7 @@ psql "$DB" -q -c "do \$\$ begin if not exists (select from pg_roles where rolnam
 HTTP_PORT="${PORT:-8080}"
 BASE_URL="${PORTAL_BASE_URL:-http://localhost:$HTTP_PORT}"
 set -a
-source .run/dev/secrets.env
+source "$DEV/dev/secrets.env"
 set +a
 export PORTAL_BASE_URL="$BASE_URL" HOST="${HOST:-127.0.0.1}" PORT="$HTTP_PORT"
 
@@ -98,7 +99,7 @@ trap 'exit 0' INT TERM
 DATABASE_URL="$SUPER dbname=portal user=portal_gateway" env -u PORTAL_TOKEN_KEY "$BIN" serve &
 PIDS+=($!)
 # Mail goes to files unless SMTP_HOST is set in the environment.
-MAIL_DIR="${MAIL_DIR:-$PWD/.run/mail}" DATABASE_URL="$SUPER dbname=portal user=portal_mailer" "$BIN" mailer &
+MAIL_DIR="${MAIL_DIR:-$DEV/mail}" DATABASE_URL="$SUPER dbname=portal user=portal_mailer" "$BIN" mailer &
 PIDS+=($!)
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
@@ -128,7 +129,7 @@ cat <<INFO
   Demo client $CLIENT_ID
   Admin key   $ADMIN_KEY
 
-  Mail        ${SMTP_HOST:+smtp://$SMTP_HOST}${SMTP_HOST:-files in ${MAIL_DIR:-$PWD/.run/mail}}
+  Mail        ${SMTP_HOST:+smtp://$SMTP_HOST}${SMTP_HOST:-files in ${MAIL_DIR:-$DEV/mail}}
 
 $NEXT
 

@@ -258,6 +258,26 @@ def get_without_following(stack, path, headers=None):
         connection.close()
 
 
+def test_a_request_without_origin_is_told_it_needs_one(stack, report):
+    address = stack.activated_user(unique("no-origin"), PASSWORD)
+    cookie = stack.request("POST", "/api/portal/auth/sign-in", {"email": address, "password": PASSWORD})[1]["Set-Cookie"]
+    connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
+    try:
+        connection.request("POST", "/api/portal/auth/sign-out", body="{}",
+                           headers={"Content-Type": "application/json", "Cookie": cookie.split(";")[0]})
+        response = connection.getresponse()
+        body = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == 403 and "needs an Origin header" in body["error"]["message"], body
+    status, _, body, _ = stack.request("POST", "/api/portal/auth/change-password",
+                                       {"currentPassword": "not the one at all", "newPassword": "Tide tables and teal skies 7"},
+                                       {"Cookie": cookie.split(";")[0]})
+    assert status == 401 and body["error"]["message"] == "The current password is incorrect.", body
+    report("a cookie request without Origin; change-password with a wrong current password",
+           "403 saying it needs an Origin header; 401 saying the current password is incorrect")
+
+
 def test_browsers_get_pages(stack, report):
     status, headers = get_without_following(stack, "/")
     assert status in (302, 303) and headers["Location"] == "/portal", (status, headers)

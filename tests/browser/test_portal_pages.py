@@ -125,7 +125,9 @@ def test_an_expired_link_says_so(portal, browser):
     portal.sql("""update portal.portal_auth_tokens t set created_at = now() - interval '4 days', expires_at = now() - interval '1 day'
                   from portal.portal_users u where u.id = t.portal_user_id and u.email = :'a1'""", address)
     browser.get(link)
-    assert "expired" in text_in(browser, "#link-problem-text", "expired")
+    problem = text_in(browser, "#link-problem-text", "expired")
+    assert "expired" in problem
+    assert "ask your marina" in problem, "clients cannot request an invitation: the page says who can"
     assert not browser.find_element(By.ID, "set-password").is_displayed()
     shot(browser, "09-expired-link")
 

@@ -94,3 +94,15 @@ def test_dockerfile_ships_the_binary_its_resources_and_migrations():
     # And migrate finds the migrations where the image puts them (../share/portal-auth/migrations).
     source = open(os.path.join(ROOT, "Sources", "PortalCore", "Migrator.swift")).read()
     assert "share/portal-auth/migrations" in source
+
+
+def test_dependencies_and_images_are_pinned():
+    # An application pins what it builds with: Package.resolved is committed and the image copies it.
+    tracked = subprocess.run(["git", "ls-files", "Package.resolved"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert tracked.strip() == "Package.resolved"
+    dockerfile = open(os.path.join(ROOT, "Dockerfile")).read()
+    assert re.search(r"^COPY Package.swift Package.resolved ", dockerfile, re.M)
+    for name, service in compose()["services"].items():
+        image = service.get("image", "")
+        if image and image != "portal-auth:local":
+            assert ":" in image and not image.endswith(":latest"), "%s is not pinned: %s" % (name, image)

@@ -1,0 +1,68 @@
+"""The quick start's first command: scripts/run.sh guides by the demo client's state and resets.
+
+Runs the real script (its own cluster, gateway and mailer) in a state folder of its own, three
+times: fresh, after an invite, and with --reset."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from stack import ROOT, free_port  # noqa: E402
+
+
+def run_once(environment, *arguments):
+    """Starts run.sh, returns what it printed once it runs, then stops it with Ctrl-C."""
+    process = subprocess.Popen([os.path.join(ROOT, "scripts", "run.sh"), *arguments], cwd=ROOT, env=environment,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.time() + 300
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if "running" in line and "Ctrl-C" in line:
+                break
+            assert time.time() < deadline, "".join(lines[-20:])
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return "".join(lines)
+
+
+def test_run_sh_says_what_to_do_next_and_resets():
+    state = tempfile.mkdtemp(prefix="portal-dev-")
+    os.chmod(state, 0o755)
+    http_port = free_port()
+    environment = dict(os.environ, PORTAL_DEV_DIR=state, PORTAL_DEV_PG_PORT=str(free_port()), PORT=str(http_port))
+    environment.pop("MAIL_DIR", None)
+    first = run_once(environment)
+    assert "Invite the demo client" in first, first[-2000:]
+    client = [l.split()[-1] for l in first.splitlines() if l.strip().startswith("Demo client")][0]
+    key = open(os.path.join(state, "dev", "admin-key")).read().strip()
+
+    # Invite while it runs the second time, then a third run must not suggest the invite again.
+    process = subprocess.Popen([os.path.join(ROOT, "scripts", "run.sh")], cwd=ROOT, env=environment,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in process.stdout:
+            if "running" in line and "Ctrl-C" in line:
+                break
+        request = urllib.request.Request(
+            "http://127.0.0.1:%d/api/v1/clients/%s/portal-user" % (http_port, client), method="POST",
+            data=json.dumps({"email": "owner@demo.example"}).encode(),
+            headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+        assert urllib.request.urlopen(request, timeout=30).status == 201
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    again = run_once(environment)
+    assert "is invited" in again and "action=resend" in again and "Invite the demo client" not in again, again[-2000:]
+    reset = run_once(environment, "--reset")
+    assert "Invite the demo client" in reset, reset[-2000:]
