@@ -65,7 +65,7 @@ def test_dependencies_and_health_checks_are_wired():
     assert "PORTAL_TOKEN_KEY" not in services["gateway"]["environment"]
     assert "PORTAL_TOKEN_KEY" in services["mailer"]["environment"]
     openapi = open(os.path.join(ROOT, "openapi.yaml")).read()
-    assert "/readyz:" in openapi and "/healthz:" in openapi
+    assert "/readyz:" in openapi and "/healthz:" in openapi and "/metrics:" in openapi
 
 
 def test_secrets_come_from_the_env_file_not_the_compose_file():
