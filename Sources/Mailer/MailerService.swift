@@ -145,19 +145,18 @@ public final class MailerService: Service, Sendable {
             let raw = config.tokenKey.rawToken(tokenID: tokenID)
             do {
                 try await store.seal(tokenID: tokenID, hash: TokenKey.hash(rawToken: raw))
-            } catch let error as PQError where error.sqlState == "PA001" {
+            } catch let error as PQError where error.sqlState == SQLState.invalidToken {
                 try await store.skip(mail.id, reason: "token no longer exists")
                 counters.add(\.skipped)
                 return
-            } catch let error as PQError where error.sqlState == "PA009" {
+            } catch let error as PQError where error.sqlState == SQLState.tokenConflict {
                 // Sealed before under another PORTAL_TOKEN_KEY: this mail's link could never work.
                 try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
                 counters.add(\.dead)
                 logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])
                 return
             }
-            let page = mail.kind == "activation" ? "activate" : "reset-password"
-            link = "\(config.baseURL)/portal/\(page)#token=\(raw)"
+            link = PortalPaths.link(baseURL: config.baseURL, type: mail.kind == "activation" ? .activation : .reset, rawToken: raw)
         }
         let message: MailMessage
         do {

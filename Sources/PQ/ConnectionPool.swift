@@ -13,7 +13,7 @@ public final class ConnectionPool: Sendable {
     /// Work handed to a pool thread: gets a connection, or the error that prevented one.
     private typealias Job = @Sendable (Result<Connection, PQError>) -> Void
 
-    private let state: State
+    private let state: JobQueue<Job>
     /// Number of connections (and threads).
     public let size: Int
     /// Reports outages once (with libpq's reason and the target) and their end once.
@@ -26,8 +26,8 @@ public final class ConnectionPool: Sendable {
     ///   - size: connections and threads; at least 1.
     public init(conninfo: String, size: Int, applicationName: String = "portal-auth",
                 logger: Logger = Logger(label: "portal-auth.pq")) {
-        let state = State()
         let size = max(1, size)
+        let state = JobQueue<Job>(threads: size)
         let outages = OutageReporter("database", conninfo: conninfo, logger: logger)
         self.state = state
         self.size = size
@@ -83,10 +83,12 @@ public final class ConnectionPool: Sendable {
     }
 
     private static func work(
-        state: State, conninfo: String, applicationName: String, outages: OutageReporter, logger: Logger
+        state: JobQueue<Job>, conninfo: String, applicationName: String, outages: OutageReporter, logger: Logger
     ) {
         var connection: Connection?
-        while let job = state.next() {
+        var finishedOne = false
+        while let job = state.next(finishedOne: finishedOne) {
+            finishedOne = true
             if let current = connection, !current.idleCheck() {
                 // Not worth a line by itself: the reconnect below says whether the server is gone.
                 logger.debug("database connection lost; reconnecting")
@@ -113,52 +115,5 @@ public final class ConnectionPool: Sendable {
             }
         }
         connection = nil
-    }
-
-    /// The shared job queue: a condition variable guarding a FIFO of jobs.
-    private final class State: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var jobs: [Job] = []
-        private var head = 0
-        private var closed = false
-
-        func enqueue(_ job: @escaping Job) -> Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            guard !closed else { return false }
-            jobs.append(job)
-            condition.signal()
-            return true
-        }
-
-        /// The next job, waiting for one; nil once closed and drained.
-        func next() -> Job? {
-            condition.lock()
-            defer { condition.unlock() }
-            while head == jobs.count && !closed {
-                condition.wait()
-            }
-            guard head < jobs.count else { return nil }
-            let job = jobs[head]
-            head += 1
-            if head > 1024 && head * 2 > jobs.count {
-                jobs.removeFirst(head)
-                head = 0
-            }
-            return job
-        }
-
-        var queued: Int {
-            condition.lock()
-            defer { condition.unlock() }
-            return jobs.count - head
-        }
-
-        func close() {
-            condition.lock()
-            closed = true
-            condition.broadcast()
-            condition.unlock()
-        }
     }
 }

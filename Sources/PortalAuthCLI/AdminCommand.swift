@@ -124,7 +124,7 @@ struct AdminFailure: Error, CustomStringConvertible {
                       exitCode: 3)
             return
         }
-        if error.sqlState == "42501" {
+        if error.sqlState == SQLState.insufficientPrivilege {
             self.init(code: "permission_denied", message: "permission denied: \(error.message)",
                       hint: "connect as a member of portal_admin (grant portal_admin to <you>)", exitCode: 1)
             return
@@ -223,9 +223,9 @@ extension AdminCommand {
     }
 
     /// resend | disable | enable | unlock | revoke-sessions share their shape.
-    static func action(_ function: String, _ client: String, _ options: AdminOptions) throws {
+    static func action(_ action: ClientAction, _ client: String, _ options: AdminOptions) throws {
         try AdminCommand.exit(options) {
-            _ = try options.query("select portal_api.\(function)($1, $2)", [client, AdminCommand.actor])
+            _ = try options.query("select portal_api.\(action.dbaFunction)($1, $2)", [client, AdminCommand.actor])
             options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
         }
     }
@@ -234,35 +234,35 @@ extension AdminCommand {
         static let configuration = CommandConfiguration(abstract: "Send a fresh activation link (the old one stops working).")
         @OptionGroup var options: AdminOptions
         @Argument(help: "Client id.") var client: String
-        func run() throws { try AdminCommand.action("resend_activation", client, options) }
+        func run() throws { try AdminCommand.action(.resend, client, options) }
     }
 
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable the portal user (ends its sessions).")
         @OptionGroup var options: AdminOptions
         @Argument(help: "Client id.") var client: String
-        func run() throws { try AdminCommand.action("disable_portal_user", client, options) }
+        func run() throws { try AdminCommand.action(.disable, client, options) }
     }
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled portal user.")
         @OptionGroup var options: AdminOptions
         @Argument(help: "Client id.") var client: String
-        func run() throws { try AdminCommand.action("enable_portal_user", client, options) }
+        func run() throws { try AdminCommand.action(.enable, client, options) }
     }
 
     struct Unlock: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Clear a lockout.")
         @OptionGroup var options: AdminOptions
         @Argument(help: "Client id.") var client: String
-        func run() throws { try AdminCommand.action("unlock_portal_user", client, options) }
+        func run() throws { try AdminCommand.action(.unlock, client, options) }
     }
 
     struct RevokeSessions: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "revoke-sessions", abstract: "End every session of the portal user.")
         @OptionGroup var options: AdminOptions
         @Argument(help: "Client id.") var client: String
-        func run() throws { try AdminCommand.action("revoke_sessions", client, options) }
+        func run() throws { try AdminCommand.action(.revokeSessions, client, options) }
     }
 
     struct Status: ParsableCommand {

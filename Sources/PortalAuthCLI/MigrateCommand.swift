@@ -45,7 +45,7 @@ struct MigrateCommand: ParsableCommand {
             }
         } catch let failure as Migrator.Failure {
             throw CLIFailure(message: failure.description)
-        } catch let error as PQError where error.sqlState == "42501" {
+        } catch let error as PQError where error.sqlState == SQLState.insufficientPrivilege {
             throw CLIFailure(message: "migrate: \(error.message). Run it as the database owner or a superuser: it creates roles, schemas and functions.")
         } catch let error as PQError where error.kind == .connection {
             // Operators need libpq's reason (host, socket, auth method); it holds no secret.

@@ -207,8 +207,8 @@ public struct AuthStore: Sendable {
     }
 
     /// `portal_api.key_client_action`: resend | disable | enable | unlock | revoke-sessions.
-    public func keyClientAction(keyHash: [UInt8], clientID: String, action: String) async throws -> PortalUserStatus? {
-        try await json(PortalUserStatus.self, "select portal_api.key_client_action($1, $2, $3)", [keyHash, clientID, action])
+    public func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction) async throws -> PortalUserStatus? {
+        try await json(PortalUserStatus.self, "select portal_api.key_client_action($1, $2, $3)", [keyHash, clientID, action.rawValue])
     }
 
     /// `portal_api.key_client_status`.

@@ -46,7 +46,7 @@ public struct Migrator: Sendable {
             case .unknownApplied(let name): return "the database has migration \(name) applied, which this build does not have"
             case .failed(let name, let sqlState):
                 return "migration \(name) failed" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
-                    + (sqlState == "42501" ? ": permission denied. Run migrate as the database owner or a superuser (it creates roles and schemas)." : "")
+                    + (sqlState == SQLState.insufficientPrivilege ? ": permission denied. Run migrate as the database owner or a superuser (it creates roles and schemas)." : "")
             }
         }
     }
@@ -141,19 +141,5 @@ public struct Migrator: Sendable {
             report.applied.append(migration.name)
         }
         return report
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Lower-case hex.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

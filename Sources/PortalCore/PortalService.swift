@@ -91,15 +91,15 @@ public struct PortalService: Sendable {
     /// Activation (`type` = activation) or reset: the policy is checked first, so a weak attempt
     /// leaves the token alive; then the token's status (cheap) so a dead link costs no scrypt; then
     /// the hash, and the single-use consume in the database.
-    public func setPassword(type: String, rawToken: String, password: String, ip: String?, userAgent: String?) async throws {
+    public func setPassword(type: TokenType, rawToken: String, password: String, ip: String?, userAgent: String?) async throws {
         guard TokenKey.isWellFormed(rawToken) else { throw PortalError.invalidToken }
         let violations = policy.violations(of: password)
         guard violations.isEmpty else { throw PortalError.weakPassword(violations) }
         let tokenHash = TokenKey.hash(rawToken: rawToken)
         let status = try await store.tokenStatus(tokenHash: tokenHash)
-        guard status.status == "valid", status.type == type else { throw PortalError.invalidToken }
+        guard status.status == "valid", status.type == type.rawValue else { throw PortalError.invalidToken }
         let newHash = try await hash(password)
-        _ = try await store.consumeToken(type: type, tokenHash: tokenHash, passwordHash: newHash, ip: ip, userAgent: userAgent)
+        _ = try await store.consumeToken(type: type.rawValue, tokenHash: tokenHash, passwordHash: newHash, ip: ip, userAgent: userAgent)
     }
 
     /// Change password for a signed-in user; every session ends, and the caller gets a new one.

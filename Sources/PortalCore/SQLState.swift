@@ -16,6 +16,9 @@ public enum SQLState {
     public static let passwordConflict = "PA013"
     public static let invalidAdminKey = "PA014"
 
+    /// The role may not do this (a missing grant, or migrate run by a role without rights).
+    public static let insufficientPrivilege = "42501"
+
     /// A deadlock was broken by aborting this statement (40P01), or a serializable transaction
     /// lost a conflict (40001): running the same statement again is safe and usually succeeds.
     public static let deadlockDetected = "40P01"

@@ -1,4 +1,5 @@
 import Foundation
+import PQ
 
 /// A bounded pool of threads for blocking work: a fixed number of workers and a bounded wait
 /// queue. Past the queue, work is refused at once with `PortalError.overloaded`.
@@ -9,7 +10,7 @@ import Foundation
 public final class WorkerPool: Sendable {
     public let workers: Int
     public let queueLimit: Int
-    private let state: State
+    private let state: JobQueue<@Sendable () -> Void>
 
     /// Called after each job with how long it ran (for metrics).
     private let observe: (@Sendable (Duration) -> Void)?
@@ -18,7 +19,7 @@ public final class WorkerPool: Sendable {
         self.observe = observe
         self.workers = max(1, workers)
         self.queueLimit = max(0, queueLimit)
-        let state = State(limit: max(0, queueLimit), workers: max(1, workers))
+        let state = JobQueue<@Sendable () -> Void>(threads: max(1, workers), limit: max(0, queueLimit))
         self.state = state
         for index in 0..<self.workers {
             let thread = Thread {
@@ -57,60 +58,4 @@ public final class WorkerPool: Sendable {
 
     /// Stops the workers once the queue is drained.
     public func shutdown() { state.close() }
-
-    private final class State: @unchecked Sendable {
-        typealias Job = @Sendable () -> Void
-        private let condition = NSCondition()
-        private var jobs: [Job] = []
-        private var head = 0
-        private var running = 0
-        private var closed = false
-        private let limit: Int
-        private let workers: Int
-
-        init(limit: Int, workers: Int) {
-            self.limit = limit
-            self.workers = workers
-        }
-
-        func enqueue(_ job: @escaping Job) -> Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            // Idle workers take a job at once, so only the excess over them counts as waiting.
-            guard !closed, jobs.count - head < limit + (workers - running) else { return false }
-            jobs.append(job)
-            condition.signal()
-            return true
-        }
-
-        /// The next job for a worker; `finishedOne` says the worker just completed one.
-        func next(finishedOne: Bool) -> Job? {
-            condition.lock()
-            if finishedOne { running -= 1 }
-            while head == jobs.count && !closed { condition.wait() }
-            guard head < jobs.count else {
-                condition.unlock()
-                return nil
-            }
-            let job = jobs[head]
-            head += 1
-            if head > 256 && head * 2 > jobs.count {
-                jobs.removeFirst(head)
-                head = 0
-            }
-            running += 1
-            condition.unlock()
-            return job
-        }
-
-        var queued: Int { condition.withLock { jobs.count - head } }
-        var busy: Int { condition.withLock { running } }
-
-        func close() {
-            condition.withLock {
-                closed = true
-                condition.broadcast()
-            }
-        }
-    }
 }

@@ -70,3 +70,17 @@ public enum Base64 {
         return out
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Lower-case hex (digests in logs, migration checksums, rate-limit keys).
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

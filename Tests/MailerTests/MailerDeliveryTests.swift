@@ -147,10 +147,19 @@ import Testing
         secondEnvironment["MAILER_ID"] = "tarpit-two"
         let second = secondEnvironment
         let emails = (0..<4).map { _ in MailHarness.unique("tarpit") }
+        // The first mailer claims the whole batch alone (two mailers claiming at once split it
+        // under SKIP LOCKED, and the disabled account's mail could then be in flight already);
+        // the second starts after, and takes over what the first's lease no longer covers.
         let ids: [Int64] = try await MailHarness.withMailer(first) { _ in
-            try await MailHarness.withMailer(second) { _ in
-                let ids = try MailHarness.invite(db, emails: emails)
-                try await Task.sleep(for: .seconds(2))
+            let ids = try MailHarness.invite(db, emails: emails)
+            let list = "{" + ids.map(String.init).joined(separator: ",") + "}"
+            #expect(try await MailHarness.eventually(timeout: .seconds(10)) {
+                try db.query(
+                    "select count(*) from portal.mail_outbox where id = any($1::bigint[]) and locked_by = 'tarpit-one'", [list]
+                ).scalar(Int.self) == ids.count
+            })
+            return try await MailHarness.withMailer(second) { _ in
+                try await Task.sleep(for: .seconds(1))
                 let client: String = try #require(try db.query(
                     "select client_id from portal.portal_users where email = $1", [emails[3]]).scalar())
                 try db.query("select portal_api.disable_portal_user($1)", [client])

@@ -71,7 +71,3 @@ import Testing
         #expect(!result.matches)
     }
 }
-
-extension Array where Element == UInt8 {
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
-}

@@ -1,6 +1,6 @@
 -- The database explains itself: policy with ranges, errors with hints, help, link state.
 begin;
-select plan(31);
+select plan(32);
 
 -- The HINT of the error a statement raises (NULL when it raises none).
 create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $$
@@ -70,5 +70,9 @@ select is(portal_api.portal_user_status(:'client')->'link'->>'state', 'live', 'a
 select is((select count(*)::int from portal.mail_outbox where portal_user_id = :'uid' and kind = 'activation'), 2,
     'and its mail is queued');
 
+-- A status read locks nothing (SELECT … FOR UPDATE is refused in a read-only transaction).
+set local transaction_read_only = on;
+select lives_ok(format($$ select portal_api.portal_user_status(%L) $$, :'client'),
+    'A status read takes no row lock, so it never waits behind a sign-in or a reset');
 select * from finish();
 rollback;

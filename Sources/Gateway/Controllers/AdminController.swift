@@ -24,7 +24,6 @@ struct AdminController: Sendable {
         let portalUser: PortalUserStatus
     }
 
-    static let actions: Set<String> = ["resend", "disable", "enable", "unlock", "revoke-sessions"]
 
     func register(on router: Router<PortalRequestContext>) {
         router.post("api/v1/clients/:id/portal-user", use: post)
@@ -40,7 +39,7 @@ struct AdminController: Sendable {
         guard !key.isEmpty, key.utf8.count <= 256 else { throw PortalError.invalidAdminKey }
         let hash = Digest.sha256(key)
         for bucket in ["admin_key"] + extra {
-            let wait = try await store.rateLimitHit(bucket: bucket, key: Array(hash.prefix(12)).hexString)
+            let wait = try await store.rateLimitHit(bucket: bucket, key: Array(hash.prefix(12)).hex)
             if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
         }
         return hash
@@ -61,8 +60,8 @@ struct AdminController: Sendable {
         let hash = try await keyHash(request, alsoLimit: isInvite ? ["invite_key"] : [])
         let client = try clientID(context)
         if let action = request.uri.queryParameters.get("action") {
-            guard Self.actions.contains(action) else {
-                throw PortalError.badRequest("Query parameter 'action' must be one of: resend, disable, enable, unlock, revoke-sessions.")
+            guard let action = ClientAction(rawValue: action) else {
+                throw PortalError.badRequest("Query parameter 'action' must be one of: \(ClientAction.list).")
             }
             guard let status = try await store.keyClientAction(keyHash: hash, clientID: client, action: action) else {
                 throw PortalError.internalError
@@ -82,8 +81,4 @@ struct AdminController: Sendable {
         }
         return .json(PortalUserResponse(portalUser: status))
     }
-}
-
-extension Array where Element == UInt8 {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
 }

@@ -60,8 +60,8 @@ struct AuthController: Sendable {
         let auth = router.group("api/portal/auth")
         auth.post("sign-in", use: signIn)
         auth.post("forgot-password", use: forgotPassword)
-        auth.post("reset-password") { request, context in try await setPassword(type: "reset", request, context) }
-        auth.post("activate") { request, context in try await setPassword(type: "activation", request, context) }
+        auth.post("reset-password") { request, context in try await setPassword(type: .reset, request, context) }
+        auth.post("activate") { request, context in try await setPassword(type: .activation, request, context) }
         auth.post("token-status", use: tokenStatus)
         auth.get("me", use: me)
         auth.post("sign-out", use: signOut)
@@ -114,7 +114,7 @@ struct AuthController: Sendable {
         return .json(OK())
     }
 
-    private func setPassword(type: String, _ request: Request, _ context: PortalRequestContext) async throws -> Response {
+    private func setPassword(type: TokenType, _ request: Request, _ context: PortalRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(TokenPasswordRequest.self, from: request, context: context)
         let caller = caller(request, context)
         try await limit("token_ip", caller)

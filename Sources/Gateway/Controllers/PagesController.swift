@@ -60,21 +60,21 @@ struct PagesController: Sendable {
     /// The pages, `/` (→ `/portal`), and the assets. `sessions` sends a signed-in visitor of the
     /// sign-in page to `/portal`.
     func register(on router: Router<PortalRequestContext>, sessions: SessionCookie) {
-        let routes = ["portal": "home", "portal/forgot-password": "forgot-password",
-                      "portal/activate": "activate", "portal/reset-password": "reset-password"]
+        let routes = [PortalPaths.home: "home", PortalPaths.forgotPassword: "forgot-password",
+                      PortalPaths.activate: "activate", PortalPaths.resetPassword: "reset-password"]
         for (path, page) in routes {
             let html = pages[page]!
             router.get(RouterPath(path)) { _, _ in Self.page(html, head: false) }
             router.head(RouterPath(path)) { _, _ in Self.page(html, head: true) }
         }
         let login = pages["login"]!
-        router.get("portal/login") { request, _ in
-            if (try? await sessions.authenticate(request)) != nil { return Self.redirect(to: "/portal") }
+        router.get(RouterPath(PortalPaths.login)) { request, _ in
+            if (try? await sessions.authenticate(request)) != nil { return Self.redirect(to: PortalPaths.home) }
             return Self.page(login, head: false)
         }
-        router.head("portal/login") { _, _ in Self.page(login, head: true) }
-        router.get("/") { _, _ in Self.redirect(to: "/portal") }
-        router.head("/") { _, _ in Self.redirect(to: "/portal") }
+        router.head(RouterPath(PortalPaths.login)) { _, _ in Self.page(login, head: true) }
+        router.get("/") { _, _ in Self.redirect(to: PortalPaths.home) }
+        router.head("/") { _, _ in Self.redirect(to: PortalPaths.home) }
         router.get("portal/assets/:file") { _, context in
             guard let file = context.parameters.get("file"), let asset = assets[file] else { throw PortalError.notFound }
             return Response(

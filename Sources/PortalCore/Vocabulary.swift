@@ -1,0 +1,54 @@
+/// The words the HTTP API, the CLI and the mailer share with the SQL API, spelled once.
+
+/// What a single-use token is for (`portal_auth_tokens.type`).
+public enum TokenType: String, Sendable, CaseIterable {
+    case activation
+    case reset
+
+    /// The portal page its mailed link opens.
+    public var pagePath: String {
+        switch self {
+        case .activation: PortalPaths.activate
+        case .reset: PortalPaths.resetPassword
+        }
+    }
+}
+
+/// What staff can do to a client's portal user (`portal.do_client_action`): the admin API's
+/// `?action=`, the CLI's subcommands and the DBA functions.
+public enum ClientAction: String, Sendable, CaseIterable {
+    case resend
+    case disable
+    case enable
+    case unlock
+    case revokeSessions = "revoke-sessions"
+
+    /// The `portal_api` function a DBA (or the CLI) calls for it.
+    public var dbaFunction: String {
+        switch self {
+        case .resend: "resend_activation"
+        case .disable: "disable_portal_user"
+        case .enable: "enable_portal_user"
+        case .unlock: "unlock_portal_user"
+        case .revokeSessions: "revoke_sessions"
+        }
+    }
+
+    /// `resend, disable, enable, unlock, revoke-sessions`.
+    public static var list: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// The portal's pages: served by the gateway, linked from mails, in one place.
+public enum PortalPaths {
+    public static let home = "/portal"
+    public static let login = "/portal/login"
+    public static let forgotPassword = "/portal/forgot-password"
+    public static let activate = "/portal/activate"
+    public static let resetPassword = "/portal/reset-password"
+
+    /// The link mailed for a token: the token rides in the fragment, so a GET (a mail scanner's
+    /// prefetch) consumes nothing and no access log or Referer sees it.
+    public static func link(baseURL: String, type: TokenType, rawToken: String) -> String {
+        "\(baseURL)\(type.pagePath)#token=\(rawToken)"
+    }
+}
