@@ -57,6 +57,8 @@ public struct MailerConfig: Sendable {
     public var batchSize: Int
     public var pollInterval: Double
     public var workerID: String
+    /// Seconds between prunes (`MAILER_PRUNE_INTERVAL`); nil: the mailer never prunes.
+    public var pruneInterval: Int?
 
     /// The longest one send may take (the lease renewed before it must outlast it).
     public var sendTimeoutSeconds: Int {
@@ -84,6 +86,7 @@ public struct MailerConfig: Sendable {
         ConfigVariable("MAILER_BATCH", default: "20", "mails claimed at once"),
         ConfigVariable("MAILER_POLL_INTERVAL", default: "10", "seconds between backstop polls"),
         ConfigVariable("MAILER_ID", default: "hostname-pid", "worker name in leases"),
+        ConfigVariable("MAILER_PRUNE_INTERVAL", default: "off", "seconds between runs of portal_api.prune (retention)"),
     ] + ConfigVariable.logging
 
     /// The names of `variables`.
@@ -141,6 +144,8 @@ public struct MailerConfig: Sendable {
             templatesDirectory: env.value("MAIL_TEMPLATES_DIR"),
             batchSize: try env.integer("MAILER_BATCH", default: 20, range: 1...1000),
             pollInterval: Double(try env.integer("MAILER_POLL_INTERVAL", default: 10, range: 1...3600)),
-            workerID: env.value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
+            workerID: env.value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+            pruneInterval: env.value("MAILER_PRUNE_INTERVAL") == nil
+                ? nil : try env.integer("MAILER_PRUNE_INTERVAL", default: 0, range: 1...604_800))
     }
 }

@@ -66,6 +66,7 @@ public final class MailerService: Service, Sendable {
         var backoff = 0.25
         var failing = false
         var lastMaintenance = ContinuousClock.now
+        var lastPrune = ContinuousClock.now
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
@@ -78,6 +79,12 @@ public final class MailerService: Service, Sendable {
                     if ContinuousClock.now - lastMaintenance > .seconds(60) {
                         lastMaintenance = .now
                         _ = try? await store.maintenance()
+                    }
+                    if let interval = config.pruneInterval, ContinuousClock.now - lastPrune > .seconds(interval) {
+                        lastPrune = .now
+                        if let counts = try? await store.prune() {
+                            logger.info("pruned", metadata: ["deleted": "\(counts)"])
+                        }
                     }
                     await wake.wait()
                 } catch {

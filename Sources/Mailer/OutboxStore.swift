@@ -75,6 +75,12 @@ public struct OutboxStore: Sendable {
         try await pool.query("select portal_api.release_mail($1, $2)", [id, worker]).scalar(Bool.self) ?? false
     }
 
+    /// `portal_api.prune` with its default retention: the counts deleted, as JSON text.
+    @discardableResult
+    public func prune() async throws -> String? {
+        try await pool.query("select portal_api.prune()::text").scalar()
+    }
+
     /// `portal_api.maintenance`.
     @discardableResult
     public func maintenance() async throws -> Int {

@@ -22,7 +22,7 @@ struct AdminCommand: ParsableCommand {
         subcommands: [
             CreatePort.self, CreateClient.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,
             Resend.self, Disable.self, Enable.self, Unlock.self, RevokeSessions.self, Status.self, Audit.self,
-            Settings.self, SetSetting.self, SetRateLimit.self,
+            Settings.self, SetSetting.self, SetRateLimit.self, Prune.self,
         ])
 }
 
@@ -353,6 +353,19 @@ extension AdminCommand {
                 _ = try options.query("select portal_api.set_rate_limit($1, $2, $3::interval)", [bucket, maxHits, window])
                 options.emit(try options.query(
                     "select bucket, max_hits, window_length, description from portal_api.rate_limits() where bucket = $1", [bucket]))
+            }
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete finished mail, dead tokens and old windows (and audit events past audit_retention).")
+        @OptionGroup var options: AdminOptions
+        @Option(name: .customLong("older-than"), help: "Keep what is younger than this (at least 1 hour).")
+        var olderThan = "30 days"
+        func run() throws {
+            try AdminCommand.exit(options) {
+                options.emitObject(try options.query("select portal_api.prune($1::interval)::text", [olderThan]).scalar())
             }
         }
     }

@@ -178,6 +178,30 @@ import Testing
         #expect(try MailHarness.status(db, ids[3]) == "skipped")
     }
 
+    /// `MAILER_PRUNE_INTERVAL`: the mailer runs retention by itself (off by default).
+    @Test func theMailerPrunesOnASchedule() async throws {
+        let db = try MailHarness.database()
+        let ids = try MailHarness.invite(db, emails: [MailHarness.unique("old")])
+        try db.query("""
+            update portal.mail_outbox set status = 'sent', sent_at = now() - interval '60 days',
+                   created_at = now() - interval '60 days', locked_by = null, locked_until = null
+             where id = $1
+            """, [ids[0]])
+        let before: Int = try #require(try db.query(
+            "select count(*) from portal.auth_events where event = 'pruned'").scalar(Int.self))
+        let environment = try MailHarness.environment(
+            smtpPort: nil, extra: ["MAILER_PRUNE_INTERVAL": "1", "MAILER_POLL_INTERVAL": "1",
+                                   "MAIL_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("prune-\(UUID().uuidString)").path])
+        let defaults = try MailerConfig.load(environment: try MailHarness.environment(smtpPort: nil))
+        #expect(defaults.pruneInterval == nil, "off by default")
+        try await MailHarness.withMailer(environment) { (_: MailerService) async throws in
+            #expect(try await MailHarness.eventually(timeout: .seconds(15)) { try MailHarness.status(db, ids[0]) == nil })
+        }
+        let after: Int = try #require(try db.query(
+            "select count(*) from portal.auth_events where event = 'pruned'").scalar(Int.self))
+        #expect(after > before, "the prune left its audit row")
+    }
+
     /// Two mailers drain one outbox together: every mail once, none twice.
     @Test func twoMailersShareTheOutboxWithoutDuplicates() async throws {
         let db = try MailHarness.database()

@@ -17,7 +17,7 @@ select set_eq(
         where n.nspname = 'portal_api' and has_function_privilege('portal_mailer', p.oid, 'execute')
         $$,
     $$ values ('claim_mail'), ('complete_mail'), ('fail_mail'), ('maintenance'), ('outbox_stats'),
-              ('release_mail'), ('renew_mail'), ('seal_token'), ('skip_mail'), ('help') $$,
+              ('release_mail'), ('renew_mail'), ('seal_token'), ('skip_mail'), ('help'), ('prune') $$,
     'The mailer role can execute exactly the outbox functions and seal_token');
 
 select set_eq(
@@ -28,7 +28,7 @@ select set_eq(
               ('disable_portal_user'), ('enable_portal_user'), ('invite'), ('list_admin_keys'),
               ('maintenance'), ('outbox_stats'), ('portal_user_status'), ('resend_activation'),
               ('revoke_admin_key'), ('revoke_sessions'), ('set_rate_limit'), ('set_setting'),
-              ('unlock_portal_user'), ('settings'), ('rate_limits'), ('help') $$,
+              ('unlock_portal_user'), ('settings'), ('rate_limits'), ('help'), ('prune') $$,
     'The admin group can execute exactly the DBA functions');
 
 select is(

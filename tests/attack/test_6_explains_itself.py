@@ -306,6 +306,10 @@ def test_the_cli_says_what_went_wrong_and_exits_accordingly(stack, report):
     assert unreachable.returncode == 3 and "cannot reach the database" in unreachable.stderr, unreachable.stderr
     help_text = subprocess.run([BINARY, "admin", "--help"], capture_output=True, text=True).stdout
     assert "Exit codes" in help_text and "64" in help_text
+    pruned = admin_cli(stack, "prune", "--older-than", "30 days", "--json")
+    assert pruned.returncode == 0 and "auditEvents" in json.loads(pruned.stdout), pruned.stderr
+    too_short = admin_cli(stack, "prune", "--older-than", "5 minutes")
+    assert too_short.returncode == 1 and "at least the last hour" in too_short.stderr, too_short.stderr
     report("admin revoke-key / status of unknown ids, audit --limit 0, an unreachable database",
            "exit 1 with the sentence (JSON with --json), 64, 3; exit codes in --help")
 
