@@ -185,7 +185,10 @@ import Testing
             let result = try await outcomes
             #expect((result[503] ?? 0) >= 1, "past the queue, sign-ins are refused with 503: \(result)")
             #expect((result[401] ?? 0) >= 3, "the worker and the queue are served: \(result)")
-            #expect(median(health[...]) < 100, "healthz median \(median(health[...])) ms while the pool is saturated")
+            // A hang bound, not a speed bound (speed is bench/'s job): were scrypt on the event loop,
+            // /healthz would wait behind the queued hashes, seconds in all; on a loaded 2-core
+            // runner its median under saturation has been seen up to ~140 ms.
+            #expect(median(health[...]) < 500, "healthz median \(median(health[...])) ms while the pool is saturated")
         }
         // No queue at all: while the one worker hashes, the others are refused at once.
         let replies = try await Harness.withGateway(try Harness.config(scrypt: "ln=15,r=8,p=1", workers: 1, queue: 0)) { gateway in
