@@ -95,8 +95,7 @@ public struct MailerConfig: Sendable {
     /// `localhost`, or an address in 127.0.0.0/8 or ::1.
     static func isLoopback(_ host: String) -> Bool {
         if host.lowercased() == "localhost" { return true }
-        guard let address = ClientAddress(host) else { return false }
-        return address.text == "::1" || address.text.hasPrefix("127.")
+        return ClientAddress(host)?.isLoopback ?? false
     }
 
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> MailerConfig {

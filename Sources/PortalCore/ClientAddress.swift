@@ -59,6 +59,9 @@ public struct ClientAddress: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// 127.0.0.0/8 or ::1 (a mapped ::ffff:127.x is already IPv4 here).
+    public var isLoopback: Bool { text == "::1" || text.hasPrefix("127.") }
+
     /// The client behind `hops` appending proxies: the `hops`-th entry of `X-Forwarded-For`
     /// from the right (each proxy appends the address it received the request from, so entries
     /// further left were written by the client and prove nothing). nil when the header has

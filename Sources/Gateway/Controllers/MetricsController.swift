@@ -66,7 +66,7 @@ struct MetricsController: Sendable {
               request.headers[.xRealIP] == nil, let peer = context.remoteAddress?.ipAddress,
               let address = ClientAddress(peer)
         else { return false }
-        return address.text == "::1" || address.text.hasPrefix("127.")
+        return address.isLoopback
     }
 
     func register(on router: Router<PortalRequestContext>) {
