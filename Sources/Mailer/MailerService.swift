@@ -20,11 +20,15 @@ public final class MailerService: Service, Sendable {
     let templates: MailTemplates
     let smtpThread: WorkerPool
     let logger: Logger
+    /// This process's counters and latencies (served on `MAILER_METRICS_ADDRESS` when set).
+    public let metrics: MailerMetrics
     private let wake = WakeSignal()
     private let counters = Counters()
 
-    public init(config: MailerConfig, pool: ConnectionPool, transport: any MailTransport, templates: MailTemplates, logger: Logger) {
+    public init(config: MailerConfig, pool: ConnectionPool, transport: any MailTransport, templates: MailTemplates,
+                metrics: MailerMetrics = MailerMetrics(), logger: Logger) {
         self.config = config
+        self.metrics = metrics
         store = OutboxStore(pool: pool, worker: config.workerID)
         self.transport = transport
         self.templates = templates
@@ -36,9 +40,10 @@ public final class MailerService: Service, Sendable {
     public var stats: Counters.Snapshot { counters.snapshot }
 
     public func run() async throws {
-        let listenerTask = Task { [wake, logger, config] in
+        let listenerTask = Task { [wake, logger, config, metrics] in
             for await event in Listener(conninfo: config.databaseURL, logger: logger).notifications(on: "portal_mail") {
                 if case .listening(let reconnected) = event, reconnected {
+                    metrics.listenReconnects.increment()
                     logger.info("listening again after a reconnect; draining the outbox")
                 }
                 wake.signal()
@@ -115,6 +120,7 @@ public final class MailerService: Service, Sendable {
         while !Task.isShuttingDownGracefully {
             let batch = try await store.claim(limit: config.batchSize)
             if batch.isEmpty { return }
+            metrics.claimBatchSize.record(Double(batch.count))
             for (index, mail) in batch.enumerated() {
                 if Task.isShuttingDownGracefully {
                     for rest in batch[index...] { _ = try? await store.release(rest.id) }
@@ -136,14 +142,14 @@ public final class MailerService: Service, Sendable {
     /// whose token died meanwhile (resend, disable, expiry), is not sent at all.
     func deliver(_ mail: ClaimedMail) async throws {
         guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
-            counters.add(\.notSent)
+            record(.notSent)
             return
         }
         // Rows written under the looser rule of old (the CHECK is NOT VALID for them) must not
         // put header specials into RCPT TO or To:.
         guard EmailAddress.isValid(mail.recipient) else {
             try await store.fail(mail.id, reason: "malformed recipient address", permanent: true)
-            counters.add(\.dead)
+            record(.dead)
             logger.error("mail not sent: malformed recipient address", metadata: ["outboxId": "\(mail.id)"])
             return
         }
@@ -154,12 +160,12 @@ public final class MailerService: Service, Sendable {
                 try await store.seal(tokenID: tokenID, hash: TokenKey.hash(rawToken: raw))
             } catch let error as PQError where error.sqlState == SQLState.invalidToken {
                 try await store.skip(mail.id, reason: "token no longer exists")
-                counters.add(\.skipped)
+                record(.skipped)
                 return
             } catch let error as PQError where error.sqlState == SQLState.tokenConflict {
                 // Sealed before under another PORTAL_TOKEN_KEY: this mail's link could never work.
                 try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
-                counters.add(\.dead)
+                record(.dead)
                 logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])
                 return
             }
@@ -179,11 +185,12 @@ public final class MailerService: Service, Sendable {
                 recipientName: mail.name, subject: rendered.subject, text: rendered.text, html: rendered.html)
         } catch {
             try await store.fail(mail.id, reason: "could not render the mail", permanent: true)
-            counters.add(\.dead)
+            record(.dead)
             return
         }
 
         let transport = self.transport
+        let sendStart = ContinuousClock.now
         let outcome: Result<Void, MailSendError> = try await smtpThread.run {
             do throws(MailSendError) {
                 try transport.send(message)
@@ -192,22 +199,37 @@ public final class MailerService: Service, Sendable {
                 return .failure(error)
             }
         }
+        let (seconds, attoseconds) = (ContinuousClock.now - sendStart).components
+        metrics.sendDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         switch outcome {
         case .success:
             if try await store.complete(mail.id) {
-                counters.add(\.sent)
+                record(.sent)
             } else {
                 // The lease ran out while sending and another mailer took it: it may go twice.
-                counters.add(\.leaseLost)
+                record(.leaseLost)
                 logger.warning("mail sent after its lease was lost", metadata: ["outboxId": "\(mail.id)"])
             }
         case .failure(let error):
             let status = try await store.fail(mail.id, reason: error.reason, permanent: error.permanent)
-            counters.add(status == "dead" ? \.dead : \.failed)
+            record(status == "dead" ? .dead : .failed)
             logger.warning("mail not sent", metadata: [
                 "outboxId": "\(mail.id)", "reason": "\(error.reason)", "status": "\(status ?? "lease lost")",
             ])
         }
+    }
+
+    /// Counts `outcome` here (tests read `stats`) and in the Prometheus registry.
+    private func record(_ outcome: MailerMetrics.Outcome) {
+        switch outcome {
+        case .sent: counters.add(\.sent)
+        case .failed: counters.add(\.failed)
+        case .dead: counters.add(\.dead)
+        case .skipped: counters.add(\.skipped)
+        case .leaseLost: counters.add(\.leaseLost)
+        case .notSent: counters.add(\.notSent)
+        }
+        metrics.record(outcome)
     }
 
     /// Outcome counters, readable from any thread.

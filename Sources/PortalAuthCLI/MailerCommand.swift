@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
 import Mailer
 import PQ
@@ -34,6 +35,10 @@ struct MailerCommand: AsyncParsableCommand {
     var pollInterval: String?
     @Option(name: .customLong("id"), help: "Worker name in leases (env: MAILER_ID).")
     var id: String?
+    @Option(name: .customLong("prune-interval"), help: "Seconds between retention prunes; unset: never (env: MAILER_PRUNE_INTERVAL).")
+    var pruneInterval: String?
+    @Option(name: .customLong("metrics-address"), help: "host:port serving GET /metrics and /healthz; unset: none (env: MAILER_METRICS_ADDRESS).")
+    var metricsAddress: String?
 
     func run() async throws {
         LoggingSystem.bootstrapOnce()
@@ -47,6 +52,7 @@ struct MailerCommand: AsyncParsableCommand {
                     "DATABASE_URL": databaseURL, "PORTAL_BASE_URL": baseURL, "SMTP_HOST": smtpHost, "SMTP_PORT": smtpPort,
                     "SMTP_TLS": smtpTLS, "SMTP_FROM": smtpFrom, "MAIL_DIR": mailDir, "MAIL_TEMPLATES_DIR": templatesDir,
                     "MAILER_BATCH": batch, "MAILER_POLL_INTERVAL": pollInterval, "MAILER_ID": id,
+                    "MAILER_PRUNE_INTERVAL": pruneInterval, "MAILER_METRICS_ADDRESS": metricsAddress,
                 ].compactMapValues { $0 })
             templates = try MailTemplates(overrideDirectory: config.templatesDirectory)
         } catch let error as ConfigError {
@@ -59,8 +65,28 @@ struct MailerCommand: AsyncParsableCommand {
         let pool = ConnectionPool(conninfo: config.databaseURL, size: 2, applicationName: "portal-auth-mailer", logger: logger)
         defer { pool.close() }
         let service = MailerService(config: config, pool: pool, transport: transport, templates: templates, logger: logger)
+        var services: [any Service] = [service]
+        if let address = config.metricsAddress {
+            services.append(Self.metricsServer(service.metrics, address: address, logger: logger))
+            logger.info("metrics served", metadata: ["address": "\(address)"])
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// `GET /metrics` (Prometheus text) and `GET /healthz` on `MAILER_METRICS_ADDRESS`. No
+    /// authentication: bind it to an internal address (loopback, the pod network) only.
+    static func metricsServer(_ metrics: MailerMetrics, address: ListenAddress, logger: Logger) -> some Service {
+        let router = Router()
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+        router.get("healthz") { _, _ in "ok\n" }
+        return Application(
+            router: router, configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
+            logger: logger)
     }
 }

@@ -30,17 +30,21 @@ def free_port():
 class Stack:
     """A gateway and a mailer (file transport) on `database_url` (a superuser conninfo)."""
 
-    def __init__(self, database_url, name, gateway_env=None, mailer=True):
+    def __init__(self, database_url, name, gateway_env=None, mailer=True, mailer_env=None, gateway_database_url=None):
         self.database_url = database_url
+        # The gateway may reach the database another way (through PgBouncer, a multi-host URI).
+        self.gateway_database_url = gateway_database_url or database_url
         self.port = free_port()
         self.base_url = "http://localhost:%d" % self.port
         self.mail_dir = tempfile.mkdtemp(prefix="%s-mail-" % name)
         self.log_dir = os.path.join(OUTPUT, "logs", name)
         os.makedirs(self.log_dir, exist_ok=True)
         self.gateway_env = dict(gateway_env or {})
+        self.mailer_env = dict(mailer_env or {})
         self.with_mailer = mailer
         self.gateway = None
         self.mailer = None
+        self.processes = []
         self.port_id = None
         self.admin_key = None
 
@@ -52,20 +56,34 @@ class Stack:
         return env
 
     def start_gateway(self):
-        # No PORTAL_TOKEN_KEY: the gateway never holds it (only the mailer derives tokens).
-        env = self._env(DATABASE_URL=self.database_url + " user=portal_gateway", PORT=str(self.port), HOST="127.0.0.1",
-                        PORTAL_SCRYPT="ln=10,r=8,p=1", PORTAL_TRUST_FORWARDED_FOR="true", PORTAL_JWT_SECRET=JWT_SECRET)
-        env.update(self.gateway_env)
-        log = open(os.path.join(self.log_dir, "gateway.log"), "a")
-        self.gateway = subprocess.Popen([BINARY, "serve"], stdout=log, stderr=subprocess.STDOUT, env=env)
+        self.gateway = self.spawn_gateway(self.port)
         self.wait_ready()
 
+    def spawn_gateway(self, port, name="gateway", **extra):
+        """Another gateway process on `port` (same database, same secrets)."""
+        # No PORTAL_TOKEN_KEY: the gateway never holds it (only the mailer derives tokens).
+        env = self._env(DATABASE_URL=self.gateway_database_url + " user=portal_gateway", PORT=str(port), HOST="127.0.0.1",
+                        PORTAL_SCRYPT="ln=10,r=8,p=1", PORTAL_TRUST_FORWARDED_FOR="true", PORTAL_JWT_SECRET=JWT_SECRET)
+        env.update(self.gateway_env)
+        env.update(extra)
+        log = open(os.path.join(self.log_dir, name + ".log"), "a")
+        process = subprocess.Popen([BINARY, "serve"], stdout=log, stderr=subprocess.STDOUT, env=env)
+        self.processes.append(process)
+        return process
+
     def start_mailer(self):
-        log = open(os.path.join(self.log_dir, "mailer.log"), "a")
-        self.mailer = subprocess.Popen(
-            [BINARY, "mailer"], stdout=log, stderr=subprocess.STDOUT,
-            env=self._env(DATABASE_URL=self.database_url + " user=portal_mailer", MAIL_DIR=self.mail_dir,
-                          MAILER_POLL_INTERVAL="1", PORTAL_TOKEN_KEY=TOKEN_KEY))
+        self.mailer = self.spawn_mailer()
+
+    def spawn_mailer(self, name="mailer", **extra):
+        """Another mailer process (the same outbox); `extra` overrides its environment."""
+        log = open(os.path.join(self.log_dir, name + ".log"), "a")
+        env = self._env(DATABASE_URL=self.database_url + " user=portal_mailer", MAIL_DIR=self.mail_dir,
+                        MAILER_POLL_INTERVAL="1", PORTAL_TOKEN_KEY=TOKEN_KEY)
+        env.update(self.mailer_env)
+        env.update(extra)
+        process = subprocess.Popen([BINARY, "mailer"], stdout=log, stderr=subprocess.STDOUT, env=env)
+        self.processes.append(process)
+        return process
 
     def start(self):
         self.start_gateway()
@@ -75,19 +93,20 @@ class Stack:
         self.admin_key = self.sql("select portal_api.create_admin_key(:'a1', 'stack tests')", self.port_id)
         return self
 
-    def wait_ready(self, timeout=30):
+    def wait_ready(self, timeout=30, base_url=None, process=None):
         deadline = time.time() + timeout
+        process = process or self.gateway
         while True:
             try:
-                urllib.request.urlopen(self.base_url + "/healthz", timeout=2).read()
+                urllib.request.urlopen((base_url or self.base_url) + "/healthz", timeout=2).read()
                 return
             except Exception:
-                if time.time() > deadline or (self.gateway and self.gateway.poll() is not None):
+                if time.time() > deadline or (process and process.poll() is not None):
                     raise RuntimeError("the gateway did not start")
                 time.sleep(0.1)
 
     def stop(self):
-        for process in (self.gateway, self.mailer):
+        for process in self.processes:
             if process and process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 try:
@@ -110,10 +129,11 @@ class Stack:
         out = subprocess.run(command, input=query, capture_output=True, text=True, check=True)
         return out.stdout.strip()
 
-    def request(self, method, path, body=None, headers=None, raw=None, timeout=30):
-        """(status, headers, parsed JSON or None, raw bytes). Never raises on HTTP errors."""
+    def request(self, method, path, body=None, headers=None, raw=None, timeout=30, base_url=None):
+        """(status, headers, parsed JSON or None, raw bytes). Never raises on HTTP errors.
+        `base_url` sends it to another gateway of the same deployment (same origin rules)."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        request = urllib.request.Request(self.base_url + path, method=method, data=data)
+        request = urllib.request.Request((base_url or self.base_url) + path, method=method, data=data)
         if data is not None:
             request.add_header("Content-Type", "application/json")
         request.add_header("Origin", self.base_url)

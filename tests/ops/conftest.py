@@ -1,0 +1,99 @@
+"""The operations tier: portal-auth next to the real components a deployment puts around it —
+PgBouncer in transaction mode, two gateways and two mailers on one database, pg_auto_failover,
+Prometheus' promtool. Each neighbour is installed by scripts/test.sh and started here on
+loopback; every wait is bounded.
+
+Environment (set by scripts/test.sh ops): PORTAL_TEST_OPS_DATABASE_URL (a superuser conninfo of
+a migrated database), PORTAL_TEST_PG_SOCKET_DIR and PORTAL_TEST_PG_PORT (the test cluster, for
+PgBouncer to reach)."""
+import email
+import glob
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from stack import OUTPUT, ROOT  # noqa: E402
+
+PASSWORD = "Harbour lights at dusk 42"
+FIGURES = []
+
+
+def unique(prefix):
+    return "%s-%s@example.com" % (prefix, uuid.uuid4().hex[:10])
+
+
+def postgres_owned_dir(prefix):
+    """A fresh folder the postgres user owns (initdb, PgBouncer and pg_autoctl refuse root)."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(path, 0o755)
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", "postgres:postgres", path], check=True)
+    return path
+
+
+def as_postgres(command):
+    return (["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []) + command
+
+
+class SMTPSink:
+    """scripts/smtp_sink.py: a real SMTP server (aiosmtpd) storing each accepted message."""
+
+    def __init__(self, name):
+        self.maildir = tempfile.mkdtemp(prefix="%s-smtp-" % name)
+        self.process = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp_sink.py"), "--maildir", self.maildir],
+                                        stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        assert line.startswith("READY "), line
+        self.port = int(line.split()[1])
+
+    def message_ids(self):
+        """Message-ID of every message received (one entry per delivery: duplicates repeat)."""
+        ids = []
+        for path in glob.glob(os.path.join(self.maildir, "*.eml")):
+            with open(path, "rb") as f:
+                message = email.message_from_binary_file(f)
+            ids.append(message["Message-ID"])
+        return ids
+
+    def outbox_ids(self):
+        return [int(re.search(r"mail-(\d+)@", m).group(1)) for m in self.message_ids()]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def smtp_sink(request):
+    sink = SMTPSink(request.node.name[:20])
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def figures():
+    """Numbers worth quoting (failover time, duplicates, …): printed and written to
+    .run/test-output/ops-figures.md at the end."""
+    yield lambda what, value: FIGURES.append((what, value))
+    os.makedirs(OUTPUT, exist_ok=True)
+    with open(os.path.join(OUTPUT, "ops-figures.md"), "w") as f:
+        f.write("| measured | value |\n| --- | --- |\n")
+        for what, value in FIGURES:
+            f.write("| %s | %s |\n" % (what, value))
+
+
+def wait_until(predicate, timeout, what, interval=0.2):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
