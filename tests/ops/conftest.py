@@ -45,9 +45,10 @@ def as_postgres(command):
 class SMTPSink:
     """scripts/smtp_sink.py: a real SMTP server (aiosmtpd) storing each accepted message."""
 
-    def __init__(self, name):
+    def __init__(self, name, *arguments):
         self.maildir = tempfile.mkdtemp(prefix="%s-smtp-" % name)
-        self.process = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp_sink.py"), "--maildir", self.maildir],
+        self.process = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp_sink.py"), "--maildir", self.maildir]
+                                        + list(arguments),
                                         stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         assert line.startswith("READY "), line

@@ -21,6 +21,13 @@ TOKEN_KEY = "stack-test-token-key-0123456789abcdefghijkl"
 JWT_SECRET = "stack-test-jwt-secret-0123456789abcdefghijk"
 
 
+def with_user(url, user):
+    """`url` (a libpq URI or key=value conninfo) connecting as `user`."""
+    if "://" in url:
+        return url + ("&" if "?" in url else "?") + "user=" + user
+    return url + " user=" + user
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,7 +69,7 @@ class Stack:
     def spawn_gateway(self, port, name="gateway", **extra):
         """Another gateway process on `port` (same database, same secrets)."""
         # No PORTAL_TOKEN_KEY: the gateway never holds it (only the mailer derives tokens).
-        env = self._env(DATABASE_URL=self.gateway_database_url + " user=portal_gateway", PORT=str(port), HOST="127.0.0.1",
+        env = self._env(DATABASE_URL=with_user(self.gateway_database_url, "portal_gateway"), PORT=str(port), HOST="127.0.0.1",
                         PORTAL_SCRYPT="ln=10,r=8,p=1", PORTAL_TRUST_FORWARDED_FOR="true", PORTAL_JWT_SECRET=JWT_SECRET)
         env.update(self.gateway_env)
         env.update(extra)
@@ -77,7 +84,7 @@ class Stack:
     def spawn_mailer(self, name="mailer", **extra):
         """Another mailer process (the same outbox); `extra` overrides its environment."""
         log = open(os.path.join(self.log_dir, name + ".log"), "a")
-        env = self._env(DATABASE_URL=self.database_url + " user=portal_mailer", MAIL_DIR=self.mail_dir,
+        env = self._env(DATABASE_URL=with_user(self.database_url, "portal_mailer"), MAIL_DIR=self.mail_dir,
                         MAILER_POLL_INTERVAL="1", PORTAL_TOKEN_KEY=TOKEN_KEY)
         env.update(self.mailer_env)
         env.update(extra)
