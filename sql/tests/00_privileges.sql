@@ -28,7 +28,7 @@ select set_eq(
               ('disable_portal_user'), ('enable_portal_user'), ('invite'), ('list_admin_keys'),
               ('maintenance'), ('outbox_stats'), ('portal_user_status'), ('resend_activation'),
               ('revoke_admin_key'), ('revoke_sessions'), ('set_rate_limit'), ('set_setting'),
-              ('unlock_portal_user'), ('settings'), ('rate_limits'), ('help'), ('prune') $$,
+              ('unlock_portal_user'), ('settings'), ('rate_limits'), ('help'), ('prune'), ('after_restore') $$,
     'The admin group can execute exactly the DBA functions');
 
 select is(

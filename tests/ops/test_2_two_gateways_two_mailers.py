@@ -148,5 +148,29 @@ def test_a_mailer_killed_mid_batch_loses_nothing(deployment, sink, figures):
     assert len(twice) <= 1, twice
     assert all(n <= 2 for n in received.values())
     figures("300 mails, one of two mailers SIGKILLed mid-batch",
-            "300/300 sent, %d arrived twice, %d leases held by the dead mailer, all sent %.1f s after the kill"
+            "300/300 sent, %d arrived twice, %d mails under lease (both mailers) at the kill, all sent %.1f s after it"
             % (len(twice), held, time.time() - started))
+
+
+def test_retention_prunes_the_finished_run(deployment, figures):
+    """After the runs above: age this run's finished mail and dead tokens past the retention, then
+    `portal-auth admin prune` removes them and nothing that is still pending."""
+    import json
+    import subprocess
+    from stack import BINARY
+    stack = deployment
+    pending_before = stack.sql("select count(*) from portal.mail_outbox where status in ('queued', 'sending')")
+    stack.sql("update portal.mail_outbox set created_at = now() - interval '31 days' where status in ('sent', 'dead', 'skipped')")
+    stack.sql("update portal.portal_auth_tokens set created_at = created_at - interval '31 days', "
+              "expires_at = expires_at - interval '31 days', used_at = used_at - interval '31 days', "
+              "revoked_at = revoked_at - interval '31 days' where used_at is not null or revoked_at is not null")
+    out = subprocess.run([BINARY, "admin", "prune", "--older-than", "30 days", "--json", "--database-url", stack.database_url],
+                         capture_output=True, text=True, check=True).stdout
+    counts = json.loads(out)
+    assert counts["mails"] >= 1300, counts
+    assert stack.sql("select count(*) from portal.mail_outbox where status in ('sent', 'dead', 'skipped') "
+                     "and created_at < now() - interval '30 days'") == "0"
+    assert stack.sql("select count(*) from portal.mail_outbox where status in ('queued', 'sending')") == pending_before
+    assert stack.sql("select count(*) from portal.auth_events where event = 'pruned' and detail->>'mails' = :'a1'",
+                     str(counts["mails"])) == "1"
+    figures("portal-auth admin prune after the 2+2 runs (finished rows aged 31 days)", json.dumps(counts, sort_keys=True))
