@@ -15,7 +15,7 @@ struct PortalError: Error {
 }
 
 enum Target: String, CaseIterable {
-    case hash, session, json, forwarded, password, mime
+    case hash, session, json, forwarded, password, mime, email
 }
 
 let target: Target = {
@@ -46,7 +46,9 @@ public func initialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutable
         for (index, sub) in ["u-1", "ännä", "a\"b\\c", String(repeating: "x", count: 60)].enumerated() {
             let claims = SessionClaims(sub: sub, cid: "c-\(index)", pid: "p", sv: index + 1, jti: "jti-\(index)",
                                        iat: now - 60, exp: now + 3600, iss: "https://portal.example", aud: "portal-auth")
-            try? signer.sign(claims).write(toFile: "\(directory)/signed-\(index)", atomically: true, encoding: .utf8)
+            let cookie = signer.sign(claims)
+            precondition(signer.verify(cookie, now: now) == claims, "a seed must verify, or the target fuzzes nothing")
+            try! cookie.write(toFile: "\(directory)/signed-\(index)", atomically: true, encoding: .utf8)
         }
     }
     return 0
@@ -76,9 +78,12 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             precondition(signer.sign(claims) == text, "accepted a cookie that is not the one we sign: \(text)")
         }
     case .json:
-        // Accepted bodies are objects of known fields that survive a re-encode unchanged.
+        // Accepted bodies are objects of known fields only, with no trailing comma, that survive
+        // a re-encode unchanged.
         if let body = try? StrictJSON.decode(SignInBody.self, fields: ["email", "password"], from: Data(bytes)) {
             precondition(!StrictJSON.hasTrailingComma(Data(bytes)))
+            let keys = Set(((try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any])?.keys.map { $0 } ?? ["?"])
+            precondition(keys.isSubset(of: ["email", "password"]), "accepted unknown fields: \(keys)")
             let again = try! StrictJSON.decode(SignInBody.self, fields: ["email", "password"], from: try! JSONEncoder().encode(body))
             precondition(again == body)
         }
@@ -87,13 +92,24 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             precondition(again == body)
         }
     case .forwarded:
-        // X-Forwarded-For: whatever address is picked is canonical (it parses back to itself).
+        // X-Forwarded-For: the address picked is canonical (other spellings of it give the same
+        // client and key), and entries a client writes on the left never change the pick.
         let hops = 1 + Int(bytes.first ?? 0) % 3
-        let values = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if let address = ClientAddress.forwarded(values, hops: hops) {
+        let values = String(decoding: bytes.dropFirst(), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init)
+        let picked = ClientAddress.forwarded(values, hops: hops)
+        if let address = picked {
             precondition(ClientAddress(address.description) == address, "not canonical: \(address)")
             precondition(!address.description.contains(",") && !address.description.contains(" "))
-            precondition(!address.limitKey.isEmpty)
+            precondition(ClientAddress(address.description.uppercased()) == address)
+            if !address.description.contains(":") {
+                precondition(ClientAddress("::ffff:" + address.description) == address, "a mapped IPv4 is another client")
+            }
+        }
+        let entries = values.reduce(0) { $0 + $1.split(separator: ",", omittingEmptySubsequences: false).count }
+        if entries >= hops {
+            let spoofed = ClientAddress.forwarded(["203.0.113.250, 198.51.100.7"] + values, hops: hops)
+            precondition(spoofed == picked, "entries on the left changed the client")
         }
     case .password:
         // NFKC + length: an accepted password is 12...128 characters after NFKC, at most 4 KiB typed.
@@ -104,6 +120,15 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             precondition(text.utf8.count <= PasswordPolicy.maximumBytes)
         }
         precondition(PasswordPolicy.normalize(normalized) == normalized, "NFKC is not idempotent here")
+    case .email:
+        // The one email rule: trimming is idempotent and what passes has one @, no header or
+        // address specials, no whitespace or control characters.
+        if let address = EmailAddress.trimmed(text) {
+            precondition(EmailAddress.trimmed(address) == address && EmailAddress.isValid(address))
+            precondition(address.unicodeScalars.filter { $0 == "@" }.count == 1)  // scalars: "@" + U+0308 is one Character
+            precondition(!address.unicodeScalars.contains { "<>,;\"()[]\\".unicodeScalars.contains($0) || $0.properties.isWhitespace
+                || $0.properties.generalCategory == .control }, "specials in \(address)")
+        }
     case .mime:
         // Names and subject from the input: no CR or LF of theirs survives into a header, and no
         // header appears that the mailer did not write.
@@ -124,7 +149,12 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         }
         var names: [String] = []
         for line in String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n") {
-            if line.hasPrefix(" ") || line.hasPrefix("\t") { continue }  // a folded continuation
+            if line.hasPrefix(" ") || line.hasPrefix("\t") {
+                // A fold the mailer wrote: only ever between RFC 2047 encoded words.
+                precondition(line.range(of: #"^ =\?UTF-8\?B\?[A-Za-z0-9+/=]*\?=( <[^<>\r\n]*>)?$"#, options: .regularExpression) != nil,
+                             "a continuation line that is not an encoded word: \(line)")
+                continue
+            }
             guard let colon = line.firstIndex(of: ":") else { preconditionFailure("a header line without a name: \(line)") }
             names.append(String(line[..<colon]))
         }

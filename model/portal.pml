@@ -61,6 +61,8 @@ byte attempts[NT];
 byte sends[NT];           /* SMTP transactions that delivered mail t */
 byte interrupted[NT];     /* faults that may repeat mail t: its holder crashed after delivering it, or lost its lease mid-send */
 byte link[NT];            /* the token key of the last delivered link of token t (0: none delivered) */
+byte consumed[NT];        /* successful consume_token calls on token t */
+byte first_hash[NT];      /* the first hash sealed on token t */
 byte midsend[NM + 1];     /* mail + 1 that mailer i is between renew and complete/fail */
 byte delivered[NM + 1];   /* mail + 1 that mailer i delivered and has not completed */
 bit lost[NM + 1];         /* mailer i's lease ran out while it was mid-send */
@@ -78,6 +80,8 @@ bit staff_done;
 /* Every status write: a final status (sent, dead, skipped) never changes. */
 #define set_status(m, s) assert(!final(m)); status[m] = s
 #define finish(m, s) set_status(m, s); holder[m] = 0; lease_out[m] = 0
+/* A mail is marked sent only after the relay took it at least once. */
+#define finish_sent(m) GHOST(assert(sends[m] > 0)); finish(m, SENT)
 
 /* portal.issue_token: revoke the user's live tokens of this type, insert, queue its mail */
 #define REVOKE_IF(i, cond) if :: issued[i] && !used[i] && !revoked[i] && (cond) -> revoked[i] = 1 :: else -> NOP fi
@@ -206,8 +210,12 @@ restart:
                /* portal_api.seal_token: the first sealer's hash stays; another key is refused (fail_mail permanent → dead) */
                if
                :: ok && MAY_SEAL(m) ->
-                   assert(hash[m] == 0 || hash[m] == key);                 /* P6: a sealed hash never changes */
-                   hash[m] = key
+                   hash[m] = key;
+                   if
+                   :: first_hash[m] == 0 -> first_hash[m] = key
+                   :: else -> NOP
+                   fi;
+                   assert(hash[m] == first_hash[m])                        /* P6: a sealed hash never changes */
                :: ok && !MAY_SEAL(m) -> finish(m, DEAD); ok = 0; midsend[me] = 0
                :: else -> NOP
                fi
@@ -230,7 +238,7 @@ restart:
                   atomic {
                       /* portal_api.complete_mail */
                       if
-                      :: OURS_TO_COMPLETE(m) -> finish(m, SENT)
+                      :: OURS_TO_COMPLETE(m) -> finish_sent(m)
                       :: else -> NOP
                       fi;
                       midsend[me] = 0; GHOST(delivered[me] = 0); GHOST(lost[me] = 0); ok = 0
@@ -278,7 +286,8 @@ restart:
 #define CONSUME(t, kind) \
     atomic { \
         link[t] != 0 && OF_TYPE(t, kind) && hash[t] == link[t] && user_active && UNUSED(t) && UNREVOKED(t) && UNEXPIRED(t) -> \
-        assert(!used[t]);                                        /* P1: a token is consumed at most once */ \
+        consumed[t]++; \
+        assert(consumed[t] == 1);                                /* P1: a token is consumed at most once */ \
         assert(!revoked[t] && !expired[t] && ttype[t] == kind);  /* P2: never a revoked or expired one, or of another type */ \
         used[t] = 1; \
         revoke_all() \

@@ -12,7 +12,7 @@ source scripts/lib.sh
 
 SECONDS_EACH="${1:-20}"
 shift || true
-TARGETS="${*:-hash session json forwarded password mime}"
+TARGETS="${*:-hash session json forwarded password mime email}"
 OUT=.run/fuzz
 BUILD=.build/fuzz
 rm -rf "$BUILD/src"
@@ -44,9 +44,12 @@ for target in $TARGETS; do
     code=$?
     set -e
     runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$OUT/$target.log" | grep -oE '[0-9]+$' || echo "?")
-    if [ "$code" -ne 0 ]; then
+    if [ "$code" -eq 0 ] && ! [ "$runs" -gt 0 ] 2>/dev/null; then
+        log "fuzz: $target did not run (no executions reported)"
+        status=1
+    elif [ "$code" -ne 0 ]; then
         log "fuzz: $target FOUND A PROBLEM after $runs runs (exit $code):"
-        grep -E "ERROR|Fatal error|precondition|Precondition|SUMMARY|artifact" "$OUT/$target.log" | head -20 >&2
+        grep -E "ERROR|Fatal error|Program crashed|precondition|Precondition|SUMMARY|artifact" "$OUT/$target.log" | head -20 >&2
         status=1
     else
         echo "fuzz: $target — $runs executions in ${SECONDS_EACH}s, no finding"

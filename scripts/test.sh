@@ -18,7 +18,7 @@ case "${1:-all}" in
         echo "  ops      real neighbours: PgBouncer, 2 gateways + 2 mailers, pg_auto_failover, promtool"
         echo "  browser  Selenium + headless Chromium through the portal pages"
         echo "  proof    spin model check of the token and mail protocol (model/), libFuzzer targets (fuzz/);"
-        echo "           PORTAL_FUZZ_SECONDS (default 20) per fuzz target"
+        echo "           PORTAL_FUZZ_SECONDS (default 10) per fuzz target"
         exit 0 ;;
     *) echo "test.sh: unknown tier '$1' (expected one of: $TIERS)" >&2; exit 64 ;;
 esac
@@ -129,7 +129,7 @@ if want browser; then
 fi
 
 if want proof; then
-    log "proof: the protocol model (spin), then the fuzz targets (libFuzzer, ${PORTAL_FUZZ_SECONDS:-20} s each)"
+    log "proof: the protocol model (spin), then the fuzz targets (libFuzzer, ${PORTAL_FUZZ_SECONDS:-10} s each)"
     scripts/model-check.sh
-    scripts/fuzz.sh "${PORTAL_FUZZ_SECONDS:-20}"
+    scripts/fuzz.sh "${PORTAL_FUZZ_SECONDS:-10}"
 fi

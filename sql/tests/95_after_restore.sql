@@ -1,7 +1,7 @@
 -- After a restore: one call signs everyone out, revokes every outstanding link and skips its
 -- mail, and leaves accounts, used links and the audit trail as they were.
 begin;
-select plan(9);
+select plan(10);
 
 select portal_api.create_port('Restore Port') as port \gset
 select portal_api.create_client(:'port', 'Active Client') as active_client \gset
@@ -31,6 +31,8 @@ select is((select detail from portal.auth_events where event = 'restored' order 
     'One audit row records them');
 select is((select count(*)::int from portal.portal_users where id in (:'active_user', :'invited_user')), 2,
     'Accounts stay');
+select is((:'counts'::jsonb ->> 'liveAdminKeys')::int, (select count(*)::int from portal.admin_keys where revoked_at is null),
+    'It reports the live admin keys, for the operator to check against their records');
 
 select * from finish();
 rollback;

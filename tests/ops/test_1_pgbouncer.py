@@ -1,6 +1,7 @@
 """The gateway through a real PgBouncer (Debian's 1.18) in transaction mode: the full portal flow,
 400 concurrent session checks multiplexed onto fewer server connections than the gateway holds."""
 import os
+import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -39,11 +40,14 @@ pidfile = {dir}/pgbouncer.pid
     subprocess.run(["chown", "-R", "postgres:postgres", directory] if os.geteuid() == 0 else ["true"], check=True)
     process = subprocess.Popen(as_postgres(["pgbouncer", config]), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     admin = "host=127.0.0.1 port=%d dbname=pgbouncer user=postgres" % port
-    wait_until(lambda: subprocess.run(["psql", admin, "-qtAc", "show version"], capture_output=True).returncode == 0,
-               15, "PgBouncer to listen")
-    yield {"url": "host=127.0.0.1 port=%d dbname=portal" % port, "admin": admin}
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        wait_until(lambda: subprocess.run(["psql", admin, "-qtAc", "show version"], capture_output=True).returncode == 0,
+                   15, "PgBouncer to listen")
+        yield {"url": "host=127.0.0.1 port=%d dbname=portal" % port, "admin": admin}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def bouncer_stats(admin):
@@ -61,8 +65,8 @@ def test_the_full_flow_through_pgbouncer_in_transaction_mode(pgbouncer, figures)
     stack = Stack(os.environ["PORTAL_TEST_OPS_DATABASE_URL"], "ops-pgbouncer", gateway_database_url=pgbouncer["url"],
                   gateway_env={"PORTAL_DB_POOL": "10"})
     stack.sql("select portal_api.set_rate_limit('sign_in_ip', 1000000, '1 minute')")
-    stack.start()
     try:
+        stack.start()
         address = unique("bouncer")
         stack.activated_user(address, PASSWORD)
         status, headers, body, _ = stack.request("POST", "/api/portal/auth/sign-in", {"email": address, "password": PASSWORD})
@@ -100,3 +104,4 @@ def test_the_full_flow_through_pgbouncer_in_transaction_mode(pgbouncer, figures)
         assert stack.request("POST", "/api/portal/auth/sign-in", {"email": address, "password": new_password})[0] == 200
     finally:
         stack.stop()
+        stack.sql("select portal_api.set_rate_limit('sign_in_ip', 30, '1 minute')")

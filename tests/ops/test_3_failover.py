@@ -147,10 +147,10 @@ def portal(formation):
     stack.mail_dir = sink.maildir
     stack.sql("select portal_api.set_setting('mail_lease', '5 seconds')")
     stack.sql("select portal_api.set_rate_limit('sign_in_ip', 1000000, '1 minute')")
-    stack.start()
     stack.sink = sink
-    stack.address = stack.activated_user(unique("failover"), PASSWORD)
     try:
+        stack.start()
+        stack.address = stack.activated_user(unique("failover"), PASSWORD)
         yield stack
     finally:
         stack.stop()

@@ -23,9 +23,9 @@ def test_after_a_restore_revived_cookies_and_links_are_refused(figures):
     url = superuser + "dbname=" + name
     subprocess.run([BINARY, "migrate", "--database-url", url], check=True, capture_output=True)
     stack = Stack(url, "ops-restore")
-    stack.start()
     backup = os.path.join(stack.mail_dir, "backup.dump")
     try:
+        stack.start()
         # Before the backup: A signed in; B invited (an outstanding activation link).
         a = stack.activated_user(unique("restore-a"), PASSWORD)
         status, headers, _, _ = stack.request("POST", "/api/portal/auth/sign-in", {"email": a, "password": PASSWORD})

@@ -7,16 +7,22 @@
 -- signs in again), every outstanding link is revoked (clients ask for a new reset link, staff
 -- resend invitations), and the mail still waiting to carry those links is skipped. Accounts,
 -- passwords and the audit trail stay as restored. One audit row records the counts.
+--
+-- What it cannot know: admin keys revoked and users disabled after the backup are live again
+-- (the restored audit trail ends at the backup too). It returns the live admin keys and active
+-- users counts so the operator checks them against their own records (README runbook).
 
 set local role portal_owner;
 
+-- NOT VALID, then VALIDATE: the long scan of the audit table runs without blocking its inserts.
 alter table portal.auth_events drop constraint auth_events_event_check;
 alter table portal.auth_events add constraint auth_events_event_check check (event in (
     'port_created', 'client_created', 'invite', 'invite_refused', 'resend', 'activation',
     'sign_in_ok', 'sign_in_failed', 'lockout', 'reset_requested', 'reset_throttled',
     'reset_completed', 'password_changed', 'hash_upgraded', 'sign_out', 'sign_out_everywhere',
     'disable', 'enable', 'unlock', 'revoke_sessions',
-    'admin_key_created', 'admin_key_revoked', 'setting_changed', 'pruned', 'restored'));
+    'admin_key_created', 'admin_key_revoked', 'setting_changed', 'pruned', 'restored')) not valid;
+alter table portal.auth_events validate constraint auth_events_event_check;
 
 -- Signs everyone out and revokes every outstanding link; returns the counts (jsonb). Raises nothing.
 create function portal_api.after_restore() returns jsonb
@@ -42,7 +48,9 @@ begin
      where m.status in ('queued', 'sending') and m.token_id is not null;
     get diagnostics v_mails = row_count;
 
-    v_counts := jsonb_build_object('usersSignedOut', v_users, 'linksRevoked', v_tokens, 'mailsSkipped', v_mails);
+    v_counts := jsonb_build_object('usersSignedOut', v_users, 'linksRevoked', v_tokens, 'mailsSkipped', v_mails,
+        'liveAdminKeys', (select count(*) from portal.admin_keys k where k.revoked_at is null),
+        'activeUsers', (select count(*) from portal.portal_users u where u.is_active));
     insert into portal.auth_events (event, actor, detail) values ('restored', left(session_user, 200), v_counts);
     return v_counts;
 end
