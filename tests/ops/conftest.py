@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -71,13 +72,6 @@ class SMTPSink:
         self.process.wait(timeout=10)
 
 
-@pytest.fixture
-def smtp_sink(request):
-    sink = SMTPSink(request.node.name[:20])
-    yield sink
-    sink.stop()
-
-
 @pytest.fixture(scope="session")
 def figures():
     """Numbers worth quoting (failover time, duplicates, …): printed and written to
@@ -98,3 +92,28 @@ def wait_until(predicate, timeout, what, interval=0.2):
             return value
         time.sleep(interval)
     raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+
+
+def queue_mails(stack, count):
+    """`count` invitations in one transaction (one activation mail each); their outbox ids."""
+    tag = uuid.uuid4().hex[:8]
+    stack.sql("select count(portal_api.invite(portal_api.create_client(:'a1', 'Bulk ' || i), "
+              "'bulk-' || :'a2' || '-' || i || '@example.com')) from generate_series(1, %d) i" % count, stack.port_id, tag)
+    ids = stack.sql("select string_agg(id::text, ',') from portal.mail_outbox where recipient like 'bulk-' || :'a1' || '-%'", tag)
+    return {int(i) for i in ids.split(",")}
+
+
+def statuses(stack, ids):
+    rows = stack.sql("select status, count(*) from portal.mail_outbox where id = any(string_to_array(:'a1', ',')::bigint[]) "
+                     "group by status", ",".join(map(str, ids)))
+    return dict((status, int(n)) for status, n in (row.split("|") for row in rows.splitlines()))
+
+
+def scrape(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def sample(text, name, labels=""):
+    found = re.search(r"^%s%s (\S+)$" % (re.escape(name), re.escape(labels)), text, re.M)
+    return float(found.group(1)) if found else None

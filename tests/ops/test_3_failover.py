@@ -17,9 +17,8 @@ import time
 import urllib.parse
 
 import pytest
-from conftest import PASSWORD, SMTPSink, as_postgres, postgres_owned_dir, unique, wait_until
+from conftest import PASSWORD, SMTPSink, as_postgres, postgres_owned_dir, queue_mails, statuses, unique, wait_until
 from stack import Stack, free_port
-from test_2_two_gateways_two_mailers import queue_mails, statuses
 
 PG_BIN = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip() or "/usr/lib/postgresql/15/bin"
 

@@ -5,25 +5,14 @@ import os
 import re
 import subprocess
 import time
-import urllib.request
 
-from conftest import PASSWORD, unique, wait_until
+from conftest import PASSWORD, sample, scrape, unique, wait_until
 from stack import ROOT, Stack, free_port
 
 
 def promtool(*arguments, stdin=None):
     result = subprocess.run(["promtool"] + list(arguments), input=stdin, capture_output=True, text=True, timeout=60)
     return result.returncode, (result.stdout + result.stderr).strip()
-
-
-def scrape(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
-def sample(text, name, labels=""):
-    found = re.search(r"^%s%s (\S+)$" % (re.escape(name), re.escape(labels)), text, re.M)
-    return float(found.group(1)) if found else None
 
 
 def test_metrics_of_both_processes_pass_promtool_after_a_full_flow(figures):
