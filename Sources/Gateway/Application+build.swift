@@ -25,7 +25,8 @@ public struct GatewayDependencies: Sendable {
         service = PortalService(store: AuthStore(pool: pool), hashPool: hashPool, policy: policy, scrypt: config.scrypt, logger: logger)
         pages = try PagesController(passwordMinLength: config.passwordMinLength)
         do {
-            signer = try SessionSigner(secret: config.jwtSecret, issuer: config.baseOrigin)
+            signer = try SessionSigner(
+                secret: config.jwtSecret, previousSecrets: config.jwtPreviousSecrets, issuer: config.baseOrigin)
         } catch {
             throw ConfigError(error.description)
         }

@@ -14,7 +14,7 @@ public struct MailMessage: Sendable {
     /// id (a retried mail keeps its id, so receivers can drop duplicates), a `Date`, and RFC 2047
     /// encoded headers where they are not ASCII.
     public init(outboxID: Int64, from: String, fromName: String, recipient: String, recipientName: String?,
-                subject: String, text: String, html: String, date: Date = Date()) {
+                subject: String, text: String, html: String, replyTo: String? = nil, date: Date = Date()) {
         self.outboxID = outboxID
         self.from = from
         self.recipient = recipient
@@ -25,6 +25,13 @@ public struct MailMessage: Sendable {
             "Date: \(Self.rfc5322Date(date))",
             "From: \(Self.mailbox(name: fromName, address: from))",
             "To: \(Self.mailbox(name: recipientName, address: recipient))",
+        ]
+        // The marina's own address for answers (the database only stores a plain address; a
+        // line break here would be a header of the sender's choosing, so it is dropped).
+        if let replyTo, !replyTo.isEmpty, !replyTo.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
+            lines.append("Reply-To: <\(replyTo)>")
+        }
+        lines += [
             "Subject: \(Self.encodedWord(subject))",
             "Message-ID: \(messageID)",
             "MIME-Version: 1.0",

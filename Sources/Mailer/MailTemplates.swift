@@ -49,6 +49,23 @@ public struct MailTemplates: Sendable {
         return (line, text.render(context), html.render(context))
     }
 
+    /// The values every template receives (README "Mail templates"):
+    /// `name` (the user's, or "there"), `email`, `baseURL`, `portName` (the marina, or "the client
+    /// portal" wording when unknown: test with `{{#portName}}`), `clientName`, `replyTo`,
+    /// `supportPhone` (each only when set), and for link mails `link` and `expiresIn` ("72 hours").
+    public static func context(for mail: ClaimedMail, baseURL: String, link: String?, now: Date = Date()) -> [String: Any] {
+        var context: [String: Any] = ["name": mail.name ?? "there", "email": mail.recipient, "baseURL": baseURL]
+        if let portName = mail.portName { context["portName"] = portName }
+        if let clientName = mail.clientName { context["clientName"] = clientName }
+        if let replyTo = mail.replyTo { context["replyTo"] = replyTo }
+        if let supportPhone = mail.supportPhone { context["supportPhone"] = supportPhone }
+        if let link { context["link"] = link }
+        if let expires = mail.tokenExpiresAt {
+            context["expiresIn"] = expiryInWords(secondsLeft: expires - Int(now.timeIntervalSince1970))
+        }
+        return context
+    }
+
     /// "72 hours", "1 hour", "30 minutes", "3 days": how long from `now` until `expiresAt`.
     public static func expiryInWords(secondsLeft: Int) -> String {
         let minutes = max(1, Int((Double(secondsLeft) / 60).rounded()))

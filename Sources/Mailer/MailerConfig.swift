@@ -40,7 +40,7 @@ public struct SMTPSettings: Sendable, Equatable {
 /// | `SMTP_FROM` | sender address | `noreply@${SMTP_HOST}` |
 /// | `SMTP_CA_FILE` | extra trusted CA (PEM) | unset |
 /// | `SMTP_TIMEOUT` | seconds per SMTP transaction | 30 |
-/// | `MAIL_FROM_NAME` | sender display name | `Client Portal` |
+/// | `MAIL_FROM_NAME` | sender display name for every mail | the marina's (port's) name |
 /// | `MAIL_DIR` | folder for `.eml` files | `.run/mail` |
 /// | `MAIL_TEMPLATES_DIR` | folder whose `<kind>.<part>.mustache` files override the shipped ones | unset |
 /// | `MAILER_BATCH` | mails claimed at once | 20 |
@@ -54,7 +54,8 @@ public struct MailerConfig: Sendable {
     public var tokenKey: TokenKey
     public var delivery: MailDelivery
     public var from: String
-    public var fromName: String
+    /// One display name for every mail; nil: each mail's marina (port) name, else "Client Portal".
+    public var fromName: String?
     public var templatesDirectory: String?
     public var batchSize: Int
     public var pollInterval: Double
@@ -84,7 +85,7 @@ public struct MailerConfig: Sendable {
         ConfigVariable("SMTP_FROM", default: "noreply@SMTP_HOST", "sender address"),
         ConfigVariable("SMTP_CA_FILE", default: "the system CAs", "extra trusted CA (PEM)"),
         ConfigVariable("SMTP_TIMEOUT", default: "30", "seconds per SMTP transaction"),
-        ConfigVariable("MAIL_FROM_NAME", default: "Client Portal", "sender display name"),
+        ConfigVariable("MAIL_FROM_NAME", default: "the marina's name", "sender display name for every mail (unset: each port's name)"),
         ConfigVariable("MAIL_DIR", default: ".run/mail", "folder for .eml files (no SMTP_HOST)"),
         ConfigVariable("MAIL_TEMPLATES_DIR", default: "the shipped templates", "folder of <kind>.<part>.mustache overrides"),
         ConfigVariable("MAILER_BATCH", default: "20", "mails claimed at once"),
@@ -144,7 +145,7 @@ public struct MailerConfig: Sendable {
         }
         return MailerConfig(
             databaseURL: databaseURL, baseURL: baseURL, tokenKey: tokenKey, delivery: delivery, from: from,
-            fromName: env.value("MAIL_FROM_NAME") ?? "Client Portal",
+            fromName: env.value("MAIL_FROM_NAME"),
             templatesDirectory: env.value("MAIL_TEMPLATES_DIR"),
             batchSize: try env.integer("MAILER_BATCH", default: 20, range: 1...1000),
             pollInterval: Double(try env.integer("MAILER_POLL_INTERVAL", default: 10, range: 1...3600)),

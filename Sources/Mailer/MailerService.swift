@@ -173,16 +173,12 @@ public final class MailerService: Service, Sendable {
         }
         let message: MailMessage
         do {
-            var context: [String: Any] = ["name": mail.name ?? "there", "email": mail.recipient, "baseURL": config.baseURL]
-            if let clientName = mail.clientName { context["clientName"] = clientName }
-            if let link { context["link"] = link }
-            if let expires = mail.tokenExpiresAt {
-                context["expiresIn"] = MailTemplates.expiryInWords(secondsLeft: expires - Int(Date().timeIntervalSince1970))
-            }
+            let context = MailTemplates.context(for: mail, baseURL: config.baseURL, link: link)
             let rendered = try templates.render(kind: mail.kind, context: context)
             message = MailMessage(
-                outboxID: mail.id, from: config.from, fromName: config.fromName, recipient: mail.recipient,
-                recipientName: mail.name, subject: rendered.subject, text: rendered.text, html: rendered.html)
+                outboxID: mail.id, from: config.from, fromName: config.fromName ?? mail.portName ?? "Client Portal",
+                recipient: mail.recipient, recipientName: mail.name, subject: rendered.subject, text: rendered.text,
+                html: rendered.html, replyTo: mail.replyTo)
         } catch {
             try await store.fail(mail.id, reason: "could not render the mail", permanent: true)
             record(.dead)

@@ -11,6 +11,10 @@ public struct ClaimedMail: Sendable {
     public let tokenExpiresAt: Int?
     public let name: String?
     public let clientName: String?
+    /// The marina (port) and its contact, queued with the mail.
+    public let portName: String?
+    public let replyTo: String?
+    public let supportPhone: String?
     public let attempts: Int
 }
 
@@ -28,14 +32,17 @@ public struct OutboxStore: Sendable {
     public func claim(limit: Int) async throws -> [ClaimedMail] {
         let rows = try await pool.query("""
             select id, kind, recipient, token_id, extract(epoch from token_expires_at)::bigint as expires,
-                   data->>'name' as name, data->>'clientName' as client_name, attempts
+                   data->>'name' as name, data->>'clientName' as client_name, data->>'portName' as port_name,
+                   data->>'replyTo' as reply_to, data->>'supportPhone' as support_phone, attempts
               from portal_api.claim_mail($1, $2)
             """, [worker, limit])
         return try rows.map { row in
             ClaimedMail(
                 id: try row.require("id"), kind: try row.require("kind"), recipient: try row.require("recipient"),
                 tokenID: try row.decode("token_id"), tokenExpiresAt: try row.decode("expires"),
-                name: try row.decode("name"), clientName: try row.decode("client_name"), attempts: try row.require("attempts"))
+                name: try row.decode("name"), clientName: try row.decode("client_name"), portName: try row.decode("port_name"),
+                replyTo: try row.decode("reply_to"), supportPhone: try row.decode("support_phone"),
+                attempts: try row.require("attempts"))
         }
     }
 

@@ -20,7 +20,7 @@ struct AdminCommand: ParsableCommand {
             are printed as {"error": {"code", "message", "hint"}} on standard error.
             """,
         subcommands: [
-            CreatePort.self, CreateClient.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,
+            CreatePort.self, CreateClient.self, SetPortContact.self, Import.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,
             Resend.self, Disable.self, Enable.self, Unlock.self, RevokeSessions.self, Status.self, Audit.self,
             Settings.self, SetSetting.self, SetRateLimit.self, Prune.self,
         ])
@@ -32,6 +32,18 @@ struct AdminOptions: ParsableArguments {
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
+
+    /// A connection for several statements (one transaction); failures mapped like `query`'s.
+    func connect() throws -> Connection {
+        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
+            throw ValidationError("DATABASE_URL is not set (or pass --database-url)")
+        }
+        do {
+            return try Connection(conninfo: url, applicationName: "portal-auth-admin")
+        } catch let error as PQError {
+            throw AdminFailure(error)
+        }
+    }
 
     /// Runs one statement; maps failures to a clear message and an exit code.
     func query(_ sql: String, _ parameters: [any PQEncodable] = []) throws -> PQRows {
@@ -150,9 +162,10 @@ extension AdminCommand {
         static let configuration = CommandConfiguration(commandName: "create-port", abstract: "Create a port; prints its id.")
         @OptionGroup var options: AdminOptions
         @Argument var name: String
+        @Option(help: "The CRM's id for this port (default: a new UUID).") var id: String?
         func run() throws {
             try AdminCommand.exit(options) {
-                options.emitValue("portId", try options.query("select portal_api.create_port($1)", [name]).scalar())
+                options.emitValue("portId", try options.query("select portal_api.create_port($1, $2)", [name, id]).scalar())
             }
         }
     }
@@ -163,10 +176,27 @@ extension AdminCommand {
         @Argument(help: "Port id.") var port: String
         @Argument var name: String
         @Option(name: .customLong("billing-email")) var billingEmail: String?
+        @Option(help: "The CRM's id for this client (default: a new UUID).") var id: String?
         func run() throws {
             try AdminCommand.exit(options) {
                 options.emitValue("clientId", try options.query(
-                    "select portal_api.create_client($1, $2, $3)", [port, name, billingEmail]).scalar())
+                    "select portal_api.create_client($1, $2, $3, $4)", [port, name, billingEmail, id]).scalar())
+            }
+        }
+    }
+
+    struct SetPortContact: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-port-contact",
+            abstract: "Set (or clear, when omitted) a port's reply-to address and support phone, shown in its mails and pages.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Port id.") var port: String
+        @Option(name: .customLong("reply-to"), help: "Where answers to the port's mails go.") var replyTo: String?
+        @Option(help: "Support phone, e.g. '+44 1632 960123'.") var phone: String?
+        func run() throws {
+            try AdminCommand.exit(options) {
+                _ = try options.query("select portal_api.set_port_contact($1, $2, $3)", [port, replyTo, phone])
+                options.emitValue("port", port)
             }
         }
     }

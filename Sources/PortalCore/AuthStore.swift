@@ -8,6 +8,27 @@ public struct PortalUser: Codable, Sendable, Equatable {
     public let name: String?
     public let clientId: String
     public let portId: String
+    /// The client's and the marina's names, for pages that greet by name.
+    public let clientName: String?
+    public let portName: String?
+    /// The marina's contact, when it set one (`portal_api.set_port_contact`).
+    public let supportPhone: String?
+    public let supportEmail: String?
+
+    public init(
+        id: String, email: String, name: String?, clientId: String, portId: String, clientName: String?, portName: String?,
+        supportPhone: String? = nil, supportEmail: String? = nil
+    ) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.clientId = clientId
+        self.portId = portId
+        self.clientName = clientName
+        self.portName = portName
+        self.supportPhone = supportPhone
+        self.supportEmail = supportEmail
+    }
 }
 
 /// A portal user with the session epoch a new cookie must carry.
@@ -36,17 +57,20 @@ public struct PortalUserStatus: Codable, Sendable, Equatable {
         public let expiresAt: String?
     }
 
-    public let portalUserId: String
+    /// Nil (with `email`, `createdAt`, `failedAttempts`) while the client has no portal user.
+    public let portalUserId: String?
     public let clientId: String
     public let portId: String
-    public let email: String
+    public let email: String?
     public let name: String?
-    /// `invited`, `active`, `disabled` or `locked`.
+    /// `none` (the client has no portal user yet), `invited`, `active`, `disabled` or `locked`.
     public let state: String
-    public let createdAt: String
+    /// What staff may do now (`ClientAction` values, or `invite` in state `none`).
+    public let actions: [String]
+    public let createdAt: String?
     public let activatedAt: String?
     public let lastLoginAt: String?
-    public let failedAttempts: Int
+    public let failedAttempts: Int?
     public let lockedUntil: String?
     public let link: Link?
     /// What the action did besides its name (e.g. enabling mailed a fresh activation link).
@@ -60,8 +84,25 @@ public struct TokenStatus: Codable, Sendable, Equatable {
     public let status: String
     /// `activation` or `reset`; nil for an invalid token.
     public let type: String?
+    /// The marina's name, for a valid token only.
+    public let portName: String?
 
-    public static let invalid = TokenStatus(status: "invalid", type: nil)
+    public static let invalid = TokenStatus(status: "invalid", type: nil, portName: nil)
+}
+
+/// A client as the CRM registered it (`PUT /api/v1/clients/:id`).
+public struct ClientRecord: Codable, Sendable, Equatable {
+    public let id: String
+    public let portId: String
+    public let name: String
+    public let billingEmail: String?
+    public let createdAt: String
+}
+
+/// What `key_put_client` did: the client, and `created`, `updated` or `unchanged`.
+public struct ClientPut: Codable, Sendable, Equatable {
+    public let client: ClientRecord
+    public let outcome: String
 }
 
 /// The gateway's half of the SQL API (`portal_api`), one Swift function per SQL function.
@@ -211,6 +252,11 @@ public struct AuthStore: Sendable {
         try await json(PortalUserStatus.self, "select portal_api.key_client_action($1, $2, $3)", [keyHash, clientID, action.rawValue])
     }
 
+    /// `portal_api.key_put_client`: create or update a client of the key's port under its id.
+    public func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?) async throws -> ClientPut? {
+        try await json(ClientPut.self, "select portal_api.key_put_client($1, $2, $3, $4)", [keyHash, clientID, name, billingEmail])
+    }
+
     /// `portal_api.key_client_status`.
     public func keyClientStatus(keyHash: [UInt8], clientID: String) async throws -> PortalUserStatus? {
         try await json(PortalUserStatus.self, "select portal_api.key_client_status($1, $2)", [keyHash, clientID])
@@ -222,13 +268,20 @@ public struct AuthStore: Sendable {
         let name: String?
         let clientId: String
         let portId: String
+        let clientName: String?
+        let portName: String?
+        let supportPhone: String?
+        let supportEmail: String?
         let sessionEpoch: Int
     }
 
     private func sessionUser(_ sql: String, _ parameters: [any PQEncodable]) async throws -> SessionUser? {
         guard let raw = try await json(SessionUserJSON.self, sql, parameters) else { return nil }
         return SessionUser(
-            user: PortalUser(id: raw.id, email: raw.email, name: raw.name, clientId: raw.clientId, portId: raw.portId),
+            user: PortalUser(
+                id: raw.id, email: raw.email, name: raw.name, clientId: raw.clientId, portId: raw.portId,
+                clientName: raw.clientName, portName: raw.portName, supportPhone: raw.supportPhone,
+                supportEmail: raw.supportEmail),
             sessionEpoch: raw.sessionEpoch)
     }
 }

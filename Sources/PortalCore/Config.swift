@@ -18,6 +18,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 /// | `DATABASE_URL` | libpq URI or conninfo | required |
 /// | `PORTAL_BASE_URL` | `http(s)://host[:port]` links and the JWT issuer are built from | `http://localhost:8080` |
 /// | `PORTAL_JWT_SECRET` | ≥ 32 bytes | required |
+/// | `PORTAL_JWT_PREVIOUS_SECRETS` | comma-separated secrets that still verify (rotation) | empty |
 /// | `PORTAL_ALLOWED_ORIGINS` | comma-separated origins (CORS + CSRF), plus the base URL's | empty |
 /// | `PORTAL_SESSION_TTL` | seconds, or with s/m/h/d | `12h` |
 /// | `PORTAL_SCRYPT` | `ln=…,r=…,p=…` | `ln=17,r=8,p=1` |
@@ -34,6 +35,8 @@ public struct GatewayConfig: Sendable {
     public var databaseURL: String
     public var baseURL: String
     public var jwtSecret: String
+    /// Secrets `jwtSecret` replaced: cookies they signed verify until they expire.
+    public var jwtPreviousSecrets: [String] = []
     public var allowedOrigins: Set<String>
     public var sessionTTL: Int
     public var scrypt: ScryptParameters
@@ -59,6 +62,7 @@ public struct GatewayConfig: Sendable {
         ConfigVariable("PGPASSWORD", secret: true, "the role's password, read by libpq: keeps it out of DATABASE_URL"),
         ConfigVariable("PORTAL_BASE_URL", default: "http://localhost:8080", "public URL: JWT issuer and allowed origin"),
         ConfigVariable("PORTAL_JWT_SECRET", required: true, secret: true, "signs session cookies; at least 32 bytes"),
+        ConfigVariable("PORTAL_JWT_PREVIOUS_SECRETS", secret: true, "retired secrets, comma-separated: their cookies verify until they expire"),
         ConfigVariable("PORTAL_ALLOWED_ORIGINS", default: "the base URL's origin", "more origins for CORS/CSRF, comma-separated"),
         ConfigVariable("PORTAL_SESSION_TTL", default: "12h", "session lifetime: seconds or with s, m, h, d"),
         ConfigVariable("PORTAL_SCRYPT", default: "ln=17,r=8,p=1", "scrypt parameters of new hashes"),
@@ -83,6 +87,9 @@ public struct GatewayConfig: Sendable {
         let databaseURL = try env.databaseURL()
         let baseURL = try env.baseURL()
         let jwtSecret = try secret("PORTAL_JWT_SECRET", env.value("PORTAL_JWT_SECRET"))
+        let jwtPreviousSecrets = try (env.value("PORTAL_JWT_PREVIOUS_SECRETS") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { try secret("PORTAL_JWT_PREVIOUS_SECRETS", $0) }
 
         var origins = Set<String>()
         for item in (env.value("PORTAL_ALLOWED_ORIGINS") ?? "").split(separator: ",") {
@@ -112,7 +119,7 @@ public struct GatewayConfig: Sendable {
             throw ConfigError("PORTAL_METRICS_TOKEN must be at least 16 bytes")
         }
         return GatewayConfig(
-            databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret,
+            databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret, jwtPreviousSecrets: jwtPreviousSecrets,
             allowedOrigins: origins, sessionTTL: sessionTTL, scrypt: scrypt, hashWorkers: hashWorkers,
             hashQueue: try env.integer("PORTAL_HASH_QUEUE", default: 32 * hashWorkers, range: 0...100_000),
             databasePoolSize: try env.integer("PORTAL_DB_POOL", default: 10, range: 1...500),

@@ -96,6 +96,7 @@ public struct PortalError: Error, Sendable, Equatable, CustomStringConvertible {
         case SQLState.portalUserDisabled: return PortalError(status: 409, code: "portal_user_disabled", message: "This portal user is disabled.")
         case SQLState.passwordConflict: return PortalError(status: 409, code: "password_conflict", message: "The password was changed meanwhile. Please try again.")
         case SQLState.invalidAdminKey: return .invalidAdminKey
+        case SQLState.idTaken: return PortalError(status: 409, code: "id_taken", message: "This id is already in use.")
         default: return .internalError
         }
     }

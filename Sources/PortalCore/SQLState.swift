@@ -15,6 +15,7 @@ public enum SQLState {
     public static let portalUserDisabled = "PA012"
     public static let passwordConflict = "PA013"
     public static let invalidAdminKey = "PA014"
+    public static let idTaken = "PA015"
 
     /// The role may not do this (a missing grant, or migrate run by a role without rights).
     public static let insufficientPrivilege = "42501"

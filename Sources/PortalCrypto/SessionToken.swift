@@ -34,56 +34,106 @@ public struct SessionClaims: Codable, Sendable, Equatable {
 /// pinned (the header must say HS256; `none` and every other algorithm are refused), the MAC is
 /// checked in constant time before the payload is parsed, and `exp`, `iat`, `iss` and `aud` are
 /// all required and checked.
+///
+/// Rotation: the header carries a `kid`, a fingerprint of the secret that signed it. The current
+/// secret signs; previous secrets (`PORTAL_JWT_PREVIOUS_SECRETS`) still verify the cookies they
+/// signed until those expire. A `kid` that names no configured secret is refused, and a cookie is
+/// only ever checked against the one secret its `kid` names. A cookie without a `kid` (signed
+/// before kids existed) is checked against the current secret only.
 public struct SessionSigner: Sendable {
-    private let key: [UInt8]
+    /// One secret and its fingerprint.
+    struct Key: Sendable {
+        let bytes: [UInt8]
+        let kid: String
+        /// The header this key writes, recognised without parsing.
+        let header: Substring
+    }
+
+    private let current: Key
+    private let previous: [Key]
     public let issuer: String
     public let audience: String
     /// Clock skew tolerated for `iat` in the future.
     public let leeway: Int = 60
     static let maximumLength = 4096
-    private static let header = Base64.encodeURL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+    /// The header of a cookie signed before kids existed.
+    private static let legacyHeader = Base64.encodeURL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
 
-    /// `secret` is `PORTAL_JWT_SECRET` (≥ 32 bytes).
-    public init(secret: String, issuer: String, audience: String = "portal-auth") throws(SecretError) {
-        let bytes = Array(secret.utf8)
-        guard bytes.count >= 32 else { throw SecretError.tooShort(name: "PORTAL_JWT_SECRET", minimum: 32) }
-        key = bytes
+    /// `secret` is `PORTAL_JWT_SECRET` (≥ 32 bytes); `previousSecrets` are the secrets it replaced
+    /// (`PORTAL_JWT_PREVIOUS_SECRETS`), each ≥ 32 bytes too.
+    public init(secret: String, previousSecrets: [String] = [], issuer: String, audience: String = "portal-auth")
+        throws(SecretError)
+    {
+        current = try Self.key(secret, name: "PORTAL_JWT_SECRET")
+        var previous: [Key] = []
+        for old in previousSecrets {
+            let key = try Self.key(old, name: "PORTAL_JWT_PREVIOUS_SECRETS")
+            if key.kid != current.kid && !previous.contains(where: { $0.kid == key.kid }) { previous.append(key) }
+        }
+        self.previous = previous
         self.issuer = issuer
         self.audience = audience
     }
 
-    /// The header must say HS256 (and at most `typ: JWT`), nothing else. The header this signer
-    /// writes is recognised without parsing; any other is parsed and held to the same rule.
-    static func acceptsHeader(_ encoded: Substring) -> Bool {
-        if encoded == header { return true }
-        guard let bytes = Base64.decodeURL(String(encoded)),
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
-        else { return false }
-        return object["alg"] as? String == "HS256" && object["crit"] == nil
-            && (object["typ"] == nil || object["typ"] as? String == "JWT")
+    private static func key(_ secret: String, name: String) throws(SecretError) -> Key {
+        let bytes = Array(secret.utf8)
+        guard bytes.count >= 32 else { throw SecretError.tooShort(name: name, minimum: 32) }
+        let kid = keyID(of: bytes)
+        let header = Base64.encodeURL(Array(#"{"alg":"HS256","kid":"\#(kid)","typ":"JWT"}"#.utf8))
+        return Key(bytes: bytes, kid: kid, header: Substring(header))
     }
 
-    /// A signed token for `claims`.
+    /// A short public fingerprint of a secret: the first 8 bytes of SHA-256 over a label and the
+    /// secret, base64url (11 characters). It names the secret; it cannot help guess it.
+    public static func keyID(of secret: [UInt8]) -> String {
+        Base64.encodeURL(Array(Digest.sha256(Array("portal-auth session kid\u{0}".utf8) + secret).prefix(8)))
+    }
+
+    /// The `kid` new cookies carry.
+    public var currentKeyID: String { current.kid }
+    /// The `kid`s still accepted: the current one first.
+    public var keyIDs: [String] { [current.kid] + previous.map(\.kid) }
+
+    /// The key that must have signed a token with this header, or nil. The header must say HS256,
+    /// name a configured `kid` (or none: the current key), and at most `typ: JWT`, nothing else.
+    func key(forHeader encoded: Substring) -> Key? {
+        if encoded == current.header || encoded == Self.legacyHeader { return current }
+        if let key = previous.first(where: { $0.header == encoded }) { return key }
+        guard let bytes = Base64.decodeURL(String(encoded)),
+              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+              object["alg"] as? String == "HS256", object["crit"] == nil,
+              object["typ"] == nil || object["typ"] as? String == "JWT",
+              Set(object.keys).isSubset(of: ["alg", "typ", "kid"])
+        else { return nil }
+        guard let kidValue = object["kid"] else { return current }
+        guard let kid = kidValue as? String else { return nil }
+        return ([current] + previous).first { $0.kid == kid }
+    }
+
+    /// Whether a header is acceptable at all (kept for the fuzz target and tests).
+    func acceptsHeader(_ encoded: Substring) -> Bool { key(forHeader: encoded) != nil }
+
+    /// A signed token for `claims`, with the current key.
     public func sign(_ claims: SessionClaims) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let payload = Base64.encodeURL(Array((try? encoder.encode(claims)) ?? Data()))
-        let signingInput = "\(Self.header).\(payload)"
-        let mac = Digest.hmacSHA256(key: key, data: Array(signingInput.utf8))
+        let signingInput = "\(current.header).\(payload)"
+        let mac = Digest.hmacSHA256(key: current.bytes, data: Array(signingInput.utf8))
         return "\(signingInput).\(Base64.encodeURL(mac))"
     }
 
-    /// The claims of a valid token, or nil: wrong shape, wrong algorithm, bad MAC, expired,
-    /// issued in the future, or for another issuer or audience.
+    /// The claims of a valid token, or nil: wrong shape, wrong algorithm, unknown `kid`, bad MAC,
+    /// expired, issued in the future, or for another issuer or audience.
     public func verify(_ token: String, now: Int = Int(Date().timeIntervalSince1970)) -> SessionClaims? {
         // One session, one spelling: base64url without padding only ('+' and '/' are not in the
         // alphabet either), so a cookie with '=' appended is not another valid copy.
         guard token.utf8.count <= Self.maximumLength, !token.utf8.contains(UInt8(ascii: "=")) else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, Self.acceptsHeader(parts[0]),
+        guard parts.count == 3, let key = key(forHeader: parts[0]),
               let signature = Base64.decodeURL(String(parts[2])), signature.count == 32
         else { return nil }
-        let expected = Digest.hmacSHA256(key: key, data: Array("\(parts[0]).\(parts[1])".utf8))
+        let expected = Digest.hmacSHA256(key: key.bytes, data: Array("\(parts[0]).\(parts[1])".utf8))
         guard Digest.constantTimeEqual(expected, signature),
               let payload = Base64.decodeURL(String(parts[1])),
               let claims = try? JSONDecoder().decode(SessionClaims.self, from: Data(payload)),

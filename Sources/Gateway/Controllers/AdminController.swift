@@ -24,10 +24,25 @@ struct AdminController: Sendable {
         let portalUser: PortalUserStatus
     }
 
+    struct PutClientRequest: Decodable, Validating {
+        static let fields: Set<String> = ["name", "billingEmail"]
+        let name: String
+        let billingEmail: String?
+        func validate() throws(PortalError) {
+            try Field.text(name, "name", max: 200)
+            if let billingEmail { _ = try Field.email(billingEmail) }
+        }
+    }
+
+    struct ClientResponse: Encodable {
+        let client: ClientRecord
+    }
+
 
     func register(on router: Router<PortalRequestContext>) {
         router.post("api/v1/clients/:id/portal-user", use: post)
         router.get("api/v1/clients/:id/portal-user", use: status)
+        router.put("api/v1/clients/:id", use: putClient)
     }
 
     /// The key's SHA-256, after one hit on its `admin_key` rate limit (and `extra` buckets).
@@ -45,11 +60,28 @@ struct AdminController: Sendable {
         return hash
     }
 
+    /// A client id: the CRM's own, 1 to 200 letters, digits or `. _ : -` (the database's rule).
     private func clientID(_ context: PortalRequestContext) throws -> String {
-        guard let id = context.parameters.get("id"), !id.isEmpty, id.count <= 200, !id.contains("\u{0}") else {
-            throw PortalError.badRequest("The client id is malformed.")
+        guard let id = context.parameters.get("id"), (1...200).contains(id.utf8.count),
+              id.utf8.allSatisfy({ Self.idBytes.contains($0) })
+        else {
+            throw PortalError.badRequest("The client id must be 1 to 200 letters, digits or . _ : -")
         }
         return id
+    }
+
+    private static let idBytes = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-".utf8)
+
+    /// Registers (201) or updates (200) a client of the key's port under the CRM's id: idempotent,
+    /// so the CRM calls it before every invite. 409 when the id belongs to another port's client.
+    @Sendable func putClient(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let hash = try await keyHash(request)
+        let client = try clientID(context)
+        let body = try await JSONBody.decode(PutClientRequest.self, from: request, context: context)
+        guard let put = try await store.keyPutClient(
+            keyHash: hash, clientID: client, name: body.name, billingEmail: try body.billingEmail.map { try Field.email($0) })
+        else { throw PortalError.internalError }
+        return .json(ClientResponse(client: put.client), status: put.outcome == "created" ? .created : .ok)
     }
 
     /// Invite (no `action`), or `?action=resend|disable|enable|unlock|revoke-sessions`.

@@ -64,6 +64,7 @@ struct AuthController: Sendable {
         auth.post("activate") { request, context in try await setPassword(type: .activation, request, context) }
         auth.post("token-status", use: tokenStatus)
         auth.get("me", use: me)
+        auth.get("session", use: session)
         auth.post("sign-out", use: signOut)
         auth.post("change-password", use: changePassword)
     }
@@ -133,6 +134,18 @@ struct AuthController: Sendable {
         return .json(UserResponse(user: user))
     }
 
+    /// For a reverse proxy's sub-request (nginx `auth_request`, Traefik `forwardAuth`, Caddy
+    /// `forward_auth`): the same check as `/me`, answered without a body — 204 with the ids the
+    /// protected backend needs, or 401. Never cached: the answer changes at sign-out.
+    @Sendable func session(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        guard let claims = sessions.claims(of: request),
+              let user = try await service.store.sessionCheck(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
+        else { return Response(status: .unauthorized, headers: [.cacheControl: "no-store"]) }
+        return Response(status: .noContent, headers: [
+            .cacheControl: "no-store", .portalUserID: user.id, .portalClientID: user.clientId, .portalPortID: user.portId,
+        ])
+    }
+
     /// 204 and a cleared cookie, always; the session itself is revoked when the cookie was valid
     /// (`?scope=all`: every session of the user).
     @Sendable func signOut(_ request: Request, context: PortalRequestContext) async throws -> Response {
@@ -160,4 +173,11 @@ struct AuthController: Sendable {
         let session = sessions.issue(for: updated)
         return .json(OK(), headers: [.setCookie: session.setCookie])
     }
+}
+
+extension HTTPField.Name {
+    /// The session's ids, passed by the reverse proxy to the backend it protects.
+    static let portalUserID = Self("X-Portal-User-Id")!
+    static let portalClientID = Self("X-Portal-Client-Id")!
+    static let portalPortID = Self("X-Portal-Port-Id")!
 }

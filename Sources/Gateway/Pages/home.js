@@ -12,7 +12,15 @@
   const user = me.data.user;
   document.getElementById("who-name").textContent = user.name || "—";
   document.getElementById("who-email").textContent = user.email;
-  document.getElementById("who-client").textContent = user.clientId;
+  document.getElementById("who-client").textContent = user.clientName || user.clientId;
+  document.getElementById("who-port").textContent = user.portName || user.portId;
+  const contact = [user.supportPhone && "call " + user.supportPhone, user.supportEmail && "write to " + user.supportEmail]
+    .filter(Boolean).join(" or ");
+  if (contact) {
+    const line = document.getElementById("who-contact");
+    line.textContent = "Questions about your account? Please " + contact + ".";
+    line.hidden = false;
+  }
   document.getElementById("who").hidden = false;
 
   const signOut = async (scope) => {

@@ -34,6 +34,11 @@
   const status = await portal.api("/api/portal/auth/token-status", { token });
   const state = status.status === 200 && status.data ? status.data.status : "error";
   if (state === "valid" && status.data.type === kind) {
+    if (status.data.portName) {
+      const marina = document.getElementById("marina");
+      marina.textContent = "For your account on the " + status.data.portName + " client portal.";
+      marina.hidden = false;
+    }
     form.hidden = false;
     form.password.focus();
   } else if (state === "expired") {
