@@ -19,6 +19,10 @@ public struct CSVTable: Sendable, Equatable {
         public let line: Int
         public let reason: String
         public var description: String { "line \(line): \(reason)" }
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
     }
 
     public init(parsing text: String) throws(Malformed) {

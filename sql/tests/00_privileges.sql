@@ -9,7 +9,7 @@ select set_eq(
     $$ values ('change_password'), ('change_password_lookup'), ('consume_token'), ('key_client_action'),
               ('key_client_status'), ('key_invite'), ('outbox_stats'), ('rate_limit_hit'), ('session_check'),
               ('sign_in_gate'), ('sign_in_lookup'), ('sign_in_record'), ('sign_out'), ('help'),
-              ('token_status'), ('upgrade_password_hash'), ('request_password_reset') $$,
+              ('token_status'), ('upgrade_password_hash'), ('request_password_reset'), ('key_put_client') $$,
     'The gateway role can execute exactly the gateway functions (and cannot seal tokens)');
 
 select set_eq(
@@ -28,7 +28,8 @@ select set_eq(
               ('disable_portal_user'), ('enable_portal_user'), ('invite'), ('list_admin_keys'),
               ('maintenance'), ('outbox_stats'), ('portal_user_status'), ('resend_activation'),
               ('revoke_admin_key'), ('revoke_sessions'), ('set_rate_limit'), ('set_setting'),
-              ('unlock_portal_user'), ('settings'), ('rate_limits'), ('help'), ('prune'), ('after_restore') $$,
+              ('unlock_portal_user'), ('settings'), ('rate_limits'), ('help'), ('prune'), ('after_restore'),
+              ('set_port_contact'), ('import_port'), ('import_client'), ('import_portal_user') $$,
     'The admin group can execute exactly the DBA functions');
 
 select is(
@@ -38,7 +39,7 @@ select is(
 
 select is(
     (select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
-       cross join (values ('portal_gateway'), ('portal_mailer'), ('portal_admin')) r(role)
+       cross join (values ('portal_gateway'), ('portal_mailer'), ('portal_admin'), ('portal_reader')) r(role)
       where n.nspname = 'portal' and c.relkind in ('r', 'v', 'm', 'S')
         and (has_table_privilege(r.role, c.oid, 'select') or has_table_privilege(r.role, c.oid, 'insert')
              or has_table_privilege(r.role, c.oid, 'update') or has_table_privilege(r.role, c.oid, 'delete'))),

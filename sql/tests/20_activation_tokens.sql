@@ -36,7 +36,8 @@ select throws_ok($$ select portal_api.seal_token('no-such-token', sha256('x')) $
 select throws_ok(format($$ select portal_api.seal_token(%L, '\x01'::bytea) $$, :'t2'), 'PA008', null, 'A hash that is not 32 bytes is refused');
 select portal_api.seal_token(:'t1', sha256('raw-one'));
 
-select is(portal_api.token_status(sha256('raw-two')), '{"status": "valid", "type": "activation"}'::jsonb, 'A live sealed token is valid');
+select is(portal_api.token_status(sha256('raw-two')), '{"status": "valid", "type": "activation", "portName": "Token Port"}'::jsonb,
+    'A live sealed token is valid (and names its marina)');
 select is(portal_api.token_status(sha256('raw-one'))->>'status', 'invalid', 'A revoked token reports invalid');
 select is(portal_api.token_status(sha256('never-issued'))->>'status', 'invalid', 'An unknown token reports invalid');
 
