@@ -6,15 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TIERS="sql swift attack ops browser proof"
+TIERS="sql swift attack crm ops browser proof"
 case "${1:-all}" in
     all) WANT="$TIERS" ;;
-    sql|swift|attack|ops|browser|proof) WANT="$1" ;;
+    sql|swift|attack|crm|ops|browser|proof) WANT="$1" ;;
     -h|--help)
-        echo "Usage: scripts/test.sh [sql|swift|attack|ops|browser|proof]   (no argument: every tier, as CI runs it)"
+        echo "Usage: scripts/test.sh [sql|swift|attack|crm|ops|browser|proof]   (no argument: every tier, as CI runs it)"
         echo "  sql      pgTAP (pg_prove) against a migrated throw-away database"
         echo "  swift    swift test: libpq layer, crypto, gateway over HTTP, mailer against a real SMTP server"
         echo "  attack   deployment-file checks (hadolint too), attack and fault suites (Python, against the built binary)"
+        echo "  crm      the CRM's deployment: nginx auth_request, per-marina mail (SMTP), secret rotation, CSV import"
         echo "  ops      real neighbours: PgBouncer, 2 gateways + 2 mailers, pg_auto_failover, promtool"
         echo "  browser  Selenium + headless Chromium through the portal pages"
         echo "  proof    spin model check of the token and mail protocol (model/), libFuzzer targets (fuzz/);"
@@ -28,6 +29,9 @@ source scripts/lib.sh
 
 ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
     libpq-dev libssl-dev libcurl4-openssl-dev pkg-config openssl python3-pip chromium chromium-driver
+if want crm; then
+    ensure_packages nginx
+fi
 if want ops; then
     ensure_packages pgbouncer prometheus postgresql-15-auto-failover pg-auto-failover-cli
 fi
@@ -56,7 +60,7 @@ start_cluster "$PG_DIR" "$PG_PORT"
 
 SUPER="host=$PG_DIR port=$PG_PORT user=postgres"
 log "migrating with portal-auth migrate"
-for db in portal_test portal_mail_test portal_browser_test portal_attack_test portal_ops_test; do
+for db in portal_test portal_mail_test portal_browser_test portal_attack_test portal_crm_test portal_ops_test; do
     psql "$SUPER dbname=postgres" -q -v ON_ERROR_STOP=1 -c "create database $db"
     .build/debug/portal-auth migrate --database-url "$SUPER dbname=$db"
 done
@@ -114,6 +118,11 @@ if want attack; then
     PORTAL_TEST_ATTACK_DATABASE_URL="$SUPER dbname=portal_attack_test" PORTAL_TEST_PG_LOG="$PG_DIR/postgres.log" \
         python3 -m pytest -q tests/deploy tests/attack
     cat .run/test-output/attack-report.md
+fi
+
+if want crm; then
+    log "the CRM's deployment: nginx in front, each marina's mail, rotated secrets, the CRM's ids and an import"
+    PORTAL_TEST_CRM_DATABASE_URL="$SUPER dbname=portal_crm_test" python3 -m pytest -q tests/crm
 fi
 
 if want ops; then

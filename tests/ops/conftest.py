@@ -21,6 +21,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 from stack import OUTPUT, ROOT  # noqa: E402
+from sink import SMTPSink  # noqa: E402,F401  (the ops tests import it from here)
 
 PASSWORD = "Harbour lights at dusk 42"
 FIGURES = []
@@ -41,35 +42,6 @@ def postgres_owned_dir(prefix):
 
 def as_postgres(command):
     return (["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []) + command
-
-
-class SMTPSink:
-    """scripts/smtp_sink.py: a real SMTP server (aiosmtpd) storing each accepted message."""
-
-    def __init__(self, name, *arguments):
-        self.maildir = tempfile.mkdtemp(prefix="%s-smtp-" % name)
-        self.process = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp_sink.py"), "--maildir", self.maildir]
-                                        + list(arguments),
-                                        stdout=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline()
-        assert line.startswith("READY "), line
-        self.port = int(line.split()[1])
-
-    def message_ids(self):
-        """Message-ID of every message received (one entry per delivery: duplicates repeat)."""
-        ids = []
-        for path in glob.glob(os.path.join(self.maildir, "*.eml")):
-            with open(path, "rb") as f:
-                message = email.message_from_binary_file(f)
-            ids.append(message["Message-ID"])
-        return ids
-
-    def outbox_ids(self):
-        return [int(re.search(r"mail-(\d+)@", m).group(1)) for m in self.message_ids()]
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
