@@ -16,6 +16,23 @@ public struct ClaimedMail: Sendable {
     public let replyTo: String?
     public let supportPhone: String?
     public let attempts: Int
+
+    public init(
+        id: Int64, kind: String, recipient: String, tokenID: String?, tokenExpiresAt: Int?, name: String?, clientName: String?,
+        portName: String?, replyTo: String?, supportPhone: String?, attempts: Int
+    ) {
+        self.id = id
+        self.kind = kind
+        self.recipient = recipient
+        self.tokenID = tokenID
+        self.tokenExpiresAt = tokenExpiresAt
+        self.name = name
+        self.clientName = clientName
+        self.portName = portName
+        self.replyTo = replyTo
+        self.supportPhone = supportPhone
+        self.attempts = attempts
+    }
 }
 
 /// The mailer's half of the SQL API (`portal_api`), one Swift function per SQL function.

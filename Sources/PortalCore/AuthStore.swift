@@ -97,6 +97,16 @@ public struct ClientRecord: Codable, Sendable, Equatable {
     public let name: String
     public let billingEmail: String?
     public let createdAt: String
+
+    /// `billingEmail` is always present (null when there is none), like every field of a client.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(portId, forKey: .portId)
+        try container.encode(name, forKey: .name)
+        try container.encode(billingEmail, forKey: .billingEmail)
+        try container.encode(createdAt, forKey: .createdAt)
+    }
 }
 
 /// What `key_put_client` did: the client, and `created`, `updated` or `unchanged`.

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 
 from conftest import PASSWORD, sign_in, unique, unique_id, wait_until
-from stack import BINARY
+from stack import BINARY, free_port
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 
@@ -82,13 +82,23 @@ def test_importing_the_old_portal_keeps_ids_and_legacy_passwords(stack):
         "re-runnable without duplicates"
     assert json.loads(again.stdout)["clients"]["unchanged"] == 3
 
-    # Jane signs in with the password she had on the old portal; her hash is upgraded meanwhile.
-    cookie, signed_in = sign_in(stack, "jane@janeboats.example", "correct horse battery staple")
-    assert signed_in["user"]["id"] == "legacy-user-1" and signed_in["user"]["clientId"] == "legacy-client-1"
-    assert signed_in["user"]["portName"] == "Harbour Point Marina"
-    wait_until(lambda: stack.sql("select password_hash from portal.portal_users where id = 'legacy-user-1'").startswith("$scrypt$"),
-               15, "the legacy hash to be upgraded")
-    sign_in(stack, "jane@janeboats.example", "correct horse battery staple")
+    # Jane signs in with the password she had on the old portal; her hash is upgraded meanwhile
+    # (hashes are only ever upgraded to a higher cost: this gateway hashes above the Node
+    # portal's N=2^14, the tier's own gateway below it).
+    port = free_port()
+    gateway = stack.spawn_gateway(port, "gateway-ln15", PORTAL_SCRYPT="ln=15,r=8,p=1")
+    upgrading = "http://localhost:%d" % port
+    try:
+        stack.wait_ready(base_url=upgrading, process=gateway)
+        cookie, signed_in = sign_in(stack, "jane@janeboats.example", "correct horse battery staple", base_url=upgrading)
+        assert signed_in["user"]["id"] == "legacy-user-1" and signed_in["user"]["clientId"] == "legacy-client-1"
+        assert signed_in["user"]["portName"] == "Harbour Point Marina"
+        wait_until(lambda: stack.sql("select password_hash from portal.portal_users where id = 'legacy-user-1'")
+                   .startswith("$scrypt$ln=15,"), 15, "the legacy hash to be upgraded")
+        sign_in(stack, "jane@janeboats.example", "correct horse battery staple", base_url=upgrading)
+    finally:
+        gateway.terminate()
+        gateway.wait(timeout=15)
 
     # Tom had no password (magic links): invited; staff send him a link from the CRM.
     key = stack.sql("select portal_api.create_admin_key('legacy-port-1', 'crm')")
