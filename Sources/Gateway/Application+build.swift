@@ -26,7 +26,8 @@ public struct GatewayDependencies: Sendable {
         pages = try PagesController(passwordMinLength: config.passwordMinLength)
         do {
             signer = try SessionSigner(
-                secret: config.jwtSecret, previousSecrets: config.jwtPreviousSecrets, issuer: config.baseOrigin)
+                secret: config.jwtSecret, previousSecrets: config.jwtPreviousSecrets, maximumLifetime: config.sessionTTL,
+                issuer: config.baseOrigin)
         } catch {
             throw ConfigError(error.description)
         }
@@ -41,6 +42,17 @@ public struct GatewayDependencies: Sendable {
             logger.info("database reachable", metadata: ["target": "\(target)"])
         } catch {
             logger.warning("starting without the database; /readyz answers 503 until it answers", metadata: ["target": "\(target)"])
+        }
+    }
+
+    /// Says at start-up which session keys verify: a retired secret verifies until it is removed,
+    /// so every start reminds the operator while one is configured.
+    public func announceSessionKeys(logger: Logger) {
+        if signer.keyIDs.count > 1 {
+            // A retired secret verifies until it is removed: say so at every start, so it is not forgotten.
+            logger.notice("previous JWT secrets still verify cookies; remove them once PORTAL_SESSION_TTL has passed since the rotation", metadata: [
+                "current": "\(signer.currentKeyID)", "previous": "\(signer.keyIDs.dropFirst().joined(separator: ","))",
+            ])
         }
     }
 

@@ -76,8 +76,14 @@ extension AdminCommand {
                     guard let data = FileManager.default.contents(atPath: step.path) else {
                         throw AdminFailure(code: "invalid_input", message: "cannot read \(step.path)", exitCode: 1)
                     }
+                    // Refuse rather than guess: a Windows-1252 export would otherwise import "Øresund"
+                    // as "�resund" without a word.
+                    guard let text = String(data: data, encoding: .utf8) else {
+                        throw AdminFailure(code: "invalid_input", message: "\(step.path) is not UTF-8",
+                                           hint: "export the file as UTF-8 (CSV UTF-8)", exitCode: 1)
+                    }
                     do {
-                        let table = try CSVTable(parsing: String(decoding: data, as: UTF8.self))
+                        let table = try CSVTable(parsing: text)
                         try table.require(step.columns)
                         tables.append(table)
                     } catch {

@@ -51,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("gateway starting", metadata: [
             "address": "\(config.host):\(config.port)", "scrypt": "\(config.scrypt)", "hashWorkers": "\(config.hashWorkers)",
         ])
+        dependencies.announceSessionKeys(logger: logger)
         await dependencies.checkDatabase(logger: logger)
         do {
             try await buildApplication(dependencies, logger: logger).runService()

@@ -51,6 +51,10 @@ public struct SessionSigner: Sendable {
 
     private let current: Key
     private let previous: [Key]
+    /// The longest session this service issues (`PORTAL_SESSION_TTL`): a cookie of a previous
+    /// secret that claims a longer life was not made by this service (whoever still holds a
+    /// retired secret cannot mint long-lived cookies with it).
+    private let maximumLifetime: Int?
     public let issuer: String
     public let audience: String
     /// Clock skew tolerated for `iat` in the future.
@@ -61,9 +65,10 @@ public struct SessionSigner: Sendable {
 
     /// `secret` is `PORTAL_JWT_SECRET` (≥ 32 bytes); `previousSecrets` are the secrets it replaced
     /// (`PORTAL_JWT_PREVIOUS_SECRETS`), each ≥ 32 bytes too.
-    public init(secret: String, previousSecrets: [String] = [], issuer: String, audience: String = "portal-auth")
-        throws(SecretError)
-    {
+    public init(
+        secret: String, previousSecrets: [String] = [], maximumLifetime: Int? = nil, issuer: String, audience: String = "portal-auth"
+    ) throws(SecretError) {
+        self.maximumLifetime = maximumLifetime
         current = try Self.key(secret, name: "PORTAL_JWT_SECRET")
         var previous: [Key] = []
         for old in previousSecrets {
@@ -139,6 +144,7 @@ public struct SessionSigner: Sendable {
               let claims = try? JSONDecoder().decode(SessionClaims.self, from: Data(payload)),
               claims.exp > now, claims.iat <= now + leeway, claims.iss == issuer, claims.aud == audience
         else { return nil }
+        if key.kid != current.kid, let maximumLifetime, claims.exp - claims.iat > maximumLifetime + leeway { return nil }
         return claims
     }
 }

@@ -20,8 +20,11 @@ import Testing
             let own = try await gateway.admin(.get, path, key: south.adminKey)
             #expect(own.status == 200)
             #expect((own.json["portalUser"] as? [String: Any])?["state"] as? String == "invited")
-            #expect(try await gateway.admin(.get, "/api/v1/clients/\(northClient)/portal-user", key: north.adminKey).errorCode
-                    == "portal_user_not_found")
+            // A client of the key's port without a portal user: state none, the one action is invite.
+            let none = try await gateway.admin(.get, "/api/v1/clients/\(northClient)/portal-user", key: north.adminKey)
+            #expect(none.status == 200)
+            #expect((none.json["portalUser"] as? [String: Any])?["state"] as? String == "none")
+            #expect((none.json["portalUser"] as? [String: Any])?["actions"] as? [String] == ["invite"])
         }
     }
 

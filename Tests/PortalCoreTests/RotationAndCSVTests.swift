@@ -72,6 +72,19 @@ import Testing
         }
     }
 
+    @Test func aPreviousSecretCannotMintCookiesLongerThanTheSessionLifetime() throws {
+        let signer = try SessionSigner(secret: Self.new, previousSecrets: [Self.old], maximumLifetime: 600, issuer: Self.issuer)
+        let oldKid = SessionSigner.keyID(of: Array(Self.old.utf8))
+        let now = Int(Date().timeIntervalSince1970)
+        func cookie(lifetime: Int, key: String, kid: String) -> String {
+            let claims = SessionClaims(sub: "u1", cid: "c1", pid: "p1", sv: 1, jti: "j1", iat: now, exp: now + lifetime,
+                                       iss: Self.issuer, aud: "portal-auth")
+            return Self.hs256(["alg": "HS256", "kid": kid, "typ": "JWT"], claims, key: key)
+        }
+        #expect(signer.verify(cookie(lifetime: 600, key: Self.old, kid: oldKid)) != nil, "a session as long as ours")
+        #expect(signer.verify(cookie(lifetime: 86_400 * 365, key: Self.old, kid: oldKid)) == nil, "a year-long one: not ours")
+    }
+
     @Test func aCookieWithoutAKidIsCheckedAgainstTheCurrentSecretOnly() throws {
         let signer = try SessionSigner(secret: Self.new, previousSecrets: [Self.old], issuer: Self.issuer)
         let legacy = Self.hs256(["alg": "HS256", "typ": "JWT"], Self.claims(), key: Self.new)

@@ -2,7 +2,7 @@
 -- as they are, each marina's name and contact in the user JSON and its mails, state "none" and
 -- the allowed actions, portal_reader.
 begin;
-select plan(38);
+select plan(40);
 
 -- The CRM's ids are the ids.
 select is(portal_api.create_port('North Harbour', 'crm-port-7'), 'crm-port-7', 'create_port takes the CRM''s id');
@@ -30,12 +30,12 @@ select is((select count(*)::int from portal.auth_events where event = 'client_up
 
 -- The old portal's portal_users, as they are.
 select is(portal_api.import_portal_user('old-user-1', 'crm-port-7', 'crm-client-1', 'Jane@Jane.example',
-    'c2FsdHNhbHRzYWx0c2FsdA:a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U', 'Jane', true,
+    '33BaejFVlRY1npL4J77_5g:ziG3ou1pnOG-OCfSwa6bGYkCcVtcuKPJefXC0DGyEIlh4dn7BOm7AJ9LAeb56sPkrr7xcgHZoiuf-pH6zFdGog', 'Jane', true,
     '2026-01-02 10:00+00', 'staff-3', '2025-06-01 09:00+00'), 'created', 'A legacy user is imported');
 select is(portal_api.import_portal_user('old-user-1', 'crm-port-7', 'crm-client-1', 'Jane@Jane.example',
-    'c2FsdHNhbHRzYWx0c2FsdA:a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U', 'Jane', true,
+    '33BaejFVlRY1npL4J77_5g:ziG3ou1pnOG-OCfSwa6bGYkCcVtcuKPJefXC0DGyEIlh4dn7BOm7AJ9LAeb56sPkrr7xcgHZoiuf-pH6zFdGog', 'Jane', true,
     '2026-01-02 10:00+00', 'staff-3', '2025-06-01 09:00+00'), 'unchanged', 'and re-running skips it');
-select row_eq($$ select email, password_hash like 'c2Fsd%:%', is_active, activated_at, created_at, created_by
+select row_eq($$ select email, password_hash = '33BaejFVlRY1npL4J77_5g:ziG3ou1pnOG-OCfSwa6bGYkCcVtcuKPJefXC0DGyEIlh4dn7BOm7AJ9LAeb56sPkrr7xcgHZoiuf-pH6zFdGog', is_active, activated_at, created_at, created_by
                    from portal.portal_users where id = 'old-user-1' $$,
     row('jane@jane.example'::text, true, true, '2026-01-02 10:00+00'::timestamptz, '2025-06-01 09:00+00'::timestamptz,
         'staff-3'::text),
@@ -55,6 +55,10 @@ select throws_ok($$ select portal_api.import_portal_user('old-user-4', 'crm-port
 select throws_ok($$ select portal_api.import_portal_user('old-user-5', 'crm-port-9',
     portal_api.create_client('crm-port-9', 'Hash'), 'h@x.example', 'not a hash', null, true, null, null, null) $$, 'PA008', null,
     'A malformed hash is refused');
+select throws_ok($$ select portal_api.import_portal_user('old-user-7', 'crm-port-9',
+    portal_api.create_client('crm-port-9', 'Hex'), 'hex@x.example', 'deadbeef00112233:' || repeat('ab', 64), null, true, null,
+    null, null) $$, 'PA008', null, 'A hex-encoded Node key (128 characters, not a 64-byte base64url key) is refused');
+select throws_ok($$ select portal_api.create_port('Dots', '..') $$, 'PA008', null, 'An id of dots is refused');
 select throws_ok($$ select portal_api.import_portal_user('old-user-6', 'crm-port-8', 'crm-client-1', 'z@x.example',
     null, null, true, null, null, null) $$, 'PA004', null, 'A client of another port is not found');
 

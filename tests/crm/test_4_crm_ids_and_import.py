@@ -2,6 +2,7 @@
 the invite button renders from one GET (state "none" and the allowed actions), and `portal-auth
 admin import` moves the old portal's users in with their Node hashes (README "Moving from the
 magic-link / Node portal")."""
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -42,6 +43,15 @@ def test_put_registers_a_client_under_the_crms_id(stack):
         status, _, error, _ = stack.admin("PUT", bad_path, bad_body)
         assert status == 400, (bad_path, bad_body, error)
     assert stack.request("PUT", path, {"name": "x"})[0] == 401, "an admin key is needed"
+
+
+def test_concurrent_puts_of_one_new_client_create_it_once(stack):
+    """A CRM retry racing its first attempt: one 201, the rest 200, never a 5xx."""
+    client = unique_id("crm-race")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(lambda _: stack.admin("PUT", "/api/v1/clients/" + client, {"name": "Race"})[0], range(16)))
+    assert sorted(statuses) == [200] * 15 + [201], statuses
+    assert stack.sql("select count(*) from portal.auth_events where event = 'client_created' and client_id = :'a1'", client) == "1"
 
 
 def test_the_invite_button_renders_from_one_answer(stack):
@@ -130,6 +140,10 @@ def test_a_bad_row_imports_nothing_and_says_where(stack):
     assert result.returncode == 1
     assert "portal_users.csv line 3" in result.stderr and "nothing was imported" in result.stderr, result.stderr
     assert stack.sql("select count(*) from portal.ports where id = :'a1'", port) == "0", "all or nothing"
+
+    open(ports, "wb").write("id,name\n%s,\u00d8resund\n".encode("cp1252") % port.encode())
+    result = admin_import(stack, "--ports", ports)
+    assert result.returncode == 1 and "is not UTF-8" in result.stderr, result.stderr
 
     open(users, "w").write("id,port_id,client_id\n")
     result = admin_import(stack, "--portal-users", users)

@@ -60,15 +60,18 @@ struct AdminController: Sendable {
         return hash
     }
 
-    /// A client id: the CRM's own, 1 to 200 letters, digits or `. _ : -` (the database's rule).
+    /// A client id: the CRM's own, 1 to 200 letters, digits or `. _ : -`, starting with a letter
+    /// or digit (the database's rule).
     private func clientID(_ context: PortalRequestContext) throws -> String {
         guard let id = context.parameters.get("id"), (1...200).contains(id.utf8.count),
-              id.utf8.allSatisfy({ Self.idBytes.contains($0) })
+              id.utf8.allSatisfy({ Self.idBytes.contains($0) }), let first = id.utf8.first, Self.alphanumeric.contains(first)
         else {
-            throw PortalError.badRequest("The client id must be 1 to 200 letters, digits or . _ : -")
+            throw PortalError.badRequest("The client id must be 1 to 200 letters, digits or . _ : -, starting with a letter or digit.")
         }
         return id
     }
+
+    private static let alphanumeric = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
     private static let idBytes = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-".utf8)
 

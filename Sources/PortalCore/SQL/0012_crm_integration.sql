@@ -31,20 +31,20 @@ grant usage on schema portal_api to portal_reader;
 -- ---------------------------------------------------------------------------------------------
 -- Constraints first.
 
--- An id from the CRM rides in URLs and CSV files: printable ASCII without separators or spaces.
+-- An id from the CRM rides in URLs and CSV files: printable ASCII without separators or spaces,
+-- starting with a letter or digit (so never "." or "..", which URL paths would resolve).
 -- Every id so far is a UUID; NOT VALID + VALIDATE checks them without blocking writes.
-alter table portal.ports add constraint ports_id_shape check (id ~ '^[A-Za-z0-9._:-]{1,200}$') not valid;
+alter table portal.ports add constraint ports_id_shape check (id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$') not valid;
 alter table portal.ports validate constraint ports_id_shape;
-alter table portal.clients add constraint clients_id_shape check (id ~ '^[A-Za-z0-9._:-]{1,200}$') not valid;
+alter table portal.clients add constraint clients_id_shape check (id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$') not valid;
 alter table portal.clients validate constraint clients_id_shape;
-alter table portal.portal_users add constraint portal_users_id_shape check (id ~ '^[A-Za-z0-9._:-]{1,200}$') not valid;
+alter table portal.portal_users add constraint portal_users_id_shape check (id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$') not valid;
 alter table portal.portal_users validate constraint portal_users_id_shape;
 
 -- The marina's contact, shown in its mails and pages when set.
 alter table portal.ports
     add column reply_to text
-        constraint ports_reply_to_shape check (reply_to is null or (reply_to = lower(btrim(reply_to))
-            and length(reply_to) between 3 and 254 and reply_to ~ '^[^@[:space:]]{1,64}@[^@[:space:]]+\.[^@[:space:]]+$')),
+        constraint ports_reply_to_shape check (reply_to is null or (reply_to = lower(btrim(reply_to)) and portal.is_email(reply_to))),
     add column support_phone text
         constraint ports_support_phone_shape check (support_phone is null or support_phone ~ '^\+?[0-9][0-9 ()./-]{2,39}$');
 
@@ -70,8 +70,8 @@ begin
     if p_id is null then
         return gen_random_uuid()::text;
     end if;
-    if btrim(p_id) !~ '^[A-Za-z0-9._:-]{1,200}$' then
-        raise exception '% id must be 1 to 200 letters, digits or . _ : -', p_what using errcode = 'PA008';
+    if btrim(p_id) !~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$' then
+        raise exception '% id must be 1 to 200 letters, digits or . _ : - (starting with a letter or digit)', p_what using errcode = 'PA008';
     end if;
     return btrim(p_id);
 end
@@ -100,13 +100,15 @@ declare
     v_name text := portal.checked_name(p_name, 'port');
     v_old portal.ports;
 begin
-    select * into v_old from portal.ports p where p.id = v_id for update;
-    if not found then
-        insert into portal.ports (id, name) values (v_id, v_name);
+    -- Insert first: two concurrent calls for one new id cannot both create it (the loser waits
+    -- for the winner's row, then finds it below).
+    insert into portal.ports (id, name) values (v_id, v_name) on conflict (id) do nothing;
+    if found then
         insert into portal.auth_events (event, port_id, actor, on_behalf_of)
         values ('port_created', v_id, left(session_user, 200), left(p_actor, 200));
         return 'created';
     end if;
+    select * into v_old from portal.ports p where p.id = v_id for update;
     if v_old.name = v_name then
         return 'unchanged';
     end if;
@@ -133,13 +135,14 @@ begin
     if not exists (select from portal.ports p where p.id = p_port_id) then
         raise exception 'port not found' using errcode = 'PA005';
     end if;
-    select * into v_old from portal.clients c where c.id = v_id for update;
-    if not found then
-        insert into portal.clients (id, port_id, name, billing_email) values (v_id, p_port_id, v_name, v_email);
+    insert into portal.clients (id, port_id, name, billing_email) values (v_id, p_port_id, v_name, v_email)
+    on conflict (id) do nothing;
+    if found then
         insert into portal.auth_events (event, port_id, client_id, actor, on_behalf_of)
         values ('client_created', p_port_id, v_id, left(session_user, 200), left(p_actor, 200));
         return 'created';
     end if;
+    select * into v_old from portal.clients c where c.id = v_id for update;
     if v_old.port_id <> p_port_id then
         raise exception 'this client id is already in use' using errcode = 'PA015',
             hint = 'client ids are unique across every port of the deployment';
@@ -262,10 +265,9 @@ as $$
 declare
     v_id text := portal.new_id(p_id, 'port');
 begin
-    if exists (select from portal.ports p where p.id = v_id) then
+    if portal.upsert_port(v_id, p_name, null) <> 'created' then
         raise exception 'a port with this id already exists' using errcode = 'PA015';
     end if;
-    perform portal.upsert_port(v_id, p_name, null);
     return v_id;
 end
 $$;
@@ -284,10 +286,9 @@ as $$
 declare
     v_id text := portal.new_id(p_id, 'client');
 begin
-    if exists (select from portal.clients c where c.id = v_id) then
+    if portal.upsert_client(p_port_id, v_id, p_name, p_billing_email, null) <> 'created' then
         raise exception 'a client with this id already exists' using errcode = 'PA015';
     end if;
-    perform portal.upsert_client(p_port_id, v_id, p_name, p_billing_email, null);
     return v_id;
 end
 $$;
@@ -397,12 +398,15 @@ begin
     if exists (select from portal.portal_users u where lower(u.email) = v_email) then
         raise exception 'this email address is already in use' using errcode = 'PA002';
     end if;
+    -- A Node hash is base64url salt ":" base64url of a 64-byte key (86 characters). Anything else
+    -- (a hex key, a truncated export) would import an account whose password never verifies.
     if v_hash is not null and (length(v_hash) > 512 or (
             v_hash !~ '^\$scrypt\$ln=[0-9]+,r=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$'
-            and v_hash !~ '^[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$')) then
-        raise exception 'password_hash must be a Node salt:key hash or a PHC scrypt hash' using errcode = 'PA008';
+            and v_hash !~ '^[A-Za-z0-9_-]+:[A-Za-z0-9_-]{86}$')) then
+        raise exception 'password_hash must be a Node salt:key hash (base64url, a 64-byte key) or a PHC scrypt hash'
+            using errcode = 'PA008';
     end if;
-    if p_name is not null and length(p_name) > 200 then
+    if length(btrim(p_name)) > 200 then
         raise exception 'name must be at most 200 characters' using errcode = 'PA008';
     end if;
     insert into portal.portal_users (id, port_id, client_id, email, password_hash, name, is_active, last_login_at,
