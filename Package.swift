@@ -97,7 +97,9 @@ let package = Package(
         // Unit tests of the core (no database).
         .testTarget(
             name: "PortalCoreTests",
-            dependencies: ["PortalCore", "PortalCrypto", "PQ", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "PortalCore", "PortalCrypto", "PQ", "Gateway", "Mailer", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

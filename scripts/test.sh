@@ -6,14 +6,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TIERS="sql swift attack crm ops browser proof"
+TIERS="sql unit integration attack crm ops browser proof"
 case "${1:-all}" in
     all) WANT="$TIERS" ;;
-    sql|swift|attack|crm|ops|browser|proof) WANT="$1" ;;
+    swift) WANT="unit integration" ;;
+    sql|unit|integration|attack|crm|ops|browser|proof) WANT="$1" ;;
     -h|--help)
-        echo "Usage: scripts/test.sh [sql|swift|attack|crm|ops|browser|proof]   (no argument: every tier, as CI runs it)"
-        echo "  sql      pgTAP (pg_prove) against a migrated throw-away database"
-        echo "  swift    swift test: libpq layer, crypto, gateway over HTTP, mailer against a real SMTP server"
+        echo "Usage: scripts/test.sh [sql|unit|integration|attack|crm|ops|browser|proof]   (no argument: every tier, as CI runs it)"
+        echo "  sql          pgTAP (pg_prove) against a migrated throw-away database"
+        echo "  unit         swift test with no database and no environment: the unit tests run, the integration"
+        echo "               suites skip and say why (what a fresh clone's bare 'swift test' does)"
+        echo "  integration  swift test with the databases and an SMTP sink: every suite runs (libpq layer, gateway"
+        echo "               over HTTP, mailer against a real SMTP server, store-vs-grants); 'swift' runs unit + integration"
         echo "  attack   deployment-file checks (hadolint too), attack and fault suites (Python, against the built binary)"
         echo "  crm      the CRM's deployment: nginx auth_request, per-marina mail (SMTP), secret rotation, CSV import"
         echo "  ops      real neighbours: PgBouncer, 2 gateways + 2 mailers, pg_auto_failover, promtool"
@@ -46,6 +50,20 @@ fi
 
 log "building (debug, with tests)"
 swift build --build-tests
+
+if want unit; then
+    log "swift test, unit tier: no database, no environment (the integration suites skip and say why)"
+    mkdir -p .run
+    set +e
+    env -u PORTAL_TEST_DATABASE_URL -u PORTAL_TEST_MAIL_DATABASE_URL -u PORTAL_TEST_PG_CTL swift test 2>&1 | tee .run/unit.log
+    status=${PIPESTATUS[0]}
+    set -e
+    [ "$status" -eq 0 ] || { log "unit tests failed"; exit 1; }
+    passed=$(grep -cE "^✔ Test .* passed" .run/unit.log || true)
+    log "unit tier: $passed tests passed without a database"
+    [ "$passed" -ge 40 ] || { log "expected at least 40 unit tests"; exit 1; }
+    [ "$WANT" = "unit" ] && exit 0
+fi
 
 PG_PORT="${PORTAL_TEST_PG_PORT:-54329}"
 PG_DIR="$(cluster_dir "$PWD/.run/test-pg")"
@@ -103,7 +121,7 @@ swift_test() {
     rm -f "$output"
     return "$status"
 }
-if want swift; then
+if want integration; then
     log "swift test (everything else, in parallel)"
     swift_test --skip "$ALONE"
     log "swift test (the Postgres restart, alone)"

@@ -9,20 +9,33 @@ import PortalCrypto
 /// Everything the gateway is made of, built once from the configuration.
 public struct GatewayDependencies: Sendable {
     public let config: GatewayConfig
-    public let pool: ConnectionPool
+    /// Nil when the store was given (an in-memory store in tests).
+    let pool: ConnectionPool?
     public let hashPool: WorkerPool
     public let service: PortalService
     public let signer: SessionSigner
     let pages: PagesController
 
+    /// The gateway on Postgres: a pool of `PORTAL_DB_POOL` connections behind an `AuthStore`.
     public init(config: GatewayConfig, logger: Logger) throws {
+        let pool = ConnectionPool(
+            conninfo: config.databaseURL, size: config.databasePoolSize, applicationName: "portal-auth-gateway", logger: logger)
+        try self.init(config: config, store: AuthStore(pool: pool), pool: pool, logger: logger)
+    }
+
+    /// The gateway on any store (the tests' in-memory one runs the whole router without a database).
+    public init(config: GatewayConfig, store: any GatewayStore, logger: Logger) throws {
+        try self.init(config: config, store: store, pool: nil, logger: logger)
+    }
+
+    private init(config: GatewayConfig, store: any GatewayStore, pool: ConnectionPool?, logger: Logger) throws {
         self.config = config
-        pool = ConnectionPool(conninfo: config.databaseURL, size: config.databasePoolSize, applicationName: "portal-auth-gateway", logger: logger)
+        self.pool = pool
         hashPool = WorkerPool(workers: config.hashWorkers, queueLimit: config.hashQueue, name: "hash") { duration in
             GatewayMetrics.hashDuration.record(duration)
         }
         let policy = try PasswordPolicy.shipped(minimumLength: config.passwordMinLength)
-        service = PortalService(store: AuthStore(pool: pool), hashPool: hashPool, policy: policy, scrypt: config.scrypt, logger: logger)
+        service = PortalService(store: store, hashPool: hashPool, policy: policy, scrypt: config.scrypt, logger: logger)
         pages = try PagesController(passwordMinLength: config.passwordMinLength)
         do {
             signer = try SessionSigner(
@@ -38,7 +51,7 @@ public struct GatewayDependencies: Sendable {
     public func checkDatabase(logger: Logger) async {
         let target = Connection.describeTarget(conninfo: config.databaseURL)
         do {
-            try await pool.query("select 1")
+            try await service.store.ping()
             logger.info("database reachable", metadata: ["target": "\(target)"])
         } catch {
             logger.warning("starting without the database; /readyz answers 503 until it answers", metadata: ["target": "\(target)"])
@@ -58,7 +71,7 @@ public struct GatewayDependencies: Sendable {
 
     /// Stops the pools' threads.
     public func shutdown() {
-        pool.close()
+        pool?.close()
         hashPool.shutdown()
     }
 }
@@ -88,8 +101,8 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
     router.add(middleware: ErrorMiddleware(notFoundPage: dependencies.pages.notFoundPage()))
 
     _ = GatewayMetrics.registry
-    HealthController(pool: dependencies.pool).register(on: router)
-    MetricsController(hashPool: dependencies.hashPool, pool: dependencies.pool, token: config.metricsToken).register(on: router)
+    HealthController(store: dependencies.service.store).register(on: router)
+    MetricsController(hashPool: dependencies.hashPool, store: dependencies.service.store, token: config.metricsToken).register(on: router)
     let sessions = SessionCookie(
         signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, store: dependencies.service.store)
     AuthController(

@@ -15,7 +15,7 @@ enum JSONBody {
     static func decode<T: Decodable & Validating>(_ type: T.Type, from request: Request, context: PortalRequestContext)
         async throws -> T
     {
-        guard isJSON(request.headers[.contentType]) else { throw PortalError.unsupportedMediaType }
+        guard isJSON(request.headers[.contentType]) else { throw HTTPFailure.unsupportedMediaType }
         let buffer: ByteBuffer
         do {
             buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
@@ -25,11 +25,11 @@ enum JSONBody {
                     return nil
                 }
                 defer { group.cancelAll() }
-                guard let first = try await group.next(), let body = first else { throw PortalError.requestTimeout }
+                guard let first = try await group.next(), let body = first else { throw HTTPFailure.requestTimeout }
                 return body
             }
         } catch is NIOTooManyBytesError {
-            throw PortalError.payloadTooLarge
+            throw HTTPFailure.payloadTooLarge
         }
         let value: T
         do {

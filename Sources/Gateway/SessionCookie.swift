@@ -13,7 +13,7 @@ struct SessionCookie: Sendable {
     let signer: SessionSigner
     let name: String
     let ttl: Int
-    let store: AuthStore
+    let store: any GatewayStore
 
     /// A new session for `user`: the `Set-Cookie` value and its claims.
     func issue(for user: SessionUser) -> (setCookie: String, claims: SessionClaims) {

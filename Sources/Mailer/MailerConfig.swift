@@ -1,5 +1,4 @@
 import Foundation
-import PQ
 import PortalCore
 import PortalCrypto
 
@@ -74,7 +73,7 @@ public struct MailerConfig: Sendable {
     /// Every environment variable `portal-auth mailer` reads (`portal-auth env mailer` prints them).
     public static let variables: [ConfigVariable] = [
         ConfigVariable("DATABASE_URL", required: true, secret: true, "libpq URI or conninfo (as portal_mailer; a direct connection)"),
-        ConfigVariable("PGPASSWORD", secret: true, "the role's password, read by libpq: keeps it out of DATABASE_URL"),
+        ConfigVariable("PGPASSWORD", secret: true, environmentOnly: true, "the role's password, read by libpq: keeps it out of DATABASE_URL"),
         ConfigVariable("PORTAL_BASE_URL", default: "http://localhost:8080", "links are built from it"),
         ConfigVariable("PORTAL_TOKEN_KEY", required: true, secret: true, "derives the mailed tokens; at least 32 bytes"),
         ConfigVariable("SMTP_HOST", default: "unset: .eml files in MAIL_DIR", "SMTP relay"),
@@ -87,7 +86,7 @@ public struct MailerConfig: Sendable {
         ConfigVariable("SMTP_TIMEOUT", default: "30", "seconds per SMTP transaction"),
         ConfigVariable("MAIL_FROM_NAME", default: "the marina's name", "sender display name for every mail (unset: each port's name)"),
         ConfigVariable("MAIL_DIR", default: ".run/mail", "folder for .eml files (no SMTP_HOST)"),
-        ConfigVariable("MAIL_TEMPLATES_DIR", default: "the shipped templates", "folder of <kind>.<part>.mustache overrides"),
+        ConfigVariable("MAIL_TEMPLATES_DIR", default: "the shipped templates", flag: "templates-dir", "folder of <kind>.<part>.mustache overrides"),
         ConfigVariable("MAILER_BATCH", default: "20", "mails claimed at once"),
         ConfigVariable("MAILER_POLL_INTERVAL", default: "10", "seconds between backstop polls"),
         ConfigVariable("MAILER_ID", default: "hostname-pid", "worker name in leases"),

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PQ
 import PortalCore
 import PortalCrypto
 import ServiceLifecycle
@@ -25,11 +24,11 @@ public final class MailerService: Service, Sendable {
     private let wake = WakeSignal()
     private let counters = Counters()
 
-    public init(config: MailerConfig, pool: ConnectionPool, transport: any MailTransport, templates: MailTemplates,
+    public init(config: MailerConfig, store: OutboxStore, transport: any MailTransport, templates: MailTemplates,
                 metrics: MailerMetrics = MailerMetrics(), logger: Logger) {
         self.config = config
         self.metrics = metrics
-        store = OutboxStore(pool: pool, worker: config.workerID)
+        self.store = store
         self.transport = transport
         self.templates = templates
         smtpThread = WorkerPool(workers: 1, queueLimit: 10_000, name: "smtp")
@@ -40,9 +39,9 @@ public final class MailerService: Service, Sendable {
     public var stats: Counters.Snapshot { counters.snapshot }
 
     public func run() async throws {
-        let listenerTask = Task { [wake, logger, config, metrics] in
-            for await event in Listener(conninfo: config.databaseURL, logger: logger).notifications(on: "portal_mail") {
-                if case .listening(let reconnected) = event, reconnected {
+        let listenerTask = Task { [wake, logger, store, metrics] in
+            for await event in store.newMail() {
+                if event.listening, event.reconnected {
                     metrics.listenReconnects.increment()
                     logger.info("listening again after a reconnect; draining the outbox")
                 }
@@ -61,8 +60,8 @@ public final class MailerService: Service, Sendable {
             smtpThread.shutdown()
         }
         logger.info("mailer started", metadata: ["worker": "\(config.workerID)", "delivery": "\(deliveryName)"])
-        let target = Connection.describeTarget(conninfo: config.databaseURL)
-        if (try? await store.pool.query("select 1")) != nil {
+        let target = store.target
+        if await store.ping() {
             logger.info("database reachable", metadata: ["target": "\(target)"])
         } else {
             logger.warning("starting without the database; mail waits in the outbox until it answers", metadata: ["target": "\(target)"])
@@ -158,11 +157,11 @@ public final class MailerService: Service, Sendable {
             let raw = config.tokenKey.rawToken(tokenID: tokenID)
             do {
                 try await store.seal(tokenID: tokenID, hash: TokenKey.hash(rawToken: raw))
-            } catch let error as PQError where error.sqlState == SQLState.invalidToken {
+            } catch let error as PortalError where error.reason == .invalidToken {
                 try await store.skip(mail.id, reason: "token no longer exists")
                 record(.skipped)
                 return
-            } catch let error as PQError where error.sqlState == SQLState.tokenConflict {
+            } catch let error as PortalError where error.reason == .tokenConflict {
                 // Sealed before under another PORTAL_TOKEN_KEY: this mail's link could never work.
                 try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
                 record(.dead)

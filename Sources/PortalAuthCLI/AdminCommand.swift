@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import PQ
 import PortalCore
 
 /// `portal-auth admin …`: the DBA functions of `portal_api` for operators who prefer a shell to
@@ -33,50 +32,33 @@ struct AdminOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
-    /// A connection for several statements (one transaction); failures mapped like `query`'s.
-    func connect() throws -> Connection {
+    /// The DBA store on `--database-url` (or DATABASE_URL).
+    func store() throws -> AdminStore {
         guard let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
             throw ValidationError("DATABASE_URL is not set (or pass --database-url)")
         }
-        do {
-            return try Connection(conninfo: url, applicationName: "portal-auth-admin")
-        } catch let error as PQError {
-            throw AdminFailure(error)
-        }
-    }
-
-    /// Runs one statement; maps failures to a clear message and an exit code.
-    func query(_ sql: String, _ parameters: [any PQEncodable] = []) throws -> PQRows {
-        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
-            throw ValidationError("DATABASE_URL is not set (or pass --database-url)")
-        }
-        do {
-            let connection = try Connection(conninfo: url, applicationName: "portal-auth-admin")
-            return try connection.query(sql, parameters)
-        } catch let error as PQError {
-            throw AdminFailure(error)
-        }
+        return try AdminStore(conninfo: url)
     }
 
     /// Prints rows as an aligned table or as JSON.
-    func emit(_ rows: PQRows) {
+    func emit(_ table: AdminTable) {
         if json {
-            let objects = rows.map { row in
-                Dictionary(uniqueKeysWithValues: row.columns.enumerated().map { ($1, row[$0].map { $0 as Any } ?? NSNull()) })
+            let objects = table.rows.map { row in
+                Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($1, row[$0].map { $0 as Any } ?? NSNull()) })
             }
             let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        let widths = rows.columns.enumerated().map { index, name in
-            max(name.count, rows.map { ($0[index] ?? "").count }.max() ?? 0)
+        let widths = table.columns.enumerated().map { index, name in
+            max(name.count, table.rows.map { ($0[index] ?? "").count }.max() ?? 0)
         }
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
         }
-        print(line(rows.columns))
+        print(line(table.columns))
         print(line(widths.map { String(repeating: "-", count: $0) }))
-        for row in rows { print(line((0..<rows.columns.count).map { row[$0] ?? "" })) }
+        for row in table.rows { print(line(row.map { $0 ?? "" })) }
     }
 
     /// Prints a single jsonb value, pretty, as key: value lines (or JSON).
@@ -110,51 +92,6 @@ struct AdminOptions: ParsableArguments {
     }
 }
 
-/// A refusal or failure of an admin command: a stable code, a sentence, an optional hint, and
-/// the exit code (1 refused, 3 unreachable).
-struct AdminFailure: Error, CustomStringConvertible {
-    let code: String
-    let message: String
-    var hint: String?
-    let exitCode: Int32
-    var description: String { message + (hint.map { " (\($0))" } ?? "") }
-
-    init(code: String, message: String, hint: String? = nil, exitCode: Int32) {
-        self.code = code
-        self.message = message
-        self.hint = hint
-        self.exitCode = exitCode
-    }
-
-    /// What a database failure means to an operator. The database's own sentence (and hint) is
-    /// used for the project's PA states and permission errors: it names the value or the id and
-    /// holds no secret.
-    init(_ error: PQError) {
-        if error.isConnectionFailure {
-            // Operators need libpq's reason (host, socket, auth method); it holds no secret.
-            self.init(code: "database_unreachable", message: "cannot reach the database: \(Connection.loggableReason(error))",
-                      exitCode: 3)
-            return
-        }
-        if error.sqlState == SQLState.insufficientPrivilege {
-            self.init(code: "permission_denied", message: "permission denied: \(error.message)",
-                      hint: "connect as a member of portal_admin (grant portal_admin to <you>)", exitCode: 1)
-            return
-        }
-        let mapped = PortalError.from(error)
-        if error.sqlState?.hasPrefix("22") == true {
-            // A value the database could not read (an interval, a number): its sentence names it.
-            self.init(code: "invalid_input", message: error.message, exitCode: 1)
-            return
-        }
-        if error.sqlState?.hasPrefix("PA") == true {
-            self.init(code: mapped.code, message: error.message, hint: error.hint, exitCode: 1)
-        } else {
-            self.init(code: mapped.code, message: mapped.message, exitCode: 1)
-        }
-    }
-}
-
 extension AdminCommand {
     static var actor: String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "operator") }
 
@@ -165,7 +102,7 @@ extension AdminCommand {
         @Option(help: "The CRM's id for this port (default: a new UUID).") var id: String?
         func run() throws {
             try AdminCommand.exit(options) {
-                options.emitValue("portId", try options.query("select portal_api.create_port($1, $2)", [name, id]).scalar())
+                options.emitValue("portId", try options.store().createPort(name: name, id: id))
             }
         }
     }
@@ -179,8 +116,7 @@ extension AdminCommand {
         @Option(help: "The CRM's id for this client (default: a new UUID).") var id: String?
         func run() throws {
             try AdminCommand.exit(options) {
-                options.emitValue("clientId", try options.query(
-                    "select portal_api.create_client($1, $2, $3, $4)", [port, name, billingEmail, id]).scalar())
+                options.emitValue("clientId", try options.store().createClient(port: port, name: name, billingEmail: billingEmail, id: id))
             }
         }
     }
@@ -195,7 +131,7 @@ extension AdminCommand {
         @Option(help: "Support phone, e.g. '+44 1632 960123'.") var phone: String?
         func run() throws {
             try AdminCommand.exit(options) {
-                _ = try options.query("select portal_api.set_port_contact($1, $2, $3)", [port, replyTo, phone])
+                try options.store().setPortContact(port: port, replyTo: replyTo, phone: phone)
                 options.emitValue("port", port)
             }
         }
@@ -209,7 +145,7 @@ extension AdminCommand {
         @Argument var label: String
         func run() throws {
             try AdminCommand.exit(options) {
-                options.emitValue("key", try options.query("select portal_api.create_admin_key($1, $2)", [port, label]).scalar())
+                options.emitValue("key", try options.store().createKey(port: port, label: label))
             }
         }
     }
@@ -220,7 +156,7 @@ extension AdminCommand {
         @Argument(help: "Key id.") var key: String
         func run() throws {
             try AdminCommand.exit(options) {
-                _ = try options.query("select portal_api.revoke_admin_key($1)", [key])
+                try options.store().revokeKey(key)
                 options.emitValue("revoked", key)
             }
         }
@@ -232,8 +168,7 @@ extension AdminCommand {
         @Argument(help: "Port id (all ports when omitted).") var port: String?
         func run() throws {
             try AdminCommand.exit(options) {
-                options.emit(try options.query(
-                    "select id, port_id, label, created_at, revoked_at, last_used_at from portal_api.list_admin_keys($1)", [port]))
+                options.emit(try options.store().listKeys(port: port))
             }
         }
     }
@@ -246,8 +181,9 @@ extension AdminCommand {
         @Option var name: String?
         func run() throws {
             try AdminCommand.exit(options) {
-                _ = try options.query("select portal_api.invite($1, $2, $3, $4)", [client, email, name, AdminCommand.actor])
-                options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
+                let store = try options.store()
+                try store.invite(client: client, email: email, name: name, actor: AdminCommand.actor)
+                options.emitObject(try store.status(client: client))
             }
         }
     }
@@ -255,8 +191,9 @@ extension AdminCommand {
     /// resend | disable | enable | unlock | revoke-sessions share their shape.
     static func action(_ action: ClientAction, _ client: String, _ options: AdminOptions) throws {
         try AdminCommand.exit(options) {
-            _ = try options.query("select portal_api.\(action.dbaFunction)($1, $2)", [client, AdminCommand.actor])
-            options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
+            let store = try options.store()
+            try store.perform(action, client: client, actor: AdminCommand.actor)
+            options.emitObject(try store.status(client: client))
         }
     }
 
@@ -301,7 +238,7 @@ extension AdminCommand {
         @Argument(help: "Client id.") var client: String
         func run() throws {
             try AdminCommand.exit(options) {
-                options.emitObject(try options.query("select portal_api.portal_user_status($1)::text", [client]).scalar())
+                options.emitObject(try options.store().status(client: client))
             }
         }
     }
@@ -316,18 +253,17 @@ extension AdminCommand {
         }
         func run() throws {
             try AdminCommand.exit(options) {
-                options.emit(try options.query(
-                    "select occurred_at, event, client_id, email, actor, on_behalf_of, ip, detail from portal_api.audit_events($1, $2)",
-                    [client, limit]))
+                options.emit(try options.store().audit(client: client, limit: limit))
             }
         }
     }
 
-    /// Turns an `AdminFailure` into its message (or JSON) on stderr and its exit code.
+    /// Turns an `AdminRefusal` into its message (or JSON) on stderr and its exit code: 3 when the
+    /// database is unreachable, 1 for every refusal.
     static func exit(_ options: AdminOptions, _ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let failure as AdminFailure {
+        } catch let failure as AdminRefusal {
             if options.json {
                 var error: [String: Any] = ["code": failure.code, "message": failure.message]
                 if let hint = failure.hint { error["hint"] = hint }
@@ -336,7 +272,7 @@ extension AdminCommand {
             } else {
                 FileHandle.standardError.write(Data("error: \(failure.description)\n".utf8))
             }
-            throw ExitCode(failure.exitCode)
+            throw ExitCode(failure.kind == .unreachable ? 3 : 1)
         }
     }
 }
@@ -348,10 +284,10 @@ extension AdminCommand {
         @OptionGroup var options: AdminOptions
         func run() throws {
             try AdminCommand.exit(options) {
-                options.emit(try options.query("select name, value, allowed, description from portal_api.settings()"))
+                let store = try options.store()
+                options.emit(try store.settings())
                 if !options.json { print("") }
-                options.emit(try options.query(
-                    "select bucket, max_hits, window_length, description from portal_api.rate_limits()"))
+                options.emit(try store.rateLimits())
             }
         }
     }
@@ -364,9 +300,9 @@ extension AdminCommand {
         @Argument(help: "Its new value.") var value: String
         func run() throws {
             try AdminCommand.exit(options) {
-                _ = try options.query("select portal_api.set_setting($1, $2)", [name, value])
-                options.emit(try options.query(
-                    "select name, value, allowed, description from portal_api.settings() where name = $1", [name]))
+                let store = try options.store()
+                try store.setSetting(name, to: value)
+                options.emit(try store.settings(named: name))
             }
         }
     }
@@ -380,9 +316,9 @@ extension AdminCommand {
         @Argument(help: "The window, e.g. '1 minute'.") var window: String
         func run() throws {
             try AdminCommand.exit(options) {
-                _ = try options.query("select portal_api.set_rate_limit($1, $2, $3::interval)", [bucket, maxHits, window])
-                options.emit(try options.query(
-                    "select bucket, max_hits, window_length, description from portal_api.rate_limits() where bucket = $1", [bucket]))
+                let store = try options.store()
+                try store.setRateLimit(bucket, maxHits: maxHits, window: window)
+                options.emit(try store.rateLimits(bucket: bucket))
             }
         }
     }
@@ -395,7 +331,7 @@ extension AdminCommand {
         var olderThan = "30 days"
         func run() throws {
             try AdminCommand.exit(options) {
-                options.emitObject(try options.query("select portal_api.prune($1::interval)::text", [olderThan]).scalar())
+                options.emitObject(try options.store().prune(olderThan: olderThan))
             }
         }
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import PQ
 import PortalCore
 
 extension AdminCommand {
@@ -30,13 +29,12 @@ extension AdminCommand {
             }
         }
 
-        /// One file: its rows call one import function; the outcome of each is counted.
+        /// One file: each record calls one import function, whose outcome is counted.
         struct Step {
             let label: String
             let path: String
             let columns: [String]
-            let sql: String
-            let parameters: (CSVTable, [String]) throws -> [any PQEncodable]
+            let load: (AdminStore, CSVTable, [String]) throws -> String
         }
 
         func run() throws {
@@ -44,80 +42,73 @@ extension AdminCommand {
                 var steps: [Step] = []
                 let actor = AdminCommand.actor
                 if let ports {
-                    steps.append(Step(label: "ports", path: ports, columns: ["id", "name"],
-                                      sql: "select portal_api.import_port($1, $2, $3)") { table, row in
-                        [table.value("id", in: row), table.value("name", in: row), actor]
+                    steps.append(Step(label: "ports", path: ports, columns: ["id", "name"]) { store, table, row in
+                        try store.importPort(id: table.value("id", in: row), name: table.value("name", in: row), actor: actor)
                     })
                 }
                 if let clients {
-                    steps.append(Step(label: "clients", path: clients, columns: ["id", "port_id", "name"],
-                                      sql: "select portal_api.import_client($1, $2, $3, $4, $5)") { table, row in
-                        [table.value("id", in: row), table.value("port_id", in: row), table.value("name", in: row),
-                         table.value("billing_email", in: row), actor]
+                    steps.append(Step(label: "clients", path: clients, columns: ["id", "port_id", "name"]) { store, table, row in
+                        try store.importClient(
+                            id: table.value("id", in: row), port: table.value("port_id", in: row), name: table.value("name", in: row),
+                            billingEmail: table.value("billing_email", in: row), actor: actor)
                     })
                 }
                 if let portalUsers {
-                    steps.append(Step(
-                        label: "portal users", path: portalUsers, columns: ["id", "port_id", "client_id", "email"],
-                        sql: """
-                            select portal_api.import_portal_user($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9, \
-                            $10::timestamptz, $11)
-                            """
-                    ) { table, row in
-                        [table.value("id", in: row), table.value("port_id", in: row), table.value("client_id", in: row),
-                         table.value("email", in: row), table.value("password_hash", in: row), table.value("name", in: row),
-                         try Self.boolean(table.value("is_active", in: row)), table.value("last_login_at", in: row),
-                         table.value("created_by", in: row), table.value("created_at", in: row), actor]
+                    steps.append(Step(label: "portal users", path: portalUsers, columns: ["id", "port_id", "client_id", "email"]) {
+                        store, table, row in
+                        try store.importPortalUser(
+                            id: table.value("id", in: row), port: table.value("port_id", in: row),
+                            client: table.value("client_id", in: row), email: table.value("email", in: row),
+                            passwordHash: table.value("password_hash", in: row), name: table.value("name", in: row),
+                            isActive: try Self.boolean(table.value("is_active", in: row)),
+                            lastLoginAt: table.value("last_login_at", in: row), createdBy: table.value("created_by", in: row),
+                            createdAt: table.value("created_at", in: row), actor: actor)
                     })
                 }
                 // Read and check every file before the database sees a row.
                 var tables: [CSVTable] = []
                 for step in steps {
                     guard let data = FileManager.default.contents(atPath: step.path) else {
-                        throw AdminFailure(code: "invalid_input", message: "cannot read \(step.path)", exitCode: 1)
+                        throw AdminRefusal(kind: .refused(.invalidRequest), code: "invalid_input", message: "cannot read \(step.path)")
                     }
                     // Refuse rather than guess: a Windows-1252 export would otherwise import "Øresund"
                     // as "�resund" without a word.
                     guard let text = String(data: data, encoding: .utf8) else {
-                        throw AdminFailure(code: "invalid_input", message: "\(step.path) is not UTF-8",
-                                           hint: "export the file as UTF-8 (CSV UTF-8)", exitCode: 1)
+                        throw AdminRefusal(kind: .refused(.invalidRequest), code: "invalid_input", message: "\(step.path) is not UTF-8",
+                                           hint: "export the file as UTF-8 (CSV UTF-8)")
                     }
                     do {
                         let table = try CSVTable(parsing: text)
                         try table.require(step.columns)
                         tables.append(table)
                     } catch {
-                        throw AdminFailure(code: "invalid_input", message: "\(step.path): \(error)", exitCode: 1)
+                        throw AdminRefusal(kind: .refused(.invalidRequest), code: "invalid_input", message: "\(step.path): \(error)")
                     }
                 }
-                let connection = try options.connect()
+                let store = try options.store()
                 var report: [(String, [String: Int])] = []
+                try store.begin()
                 do {
-                    _ = try connection.execute("begin")
                     for (step, table) in zip(steps, tables) {
                         var counts = ["created": 0, "updated": 0, "unchanged": 0]
                         for record in table.records {
                             do {
-                                let outcome: String = try connection.query(step.sql, try step.parameters(table, record.fields)).scalar() ?? ""
-                                counts[outcome, default: 0] += 1
-                            } catch let error as PQError {
-                                var failure = AdminFailure(error)
-                                failure = AdminFailure(
-                                    code: failure.code, message: "\(step.path) line \(record.line): \(failure.message)",
-                                    hint: failure.hint.map { $0 + "; nothing was imported" } ?? "nothing was imported",
-                                    exitCode: failure.exitCode)
-                                throw failure
+                                counts[try step.load(store, table, record.fields), default: 0] += 1
+                            } catch let refusal as AdminRefusal {
+                                throw AdminRefusal(
+                                    kind: refusal.kind, code: refusal.code, message: "\(step.path) line \(record.line): \(refusal.message)",
+                                    hint: refusal.hint.map { $0 + "; nothing was imported" } ?? "nothing was imported")
                             } catch let error as ValidationError {
-                                throw AdminFailure(code: "invalid_input", message: "\(step.path) line \(record.line): \(error.message)",
-                                                   hint: "nothing was imported", exitCode: 1)
+                                throw AdminRefusal(
+                                    kind: .refused(.invalidRequest), code: "invalid_input",
+                                    message: "\(step.path) line \(record.line): \(error.message)", hint: "nothing was imported")
                             }
                         }
                         report.append((step.label, counts))
                     }
-                    _ = try connection.execute(dryRun ? "rollback" : "commit")
+                    if dryRun { store.rollback() } else { try store.commit() }
                 } catch {
-                    _ = try? connection.execute("rollback")
-                    if let error = error as? PQError { throw AdminFailure(error) }
+                    store.rollback()
                     throw error
                 }
                 if options.json {

@@ -35,6 +35,11 @@ public struct PortalUser: Codable, Sendable, Equatable {
 public struct SessionUser: Sendable, Equatable {
     public let user: PortalUser
     public let sessionEpoch: Int
+
+    public init(user: PortalUser, sessionEpoch: Int) {
+        self.user = user
+        self.sessionEpoch = sessionEpoch
+    }
 }
 
 /// The admin view of a client's portal user (`portal.user_status`).
@@ -115,11 +120,19 @@ public struct ClientPut: Codable, Sendable, Equatable {
     public let outcome: String
 }
 
-/// The gateway's half of the SQL API (`portal_api`), one Swift function per SQL function.
-/// Every call is one round trip on a pool connection; errors arrive as `PQError` with the
-/// project's SQLSTATEs, mapped to HTTP by `PortalError.from`.
+/// The gateway's half of the SQL API (`portal_api`, role `portal_gateway`), one Swift function
+/// per SQL function: the gateway's one door to the database. Every call is one round trip on a
+/// pool connection; every failure arrives as a `PortalError` (mapped from the SQLSTATE, never the
+/// text), so nothing above this type knows libpq.
 public struct AuthStore: Sendable {
-    public let pool: ConnectionPool
+    let pool: ConnectionPool
+
+    /// The functions this store calls: exactly `portal_gateway`'s grants (a test compares the two).
+    public static let functions: Set<String> = [
+        "rate_limit_hit", "sign_in_gate", "sign_in_lookup", "sign_in_record", "upgrade_password_hash", "session_check",
+        "sign_out", "request_password_reset", "token_status", "consume_token", "change_password_lookup", "change_password",
+        "key_invite", "key_client_action", "key_client_status", "key_put_client", "outbox_stats", "help",
+    ]
 
     public init(pool: ConnectionPool) {
         self.pool = pool
@@ -139,8 +152,35 @@ public struct AuthStore: Sendable {
             } catch let error as PQError where SQLState.isRetryable(error.sqlState) && attempt < 3 {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(5 * attempt))
+            } catch let error as PQError {
+                throw PortalError.from(error)
             }
         }
+    }
+
+    /// An answer the SQL API never gives: a bug, logged with what it was.
+    static func unexpected(_ what: String) -> PortalError {
+        var failure = PortalError.internalError
+        failure.cause = "unexpected \(what)"
+        return failure
+    }
+
+    /// `select 1`: whether the database answers (`/readyz`).
+    public func ping() async throws {
+        try await query("select 1")
+    }
+
+    /// Calls waiting for a pool connection (a gauge).
+    public var waitingCalls: Int { pool.queuedJobs }
+
+    /// `portal_api.help`: the functions this role may call, with what each does (name: description lines).
+    public func help() async throws -> [String] {
+        try await query("select function || ': ' || coalesce(description, '') from portal_api.help()").map { $0[0] ?? "" }
+    }
+
+    /// `portal_api.outbox_stats`: mails by status and the oldest pending one's age, as JSON text.
+    public func outboxStats() async throws -> String? {
+        try await query("select portal_api.outbox_stats()::text").scalar()
     }
 
     private func json<T: Decodable & Sendable>(_ type: T.Type, _ sql: String, _ parameters: [any PQEncodable]) async throws -> T? {
@@ -148,7 +188,7 @@ public struct AuthStore: Sendable {
         do {
             return try Self.decoder.decode(T.self, from: Data(text.utf8))
         } catch {
-            throw PQError(kind: .decoding, message: "unexpected JSON from \(T.self)")
+            throw Self.unexpected("JSON from \(T.self)")
         }
     }
 
@@ -219,7 +259,7 @@ public struct AuthStore: Sendable {
         guard let user = try await json(
             PortalUser.self, "select portal_api.consume_token($1, $2, $3, $4::inet, $5)",
             [type, tokenHash, passwordHash, ip, userAgent])
-        else { throw PQError(kind: .decoding, message: "consume_token returned NULL") }
+        else { throw Self.unexpected("NULL from consume_token") }
         return user
     }
 
@@ -238,7 +278,7 @@ public struct AuthStore: Sendable {
     {
         guard let user = try await sessionUser(
             "select portal_api.change_password($1, $2, $3, $4::inet, $5)", [userID, oldHash, newHash, ip, userAgent])
-        else { throw PQError(kind: .decoding, message: "change_password returned NULL") }
+        else { throw Self.unexpected("NULL from change_password") }
         return user
     }
 
@@ -249,11 +289,11 @@ public struct AuthStore: Sendable {
         guard let text: String = try await query(
             "select portal_api.key_invite($1, $2, $3, $4)", [keyHash, clientID, email, name]).scalar()
         else { return nil }
-        if text.hasPrefix(#"{"error""#) { throw PQError(kind: .query, sqlState: SQLState.emailTaken, message: "email taken") }
+        if text.hasPrefix(#"{"error""#) { throw PortalError.from(PQError(kind: .query, sqlState: SQLState.emailTaken, message: "email taken")) }
         do {
             return try Self.decoder.decode(PortalUserStatus.self, from: Data(text.utf8))
         } catch {
-            throw PQError(kind: .decoding, message: "unexpected JSON from key_invite")
+            throw Self.unexpected("JSON from key_invite")
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One environment variable a command reads: what `portal-auth env <command>` prints, and where
 /// the command's list of accepted variables comes from.
 public struct ConfigVariable: Sendable, Equatable {
@@ -8,14 +10,59 @@ public struct ConfigVariable: Sendable, Equatable {
     /// Whether the value is a secret (never logged; keep it out of files under version control).
     public let secret: Bool
     public let summary: String
+    /// The command-line flag that overrides the variable, without the dashes: the name in lower
+    /// case with `-` for `_`, the `PORTAL_` or `MAILER_` prefix dropped (`PORTAL_DB_POOL` → `db-pool`).
+    /// Nil for `PGPASSWORD`: libpq reads it from the environment itself.
+    public let flag: String?
 
     public init(_ name: String, default defaultValue: String? = nil, required: Bool = false, secret: Bool = false,
-                _ summary: String) {
+                flag: String? = nil, environmentOnly: Bool = false, _ summary: String) {
         self.name = name
         self.defaultValue = defaultValue
         self.required = required
         self.secret = secret
         self.summary = summary
+        var stem = Substring(name)
+        for prefix in ["PORTAL_", "MAILER_"] where stem.hasPrefix(prefix) { stem = stem.dropFirst(prefix.count) }
+        self.flag = environmentOnly ? nil : (flag ?? stem.lowercased().replacingOccurrences(of: "_", with: "-"))
+    }
+
+    /// The overrides given as `--flag value` or `--flag=value` for `variables`, by variable name.
+    /// Every variable has its flag; an unknown flag or one without a value is refused by name.
+    public static func overrides(_ arguments: [String], for variables: [ConfigVariable]) throws -> [String: String] {
+        let byFlag = Dictionary(uniqueKeysWithValues: variables.compactMap { variable in variable.flag.map { ("--" + $0, variable) } })
+        var overrides: [String: String] = [:]
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            let (flag, inline) = argument.split(separator: "=", maxSplits: 1).map(String.init).pair
+            guard let variable = byFlag[flag] else {
+                throw ConfigError("unknown option \(flag) (see --help: every setting is a flag and an environment variable)")
+            }
+            if let inline {
+                overrides[variable.name] = inline
+            } else {
+                index += 1
+                guard index < arguments.endIndex else { throw ConfigError("\(flag) needs a value") }
+                overrides[variable.name] = arguments[index]
+            }
+            index += 1
+        }
+        return overrides
+    }
+
+    /// The flags of `variables` for `--help`: `--db-pool <PORTAL_DB_POOL>  database connections (default: 10)`.
+    public static func help(_ variables: [ConfigVariable]) -> String {
+        let rows = variables.compactMap { variable -> (String, String)? in
+            guard let flag = variable.flag else { return nil }
+            var text = variable.summary
+            if variable.required { text += " (required)" } else if let value = variable.defaultValue { text += " (default: \(value))" }
+            if variable.secret { text += "; a secret: prefer the environment variable (flags show in ps)" }
+            return ("--\(flag) <\(variable.name)>", text)
+        }
+        let width = rows.map(\.0.count).max() ?? 0
+        return "Every setting is a flag and an environment variable (PGPASSWORD only the variable); the flag wins.\n\n"
+            + rows.map { $0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $1 }.joined(separator: "\n")
     }
 
     /// `NAME  required, secret  summary` or `NAME  default: X  summary`.
@@ -38,4 +85,9 @@ public struct ConfigVariable: Sendable, Equatable {
         ConfigVariable("LOG_LEVEL", default: "info", "trace, debug, info, notice, warning, error or critical"),
         ConfigVariable("LOG_FORMAT", default: "text", "json: one JSON object per line"),
     ]
+}
+
+extension Array where Element == String {
+    /// `["--a", "b"]` → `("--a", "b")`; `["--a"]` → `("--a", nil)`.
+    fileprivate var pair: (String, String?) { (self.first ?? "", self.count > 1 ? self[1] : nil) }
 }

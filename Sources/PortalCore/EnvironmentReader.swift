@@ -41,7 +41,7 @@ public struct EnvironmentReader {
     public func baseURL() throws -> String {
         var url = value("PORTAL_BASE_URL") ?? "http://localhost:8080"
         while url.hasSuffix("/") { url.removeLast() }
-        guard GatewayConfig.origin(of: url) != nil else {
+        guard ConfigCheck.origin(of: url) != nil else {
             throw ConfigError("PORTAL_BASE_URL must be an absolute http(s) URL, e.g. https://portal.example.com")
         }
         return url
@@ -50,7 +50,7 @@ public struct EnvironmentReader {
     /// `PORTAL_TOKEN_KEY`, at least 32 bytes.
     public func tokenKey() throws -> TokenKey {
         guard let secret = value("PORTAL_TOKEN_KEY") else { throw ConfigError("PORTAL_TOKEN_KEY is not set") }
-        try GatewayConfig.refusePlaceholder("PORTAL_TOKEN_KEY", secret)
+        try ConfigCheck.refusePlaceholder("PORTAL_TOKEN_KEY", secret)
         do { return try TokenKey(secret: secret) } catch { throw ConfigError(error.description) }
     }
 }

@@ -2,21 +2,25 @@ import Foundation
 import Logging
 
 extension LoggingSystem {
-    private static let once: Void = {
-        let environment = ProcessInfo.processInfo.environment
-        let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        let json = environment["LOG_FORMAT"]?.lowercased() == "json"
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }()
+    private static let bootstrapped = NSLock()
+    nonisolated(unsafe) private static var done = false
 
     /// Bootstraps logging once per process from `LOG_LEVEL` (trace…critical, default info) and
-    /// `LOG_FORMAT` (`json` for one JSON object per line, else text), both to standard error.
-    public static func bootstrapOnce() {
-        _ = once
+    /// `LOG_FORMAT` (`json` for one JSON object per line, else text), both to standard error;
+    /// `overrides` (the command's flags) win over the environment.
+    public static func bootstrapOnce(overrides: [String: String] = [:]) {
+        bootstrapped.withLock {
+            guard !done else { return }
+            done = true
+            let values = ProcessInfo.processInfo.environment.merging(overrides) { $1 }
+            let level = values["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+            let json = values["LOG_FORMAT"]?.lowercased() == "json"
+            LoggingSystem.bootstrap { label in
+                var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        }
     }
 }
 

@@ -1,12 +1,11 @@
 import Foundation
 import Logging
-import PQ
 import PortalCrypto
 
 /// The portal's use cases: sign-in, forgot/reset, activation, token status, change password.
 /// Controllers decode a request, call one of these, and shape the reply.
 public struct PortalService: Sendable {
-    public let store: AuthStore
+    public let store: any GatewayStore
     public let hashPool: WorkerPool
     public let policy: PasswordPolicy
     public let scrypt: ScryptParameters
@@ -14,7 +13,7 @@ public struct PortalService: Sendable {
     /// Users whose stored hash was refused, so the warning is logged once per user and process.
     private let refusedHashes = OnceSet()
 
-    public init(store: AuthStore, hashPool: WorkerPool, policy: PasswordPolicy, scrypt: ScryptParameters, logger: Logger) {
+    public init(store: any GatewayStore, hashPool: WorkerPool, policy: PasswordPolicy, scrypt: ScryptParameters, logger: Logger) {
         self.store = store
         self.hashPool = hashPool
         self.policy = policy

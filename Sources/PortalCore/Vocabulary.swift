@@ -23,17 +23,6 @@ public enum ClientAction: String, Sendable, CaseIterable {
     case unlock
     case revokeSessions = "revoke-sessions"
 
-    /// The `portal_api` function a DBA (or the CLI) calls for it.
-    public var dbaFunction: String {
-        switch self {
-        case .resend: "resend_activation"
-        case .disable: "disable_portal_user"
-        case .enable: "enable_portal_user"
-        case .unlock: "unlock_portal_user"
-        case .revokeSessions: "revoke_sessions"
-        }
-    }
-
     /// `resend, disable, enable, unlock, revoke-sessions`.
     public static var list: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

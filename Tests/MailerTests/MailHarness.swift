@@ -52,13 +52,9 @@ enum MailHarness {
         let config = try MailerConfig.load(environment: environment)
         var logger = Logger(label: "test.mailer")
         logger.logLevel = .warning
-        let transport: any MailTransport = switch config.delivery {
-        case .smtp(let settings): SMTPTransport(settings: settings)
-        case .files(let directory): FileTransport(directory: directory, logger: logger)
-        }
-        let pool = ConnectionPool(conninfo: config.databaseURL, size: 2, logger: logger)
-        defer { pool.close() }
-        let service = MailerService(config: config, pool: pool, transport: transport, templates: try MailTemplates(overrideDirectory: config.templatesDirectory), logger: logger)
+        let dependencies = try MailerDependencies(config: config, logger: logger)
+        defer { dependencies.shutdown() }
+        let service = dependencies.service
         let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -1,5 +1,6 @@
 import Foundation
 import Mailer
+import PortalCore
 import Testing
 
 /// Each marina speaks as itself: the shipped templates name the marina and its contact, and the

@@ -82,7 +82,7 @@ import Testing
     @Test(arguments: [SQLState.deadlockDetected, SQLState.serializationFailure, "25006", "53100"])
     func conflictsAndResourceFailuresAreRetryableUnavailability(state: String) {
         let mapped = PortalError.from(PQErrorFixture.make(state))
-        #expect(mapped.status == 503)
+        #expect(mapped.reason == .unavailable)
         #expect(mapped.retryAfter != nil)
     }
 
@@ -93,8 +93,13 @@ import Testing
         #expect(!SQLState.isRetryable(nil))
     }
 
-    @Test(arguments: [("PA009", 409), ("PA010", 400), ("PA011", 404), ("PA002", 409), ("PA014", 401), ("XX000", 500)])
-    func everyProjectStateHasAStatus(state: String, status: Int) {
-        #expect(PortalError.from(PQErrorFixture.make(state)).status == status)
+    @Test(arguments: [
+        ("PA001", PortalError.Reason.invalidToken), ("PA002", .emailTaken), ("PA003", .portalUserExists), ("PA004", .clientNotFound),
+        ("PA005", .portNotFound), ("PA006", .portalUserNotFound), ("PA007", .alreadyActive), ("PA008", .invalidRequest),
+        ("PA009", .tokenConflict), ("PA010", .invalidSetting), ("PA011", .adminKeyNotFound), ("PA012", .portalUserDisabled),
+        ("PA013", .passwordConflict), ("PA014", .invalidAdminKey), ("PA015", .idTaken), ("XX000", .internalError),
+    ])
+    func everyProjectStateHasAReason(state: String, reason: PortalError.Reason) {
+        #expect(PortalError.from(PQErrorFixture.make(state)).reason == reason)
     }
 }

@@ -35,4 +35,8 @@ public enum TestEnvironment {
     }()
 
     public static var hasBinary: Bool { binary != nil }
+
+    /// The checkout this file is in (for tests that read the sources or the README).
+    public static let repositoryRoot: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 }

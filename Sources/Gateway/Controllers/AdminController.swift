@@ -8,7 +8,7 @@ import PortalCrypto
 /// <admin key>`. The key's SHA-256 goes to the database with every call, which checks it and
 /// confines the call to the key's port: another port's client is simply not found.
 struct AdminController: Sendable {
-    let store: AuthStore
+    let store: any GatewayStore
 
     struct InviteRequest: Decodable, Validating {
         static let fields: Set<String> = ["email", "name"]

@@ -1,13 +1,12 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import PQ
 import PortalCore
 
 /// `GET /healthz` (the process answers, without touching the database or the hash pool) and
 /// `GET /readyz` (the database answers).
 struct HealthController: Sendable {
-    let pool: ConnectionPool
+    let store: any GatewayStore
 
     struct Status: Encodable {
         let status: String
@@ -17,7 +16,7 @@ struct HealthController: Sendable {
         router.get("healthz") { _, _ in Response.json(Status(status: "ok")) }
         router.get("readyz") { _, _ in
             do {
-                try await pool.query("select 1")
+                try await store.ping()
                 return Response.json(Status(status: "ready"))
             } catch {
                 throw PortalError.unavailable()

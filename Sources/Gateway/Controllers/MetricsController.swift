@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Metrics
-import PQ
 import PortalCore
 import PortalCrypto
 import Prometheus
@@ -47,17 +46,17 @@ public enum GatewayMetrics {
 /// `X-Forwarded-For`), else 404 — anyone else could make the gateway count the outbox at will.
 struct MetricsController: Sendable {
     let hashPool: WorkerPool
-    let pool: ConnectionPool
+    let store: any GatewayStore
     let token: String?
 
     /// Whether `request` may read the metrics.
     func mayScrape(_ request: Request, context: PortalRequestContext) throws -> Bool {
         if let token {
             guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-                throw PortalError.metricsTokenRequired
+                throw HTTPFailure.metricsTokenRequired
             }
             let presented = Digest.sha256(String(header.dropFirst("Bearer ".count)))
-            guard Digest.constantTimeEqual(presented, Digest.sha256(token)) else { throw PortalError.metricsTokenRequired }
+            guard Digest.constantTimeEqual(presented, Digest.sha256(token)) else { throw HTTPFailure.metricsTokenRequired }
             return true
         }
         // Any proxy header means the loopback peer is a proxy relaying someone else. (A local
@@ -71,14 +70,14 @@ struct MetricsController: Sendable {
 
     func register(on router: Router<PortalRequestContext>) {
         router.get("metrics") { request, context in
-            guard try mayScrape(request, context: context) else { throw PortalError.notFound }
+            guard try mayScrape(request, context: context) else { throw HTTPFailure.notFound }
             let registry = GatewayMetrics.registry
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_queued", "Sign-ins waiting for a hash worker")).set(Double(hashPool.queued))
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_busy", "Hash workers running scrypt")).set(Double(hashPool.busy))
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_workers", "Hash workers")).set(Double(hashPool.workers))
-            registry.makeGauge(descriptor: GatewayMetrics.named("portal_db_pool_queued", "Database calls waiting for a connection")).set(Double(pool.queuedJobs))
+            registry.makeGauge(descriptor: GatewayMetrics.named("portal_db_pool_queued", "Database calls waiting for a connection")).set(Double(store.waitingCalls))
             var up = 0.0
-            if let text: String = try? await pool.query("select portal_api.outbox_stats()::text").scalar(),
+            if let text = try? await store.outboxStats(),
                let stats = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
                 up = 1
                 for status in ["queued", "retrying", "sending", "sent", "dead", "skipped"] {

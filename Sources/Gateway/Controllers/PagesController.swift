@@ -76,7 +76,7 @@ struct PagesController: Sendable {
         router.get("/") { _, _ in Self.redirect(to: PortalPaths.home) }
         router.head("/") { _, _ in Self.redirect(to: PortalPaths.home) }
         router.get("portal/assets/:file") { _, context in
-            guard let file = context.parameters.get("file"), let asset = assets[file] else { throw PortalError.notFound }
+            guard let file = context.parameters.get("file"), let asset = assets[file] else { throw HTTPFailure.notFound }
             return Response(
                 status: .ok,
                 headers: [.contentType: asset.type, .cacheControl: "public, max-age=300"],

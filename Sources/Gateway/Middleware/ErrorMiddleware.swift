@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOHTTP1
-import PQ
 import PortalCore
 
 /// Maps every error to the one error body, once: `{"error": {"code", "message"}}`, plus
@@ -22,25 +21,26 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error where Self.status(of: error) == 404 && Self.wantsPage(request) {
             return notFoundPage
         } catch let error as PortalError {
-            return Self.response(for: error)
-        } catch let error as PQError {
-            let mapped = PortalError.from(error)
-            if error.isConnectionFailure {
-                // The pool logs an outage once, with libpq's reason; one line per request would bury it.
-                context.logger.debug("database unavailable", metadata: ["kind": "\(error.kind)"])
-            } else if mapped.status >= 500 {
-                context.logger.error("database error", metadata: ["kind": "\(error.kind)", "sqlstate": "\(error.sqlState ?? "-")"])
+            if let cause = error.cause {
+                if error.reason == .unavailable {
+                    // The pool logs an outage once, with libpq's reason; one line per request would bury it.
+                    context.logger.debug("database unavailable", metadata: ["cause": "\(cause)"])
+                } else if error.reason.status.code >= 500 {
+                    context.logger.error("database error", metadata: ["cause": "\(cause)"])
+                }
             }
-            return Self.response(for: mapped)
+            return Self.response(for: error)
+        } catch let failure as HTTPFailure {
+            return Self.response(for: failure)
         } catch let error as HTTPParserError {
             // A body the parser cannot frame (Transfer-Encoding it does not know, a chunk size
             // that overflows, …): the client's fault, not ours — 400, and only a debug line.
             context.logger.debug("unparseable request body", metadata: ["error": "\(error)"])
             return Self.response(for: .badRequest("The request body cannot be read (malformed framing or transfer coding)."))
         } catch let error as HTTPError {
-            return Self.response(for: Self.map(error.status))
+            return Self.response(forStatus: error.status)
         } catch let error as any HTTPResponseError {
-            return Self.response(for: Self.map(error.status))
+            return Self.response(forStatus: error.status)
         } catch {
             context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
             return Self.response(for: .internalError)
@@ -48,7 +48,8 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     private static func status(of error: any Error) -> Int? {
-        if let error = error as? PortalError { return error.status }
+        if let error = error as? PortalError { return error.reason.status.code }
+        if let failure = error as? HTTPFailure { return failure.status.code }
         if let error = error as? any HTTPResponseError { return error.status.code }
         return nil
     }
@@ -59,14 +60,15 @@ struct ErrorMiddleware: RouterMiddleware {
         return !(request.headers[.accept]?.contains("application/json") ?? false)
     }
 
-    static func map(_ status: HTTPResponse.Status) -> PortalError {
+    /// The body for an error Hummingbird raised with only a status (no route, a body it refused).
+    static func response(forStatus status: HTTPResponse.Status) -> Response {
         switch status.code {
-        case 404: return .notFound
-        case 405: return .methodNotAllowed
-        case 413: return .payloadTooLarge
-        case 415: return .unsupportedMediaType
-        case 400..<500: return .badRequest("The request is malformed.")
-        default: return .internalError
+        case 404: return response(for: HTTPFailure.notFound)
+        case 405: return response(for: HTTPFailure.methodNotAllowed)
+        case 413: return response(for: HTTPFailure.payloadTooLarge)
+        case 415: return response(for: HTTPFailure.unsupportedMediaType)
+        case 400..<500: return response(for: PortalError.badRequest("The request is malformed."))
+        default: return response(for: PortalError.internalError)
         }
     }
 
@@ -84,6 +86,10 @@ struct ErrorMiddleware: RouterMiddleware {
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
         return .json(
             Body(error: .init(code: error.code, message: error.message, details: error.details)),
-            status: HTTPResponse.Status(code: error.status), headers: headers)
+            status: error.reason.status, headers: headers)
+    }
+
+    static func response(for failure: HTTPFailure) -> Response {
+        .json(Body(error: .init(code: failure.code, message: failure.message, details: nil)), status: failure.status)
     }
 }

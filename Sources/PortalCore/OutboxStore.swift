@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PQ
 
 /// A mail claimed from the outbox.
@@ -35,19 +36,66 @@ public struct ClaimedMail: Sendable {
     }
 }
 
-/// The mailer's half of the SQL API (`portal_api`), one Swift function per SQL function.
+/// The mailer's half of the SQL API (`portal_api`, role `portal_mailer`), one Swift function per
+/// SQL function: the mailer's one door to the database, its LISTEN included. Every failure
+/// arrives as a `PortalError` (from the SQLSTATE), so the mailer knows nothing of libpq.
 public struct OutboxStore: Sendable {
-    public let pool: ConnectionPool
+    let pool: ConnectionPool
     public let worker: String
+    private let conninfo: String
+    private let logger: Logger
 
-    public init(pool: ConnectionPool, worker: String) {
+    /// The functions this store calls: exactly `portal_mailer`'s grants (a test compares the two).
+    public static let functions: Set<String> = [
+        "claim_mail", "renew_mail", "seal_token", "complete_mail", "fail_mail", "skip_mail", "release_mail", "prune",
+        "maintenance", "outbox_stats", "help",
+    ]
+
+    public init(pool: ConnectionPool, conninfo: String, worker: String, logger: Logger) {
         self.pool = pool
+        self.conninfo = conninfo
         self.worker = worker
+        self.logger = logger
+    }
+
+    /// Where the store connects, without the password (for start-up and outage lines).
+    public var target: String { Connection.describeTarget(conninfo: conninfo) }
+
+    /// Whether the database answers now.
+    public func ping() async -> Bool {
+        (try? await pool.query("select 1")) != nil
+    }
+
+    /// Wakes for every NOTIFY on `portal_mail` (a new mail); `reconnected` is true when the
+    /// listener got its connection back after losing it (drain the outbox: NOTIFYs were missed).
+    public func newMail() -> AsyncStream<(listening: Bool, reconnected: Bool)> {
+        let listener = Listener(conninfo: conninfo, logger: logger)
+        return AsyncStream { continuation in
+            let task = Task {
+                for await event in listener.notifications(on: "portal_mail") {
+                    if case .listening(let reconnected) = event {
+                        continuation.yield((true, reconnected))
+                    } else {
+                        continuation.yield((false, false))
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func query(_ sql: String, _ parameters: [any PQEncodable] = []) async throws -> PQRows {
+        do {
+            return try await pool.query(sql, parameters)
+        } catch let error as PQError {
+            throw PortalError.from(error)
+        }
     }
 
     /// `portal_api.claim_mail`: up to `limit` due mails, leased to this worker.
     public func claim(limit: Int) async throws -> [ClaimedMail] {
-        let rows = try await pool.query("""
+        let rows = try await query("""
             select id, kind, recipient, token_id, extract(epoch from token_expires_at)::bigint as expires,
                    data->>'name' as name, data->>'clientName' as client_name, data->>'portName' as port_name,
                    data->>'replyTo' as reply_to, data->>'supportPhone' as support_phone, attempts
@@ -66,48 +114,58 @@ public struct OutboxStore: Sendable {
     /// `portal_api.renew_mail`: true when this worker still holds the lease and the token is
     /// live (the lease now covers a send of `sendTimeout` seconds); false: send nothing.
     public func renew(_ id: Int64, sendTimeout: Int) async throws -> Bool {
-        try await pool.query(
+        try await query(
             "select portal_api.renew_mail($1, $2, make_interval(secs => $3))", [id, worker, sendTimeout]
         ).scalar(Bool.self) ?? false
     }
 
     /// `portal_api.seal_token`.
     public func seal(tokenID: String, hash: [UInt8]) async throws {
-        try await pool.query("select portal_api.seal_token($1, $2)", [tokenID, hash])
+        try await query("select portal_api.seal_token($1, $2)", [tokenID, hash])
     }
 
     /// `portal_api.complete_mail`: false when the lease was lost (another mailer re-claimed it).
     public func complete(_ id: Int64) async throws -> Bool {
-        try await pool.query("select portal_api.complete_mail($1, $2)", [id, worker]).scalar(Bool.self) ?? false
+        try await query("select portal_api.complete_mail($1, $2)", [id, worker]).scalar(Bool.self) ?? false
     }
 
     /// `portal_api.fail_mail`: the new status (`queued` or `dead`), nil when the lease was lost.
     @discardableResult
     public func fail(_ id: Int64, reason: String, permanent: Bool) async throws -> String? {
-        try await pool.query("select portal_api.fail_mail($1, $2, $3, $4)", [id, worker, reason, permanent]).scalar()
+        try await query("select portal_api.fail_mail($1, $2, $3, $4)", [id, worker, reason, permanent]).scalar()
     }
 
     /// `portal_api.skip_mail`.
     @discardableResult
     public func skip(_ id: Int64, reason: String) async throws -> Bool {
-        try await pool.query("select portal_api.skip_mail($1, $2, $3)", [id, worker, reason]).scalar(Bool.self) ?? false
+        try await query("select portal_api.skip_mail($1, $2, $3)", [id, worker, reason]).scalar(Bool.self) ?? false
     }
 
     /// `portal_api.release_mail`: back to the queue without spending an attempt.
     @discardableResult
     public func release(_ id: Int64) async throws -> Bool {
-        try await pool.query("select portal_api.release_mail($1, $2)", [id, worker]).scalar(Bool.self) ?? false
+        try await query("select portal_api.release_mail($1, $2)", [id, worker]).scalar(Bool.self) ?? false
     }
 
     /// `portal_api.prune` with its default retention: the counts deleted, as JSON text.
     @discardableResult
     public func prune() async throws -> String? {
-        try await pool.query("select portal_api.prune()::text").scalar()
+        try await query("select portal_api.prune()::text").scalar()
+    }
+
+    /// `portal_api.outbox_stats`: mails by status and the oldest pending one's age, as JSON text.
+    public func outboxStats() async throws -> String? {
+        try await query("select portal_api.outbox_stats()::text").scalar()
+    }
+
+    /// `portal_api.help`: the functions this role may call (name: description lines).
+    public func help() async throws -> [String] {
+        try await query("select function || ': ' || coalesce(description, '') from portal_api.help()").map { $0[0] ?? "" }
     }
 
     /// `portal_api.maintenance`.
     @discardableResult
     public func maintenance() async throws -> Int {
-        try await pool.query("select portal_api.maintenance()").scalar(Int.self) ?? 0
+        try await query("select portal_api.maintenance()").scalar(Int.self) ?? 0
     }
 }

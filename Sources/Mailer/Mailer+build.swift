@@ -1,0 +1,31 @@
+import Logging
+import PQ
+import PortalCore
+
+/// Everything a mailer is made of, built once from its configuration: the mailer's composition
+/// root (like the gateway's `GatewayDependencies`), shared by `portal-auth mailer` and the tests,
+/// so both run the same wiring. The only file of the mailer that knows the connection pool.
+public struct MailerDependencies: Sendable {
+    public let config: MailerConfig
+    public let service: MailerService
+    private let pool: ConnectionPool
+
+    /// Loads the templates (a broken override stops the start), opens the pool lazily, and wires
+    /// the store, the transport the configuration names, and the service.
+    public init(config: MailerConfig, logger: Logger) throws {
+        let templates = try MailTemplates(overrideDirectory: config.templatesDirectory)
+        let transport: any MailTransport = switch config.delivery {
+        case .smtp(let settings): SMTPTransport(settings: settings)
+        case .files(let directory): FileTransport(directory: directory, logger: logger)
+        }
+        self.config = config
+        pool = ConnectionPool(conninfo: config.databaseURL, size: 2, applicationName: "portal-auth-mailer", logger: logger)
+        let store = OutboxStore(pool: pool, conninfo: config.databaseURL, worker: config.workerID, logger: logger)
+        service = MailerService(config: config, store: store, transport: transport, templates: templates, logger: logger)
+    }
+
+    /// Closes the pool's connections and threads.
+    public func shutdown() {
+        pool.close()
+    }
+}

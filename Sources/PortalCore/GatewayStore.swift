@@ -1,0 +1,35 @@
+/// The gateway's door to the database, as a protocol: `AuthStore` is the Postgres one (role
+/// `portal_gateway`, one SQL function per method); the tests' in-memory fake lets the gateway's
+/// HTTP behaviour be tested without a database (`GatewayRouterTests`). Every failure is a
+/// `PortalError`.
+public protocol GatewayStore: Sendable {
+    /// `select 1`: whether the database answers (`/readyz`).
+    func ping() async throws
+    /// Calls waiting for a connection (a gauge).
+    var waitingCalls: Int { get }
+    func help() async throws -> [String]
+    func outboxStats() async throws -> String?
+
+    func rateLimitHit(bucket: String, key: String) async throws -> Int
+    func signInGate(key: String) async throws -> Int
+    func signInLookup(email: String) async throws -> (userID: String?, passwordHash: String?)
+    func signInRecord(
+        email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?, limitKey: String
+    ) async throws -> SessionUser?
+    func upgradePasswordHash(userID: String, oldHash: String, newHash: String) async throws -> Bool
+    func sessionCheck(userID: String, epoch: Int, jti: String) async throws -> PortalUser?
+    @discardableResult
+    func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?) async throws -> Bool
+    func requestPasswordReset(email: String, ip: String?, userAgent: String?) async throws
+    func tokenStatus(tokenHash: [UInt8]) async throws -> TokenStatus
+    func consumeToken(type: String, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?) async throws -> PortalUser
+    func changePasswordLookup(userID: String, epoch: Int, jti: String) async throws -> (sessionValid: Bool, passwordHash: String?)
+    func changePassword(userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?) async throws -> SessionUser
+
+    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?) async throws -> PortalUserStatus?
+    func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction) async throws -> PortalUserStatus?
+    func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?) async throws -> ClientPut?
+    func keyClientStatus(keyHash: [UInt8], clientID: String) async throws -> PortalUserStatus?
+}
+
+extension AuthStore: GatewayStore {}

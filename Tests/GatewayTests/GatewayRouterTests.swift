@@ -1,0 +1,183 @@
+import Foundation
+@testable import Gateway
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PortalCore
+import Testing
+
+/// The gateway's HTTP behaviour over an in-memory store: no database, no socket (`.router`).
+/// What the SQL functions guarantee is pgTAP's; what the wire looks like is tested here.
+@Suite struct GatewayRouterTests {
+    static let origin = "https://portal.test"
+    static let adminKey = "pak_router_test_key_0123456789"
+    static let password = "Harbour lights at dusk 42"
+
+    static func config() throws -> GatewayConfig {
+        try GatewayConfig.load(environment: [
+            "DATABASE_URL": "host=/nowhere dbname=none", "PORTAL_BASE_URL": origin,
+            "PORTAL_JWT_SECRET": "router-test-jwt-secret-0123456789abcdefgh", "PORTAL_SCRYPT": "ln=10,r=8,p=1",
+            "PORTAL_HASH_WORKERS": "1",
+        ])
+    }
+
+    /// Runs `body` against the whole router (every middleware) on `store`.
+    static func withRouter(_ store: InMemoryGatewayStore, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        var logger = Logger(label: "test.router")
+        logger.logLevel = .critical
+        let dependencies = try GatewayDependencies(config: try config(), store: store, logger: logger)
+        defer { dependencies.shutdown() }
+        try await buildApplication(dependencies, logger: logger).test(.router) { client in try await body(client) }
+    }
+
+    static func json(_ body: ByteBuffer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+    }
+
+    static func post(_ client: any TestClientProtocol, _ path: String, _ body: String, cookie: String? = nil,
+                     headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json", .origin: origin]
+        if let cookie { headers[.cookie] = cookie }
+        for field in extra { headers.append(field) }
+        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    static func cookie(of response: TestResponse) -> String? {
+        response.headers[values: .setCookie].first.map { String($0.split(separator: ";")[0]) }
+    }
+
+    @Test func signInThenMeThenTheSessionCheckThenSignOut() async throws {
+        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
+        let id = try await store.addUser(email: "ann@example.com", password: Self.password)
+        try await Self.withRouter(store) { client in
+            let signIn = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "Ann@Example.com ", "password": "\#(Self.password)"}"#)
+            #expect(signIn.status == .ok)
+            let cookie = try #require(Self.cookie(of: signIn))
+            #expect(signIn.headers[values: .setCookie].first?.contains("HttpOnly; SameSite=Lax") == true)
+            #expect((Self.json(signIn.body)["user"] as? [String: Any])?["portName"] as? String == "Test Marina")
+
+            let me = try await client.execute(uri: "/api/portal/auth/me", method: .get, headers: [.cookie: cookie])
+            #expect(me.status == .ok)
+            #expect((Self.json(me.body)["user"] as? [String: Any])?["id"] as? String == id)
+
+            let session = try await client.execute(uri: "/api/portal/auth/session", method: .get, headers: [.cookie: cookie])
+            #expect(session.status == .noContent)
+            #expect(session.headers[.portalUserID] == id)
+            #expect(session.headers[.portalPortID] == "port-1")
+            #expect(session.body.readableBytes == 0)
+
+            let out = try await Self.post(client, "/api/portal/auth/sign-out", "{}", cookie: cookie)
+            #expect(out.status == .noContent)
+            #expect(out.headers[values: .setCookie].first?.contains("Max-Age=0") == true)
+            #expect(try await client.execute(uri: "/api/portal/auth/me", method: .get, headers: [.cookie: cookie]).status == .unauthorized)
+            let refused = try await client.execute(uri: "/api/portal/auth/session", method: .get, headers: [.cookie: cookie])
+            #expect(refused.status == .unauthorized)
+            #expect(refused.body.readableBytes == 0, "no body for the proxy")
+        }
+    }
+
+    @Test func anUnknownEmailAndAWrongPasswordGetTheSameAnswer() async throws {
+        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
+        _ = try await store.addUser(email: "ann@example.com", password: Self.password)
+        try await Self.withRouter(store) { client in
+            let wrong = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "ann@example.com", "password": "not it at all"}"#)
+            let unknown = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "bob@example.com", "password": "not it at all"}"#)
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.status == unknown.status)
+            #expect(Data(buffer: wrong.body) == Data(buffer: unknown.body))
+            #expect(wrong.headers[values: .setCookie].isEmpty)
+        }
+    }
+
+    @Test func theStoresRefusalsBecomeStatuses() async throws {
+        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
+        try await Self.withRouter(store) { client in
+            await store.limit(seconds: 7)
+            let limited = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "a@example.com", "password": "x"}"#)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] == "7")
+            await store.limit(seconds: 0)
+
+            await store.fail(with: .unavailable(retryAfter: 2))
+            let down = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "a@example.com", "password": "x"}"#)
+            #expect(down.status == .serviceUnavailable)
+            #expect(down.headers[.retryAfter] == "2")
+            #expect(Self.json(down.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "unavailable")
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .serviceUnavailable)
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok, "healthz does not ask the store")
+
+            var broken = PortalError.internalError
+            broken.cause = "query sqlstate XX000"
+            await store.fail(with: broken)
+            let failed = try await client.execute(uri: "/api/portal/auth/me", method: .get, headers: [.cookie: "__Host-portal_session=x"])
+            #expect(failed.status == .unauthorized, "an unverifiable cookie never reaches the store")
+            let internal = try await Self.post(client, "/api/portal/auth/forgot-password", #"{"email": "a@example.com"}"#)
+            #expect(internal.status == .internalServerError)
+            #expect(!String(buffer: internal.body).contains("XX000"), "the cause is for the log, not the client")
+        }
+    }
+
+    @Test func activationThroughTheRouter() async throws {
+        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
+        let id = try await store.addUser(email: "new@example.com", password: nil)
+        let raw = String(repeating: "A", count: 43)
+        await store.addToken(raw: raw, user: id, type: "activation")
+        try await Self.withRouter(store) { client in
+            let status = try await Self.post(client, "/api/portal/auth/token-status", #"{"token": "\#(raw)"}"#)
+            #expect(Self.json(status.body)["status"] as? String == "valid")
+            let weak = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "password123"}"#)
+            #expect(weak.status.code == 422)
+            #expect(Self.json(status.body)["status"] as? String == "valid", "a weak password leaves the token alive")
+            let wrongKind = try await Self.post(client, "/api/portal/auth/reset-password", #"{"token": "\#(raw)", "password": "\#(Self.password)"}"#)
+            #expect(wrongKind.status == .badRequest)
+            let ok = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "\#(Self.password)"}"#)
+            #expect(ok.status == .ok)
+            let again = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "\#(Self.password)"}"#)
+            #expect(again.status == .badRequest)
+            #expect(Self.json(again.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "invalid_token")
+        }
+    }
+
+    @Test func theAdminAPIRegistersAClientAndRendersTheInviteButton() async throws {
+        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
+        try await Self.withRouter(store) { client in
+            let auth: HTTPFields = [.authorization: "Bearer \(Self.adminKey)", .contentType: "application/json"]
+            let put = try await client.execute(uri: "/api/v1/clients/crm-7", method: .put, headers: auth, body: ByteBuffer(string: #"{"name": "Sloop Ltd"}"#))
+            #expect(put.status == .created)
+            #expect((Self.json(put.body)["client"] as? [String: Any])?["billingEmail"] is NSNull, "always present")
+            let again = try await client.execute(uri: "/api/v1/clients/crm-7", method: .put, headers: auth, body: ByteBuffer(string: #"{"name": "Sloop Ltd"}"#))
+            #expect(again.status == .ok)
+            let state = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user", method: .get, headers: auth)
+            #expect(state.status == .ok)
+            let portalUser = Self.json(state.body)["portalUser"] as? [String: Any]
+            #expect(portalUser?["state"] as? String == "none")
+            #expect(portalUser?["actions"] as? [String] == ["invite"])
+            #expect(portalUser?["email"] == nil, "state none has no user fields")
+            let invite = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user", method: .post, headers: auth,
+                                                  body: ByteBuffer(string: #"{"email": "owner@sloop.example"}"#))
+            #expect(invite.status == .created)
+            #expect((Self.json(invite.body)["portalUser"] as? [String: Any])?["actions"] as? [String] == ["resend", "disable"])
+            let badID = try await client.execute(uri: "/api/v1/clients/..%2Fx/portal-user", method: .get, headers: auth)
+            #expect(badID.status == .badRequest)
+            let noKey = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user", method: .get)
+            #expect(noKey.status == .unauthorized)
+        }
+    }
+
+    @Test func transportFailuresHaveTheOneErrorBody() async throws {
+        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
+        try await Self.withRouter(store) { client in
+            let wrongType = try await Self.post(client, "/api/portal/auth/sign-in", "email=a", headers: [.contentType: "text/plain"])
+            #expect(wrongType.status.code == 415)
+            #expect(Self.json(wrongType.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "unsupported_media_type")
+            let missing = try await client.execute(uri: "/api/nothing-here", method: .get)
+            #expect(missing.status == .notFound)
+            #expect(Self.json(missing.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "not_found")
+            let foreign = try await client.execute(uri: "/api/portal/auth/sign-in", method: .post,
+                                                   headers: [.contentType: "application/json", .origin: "https://evil.example"],
+                                                   body: ByteBuffer(string: "{}"))
+            #expect(foreign.status == .forbidden)
+        }
+    }
+}

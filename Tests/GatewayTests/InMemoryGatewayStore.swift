@@ -1,0 +1,215 @@
+import Foundation
+import PortalCore
+import PortalCrypto
+
+/// The gateway's store without a database, for `.router` tests of the HTTP layer: the SQL API's
+/// answers for a handful of users, tokens, clients and one admin key, with none of its guarantees
+/// (those are pgTAP's and the integration suites'). `failure`, when set, is what every call throws.
+actor InMemoryGatewayStore: GatewayStore {
+    struct User {
+        var id: String
+        var email: String
+        var name: String?
+        var clientID: String
+        var passwordHash: String?
+        var epoch = 1
+        var active = true
+    }
+
+    var users: [String: User] = [:]
+    var revoked: Set<String> = []
+    /// SHA-256 of a raw token → (user, type, used).
+    var tokens: [[UInt8]: (user: String, type: String, used: Bool)] = [:]
+    var clients: [String: (port: String, name: String)] = [:]
+    let port = "port-1"
+    let adminKeyHash: [UInt8]
+    var waitSeconds = 0
+    var failure: PortalError?
+    private(set) var resetRequests: [String] = []
+
+    init(adminKey: String) {
+        adminKeyHash = Digest.sha256(adminKey)
+    }
+
+    func fail(with error: PortalError?) { failure = error }
+    func limit(seconds: Int) { waitSeconds = seconds }
+
+    func addUser(email: String, password: String?, client: String = "client-1") throws -> String {
+        let id = "user-\(users.count + 1)"
+        let hash = try password.map { try PasswordHash.make(password: $0, parameters: ScryptParameters(parsing: "ln=10,r=8,p=1")) }
+        users[id] = User(id: id, email: email, name: "Test User", clientID: client, passwordHash: hash)
+        clients[client] = (port, "Client \(client)")
+        return id
+    }
+
+    func addToken(raw: String, user: String, type: String) {
+        tokens[TokenKey.hash(rawToken: raw)] = (user, type, false)
+    }
+
+    private func check() throws {
+        if let failure { throw failure }
+    }
+
+    private func portalUser(_ user: User) -> PortalUser {
+        PortalUser(id: user.id, email: user.email, name: user.name, clientId: user.clientID, portId: port,
+                   clientName: clients[user.clientID]?.name, portName: "Test Marina")
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ object: [String: Any]) -> T {
+        try! JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: object))
+    }
+
+    nonisolated var waitingCalls: Int { 0 }
+    func ping() async throws { try check() }
+    func help() async throws -> [String] { try check(); return [] }
+    func outboxStats() async throws -> String? { try check(); return #"{"queued": 0}"# }
+
+    func rateLimitHit(bucket: String, key: String) async throws -> Int { try check(); return waitSeconds }
+    func signInGate(key: String) async throws -> Int { try check(); return waitSeconds }
+
+    func signInLookup(email: String) async throws -> (userID: String?, passwordHash: String?) {
+        try check()
+        guard let user = users.values.first(where: { $0.email == email.lowercased() }) else { return (nil, nil) }
+        return (user.id, user.active ? user.passwordHash : nil)
+    }
+
+    func signInRecord(
+        email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?, limitKey: String
+    ) async throws -> SessionUser? {
+        try check()
+        guard ok, let userID, let user = users[userID], user.active else { return nil }
+        return SessionUser(user: portalUser(user), sessionEpoch: user.epoch)
+    }
+
+    func upgradePasswordHash(userID: String, oldHash: String, newHash: String) async throws -> Bool {
+        try check()
+        guard users[userID]?.passwordHash == oldHash else { return false }
+        users[userID]?.passwordHash = newHash
+        return true
+    }
+
+    func sessionCheck(userID: String, epoch: Int, jti: String) async throws -> PortalUser? {
+        try check()
+        guard let user = users[userID], user.epoch == epoch, user.active, user.passwordHash != nil, !revoked.contains(jti)
+        else { return nil }
+        return portalUser(user)
+    }
+
+    func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?)
+        async throws -> Bool
+    {
+        try check()
+        guard users[userID]?.epoch == epoch else { return false }
+        if all { users[userID]?.epoch += 1 } else { revoked.insert(jti) }
+        return true
+    }
+
+    func requestPasswordReset(email: String, ip: String?, userAgent: String?) async throws {
+        try check()
+        resetRequests.append(email)
+    }
+
+    func tokenStatus(tokenHash: [UInt8]) async throws -> TokenStatus {
+        try check()
+        guard let token = tokens[tokenHash] else { return .invalid }
+        return decode(TokenStatus.self, ["status": token.used ? "used" : "valid", "type": token.type])
+    }
+
+    func consumeToken(type: String, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?)
+        async throws -> PortalUser
+    {
+        try check()
+        guard let token = tokens[tokenHash], !token.used, token.type == type, var user = users[token.user] else {
+            throw PortalError.invalidToken
+        }
+        tokens[tokenHash]?.used = true
+        user.passwordHash = passwordHash
+        user.epoch += 1
+        users[user.id] = user
+        return portalUser(user)
+    }
+
+    func changePasswordLookup(userID: String, epoch: Int, jti: String) async throws -> (sessionValid: Bool, passwordHash: String?) {
+        try check()
+        guard let user = users[userID], user.epoch == epoch, !revoked.contains(jti) else { return (false, nil) }
+        return (true, user.passwordHash)
+    }
+
+    func changePassword(userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?) async throws -> SessionUser {
+        try check()
+        guard var user = users[userID], user.passwordHash == oldHash else {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.passwordConflict, message: "conflict"))
+        }
+        user.passwordHash = newHash
+        user.epoch += 1
+        users[userID] = user
+        return SessionUser(user: portalUser(user), sessionEpoch: user.epoch)
+    }
+
+    private func requireKey(_ keyHash: [UInt8]) throws {
+        guard keyHash == adminKeyHash else { throw PortalError.invalidAdminKey }
+    }
+
+    private func status(client: String) throws -> PortalUserStatus {
+        guard clients[client]?.port == port else {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.clientNotFound, message: "no client"))
+        }
+        guard let user = users.values.first(where: { $0.clientID == client }) else {
+            return decode(PortalUserStatus.self, ["clientId": client, "portId": port, "state": "none", "actions": ["invite"]])
+        }
+        let state = !user.active ? "disabled" : (user.passwordHash == nil ? "invited" : "active")
+        let actions = !user.active ? ["enable"] : (user.passwordHash == nil ? ["resend", "disable"] : ["disable", "revoke-sessions"])
+        return decode(PortalUserStatus.self, [
+            "portalUserId": user.id, "clientId": client, "portId": port, "email": user.email, "state": state, "actions": actions,
+            "createdAt": "2026-01-01T00:00:00Z", "failedAttempts": 0,
+        ])
+    }
+
+    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?) async throws -> PortalUserStatus? {
+        try check()
+        try requireKey(keyHash)
+        _ = try status(client: clientID)
+        if users.values.contains(where: { $0.email == email.lowercased() }) {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.emailTaken, message: "taken"))
+        }
+        let id = "user-\(users.count + 1)"
+        users[id] = User(id: id, email: email.lowercased(), name: name, clientID: clientID, passwordHash: nil)
+        return try status(client: clientID)
+    }
+
+    func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction) async throws -> PortalUserStatus? {
+        try check()
+        try requireKey(keyHash)
+        guard let id = users.values.first(where: { $0.clientID == clientID })?.id else {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.portalUserNotFound, message: "none"))
+        }
+        switch action {
+        case .disable: users[id]?.active = false; users[id]?.epoch += 1
+        case .enable: users[id]?.active = true
+        case .revokeSessions: users[id]?.epoch += 1
+        case .resend, .unlock: break
+        }
+        return try status(client: clientID)
+    }
+
+    func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?) async throws -> ClientPut? {
+        try check()
+        try requireKey(keyHash)
+        if let existing = clients[clientID], existing.port != port {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.idTaken, message: "taken"))
+        }
+        let outcome = clients[clientID] == nil ? "created" : (clients[clientID]?.name == name ? "unchanged" : "updated")
+        clients[clientID] = (port, name)
+        return decode(ClientPut.self, [
+            "client": ["id": clientID, "portId": port, "name": name, "billingEmail": billingEmail as Any? ?? NSNull(),
+                       "createdAt": "2026-01-01T00:00:00Z"],
+            "outcome": outcome,
+        ])
+    }
+
+    func keyClientStatus(keyHash: [UInt8], clientID: String) async throws -> PortalUserStatus? {
+        try check()
+        try requireKey(keyHash)
+        return try status(client: clientID)
+    }
+}

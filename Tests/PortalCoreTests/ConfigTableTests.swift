@@ -1,0 +1,75 @@
+import Foundation
+import Gateway
+import Mailer
+import PortalCore
+import TestSupport
+import Testing
+
+/// One configuration table per command generates its flags, `portal-auth env`, and is what the
+/// README documents. No database.
+@Suite struct ConfigTableTests {
+    static let commands: [(String, [ConfigVariable])] = [("serve", GatewayConfig.variables), ("mailer", MailerConfig.variables)]
+
+    @Test func flagsAreDerivedFromTheVariableNames() {
+        let gateway = Dictionary(uniqueKeysWithValues: GatewayConfig.variables.map { ($0.name, $0.flag) })
+        #expect(gateway["PORTAL_DB_POOL"] == "db-pool")
+        #expect(gateway["DATABASE_URL"] == "database-url")
+        #expect(gateway["PORT"] == "port")
+        #expect(gateway["PGPASSWORD"] == .some(nil), "libpq reads PGPASSWORD itself: no flag")
+        let mailer = Dictionary(uniqueKeysWithValues: MailerConfig.variables.map { ($0.name, $0.flag) })
+        #expect(mailer["MAILER_BATCH"] == "batch")
+        #expect(mailer["MAIL_TEMPLATES_DIR"] == "templates-dir")
+        #expect(mailer["LOG_FORMAT"] == "log-format")
+    }
+
+    @Test func everyVariableButPGPASSWORDHasAFlagAndNoTwoShareOne() {
+        for (command, variables) in Self.commands {
+            #expect(variables.filter { $0.flag == nil }.map(\.name) == ["PGPASSWORD"], "\(command)")
+            let flags = variables.compactMap(\.flag)
+            #expect(Set(flags).count == flags.count, "\(command): a flag is used twice")
+        }
+    }
+
+    @Test func flagsOverrideByNameInBothSpellings() throws {
+        let overrides = try ConfigVariable.overrides(["--db-pool", "4", "--base-url=https://portal.example", "--log-level", "debug"],
+                                                     for: GatewayConfig.variables)
+        #expect(overrides == ["PORTAL_DB_POOL": "4", "PORTAL_BASE_URL": "https://portal.example", "LOG_LEVEL": "debug"])
+        let config = try GatewayConfig.load(
+            environment: ["DATABASE_URL": "host=/x dbname=y", "PORTAL_JWT_SECRET": String(repeating: "s", count: 32), "PORTAL_DB_POOL": "9"],
+            overrides: overrides)
+        #expect(config.databasePoolSize == 4, "the flag wins over the environment")
+        #expect(throws: ConfigError("unknown option --no-such (see --help: every setting is a flag and an environment variable)")) {
+            _ = try ConfigVariable.overrides(["--no-such", "1"], for: GatewayConfig.variables)
+        }
+        #expect(throws: ConfigError("--db-pool needs a value")) {
+            _ = try ConfigVariable.overrides(["--db-pool"], for: GatewayConfig.variables)
+        }
+        #expect(throws: ConfigError.self) { _ = try ConfigVariable.overrides(["--pgpassword", "x"], for: GatewayConfig.variables) }
+    }
+
+    @Test func helpListsEveryFlag() {
+        for (command, variables) in Self.commands {
+            let help = ConfigVariable.help(variables)
+            for variable in variables {
+                if let flag = variable.flag {
+                    #expect(help.contains("--\(flag) <\(variable.name)>"), "\(command): --\(flag)")
+                }
+            }
+        }
+    }
+
+    /// The README's configuration table names exactly the variables the gateway and the mailer read.
+    @Test func theReadmeTableMatchesTheConfigurationTables() throws {
+        let readme = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "\n## Configuration\n").dropFirst().first?
+            .components(separatedBy: "\n## ").first)
+        var documented = Set<String>()
+        for line in section.split(separator: "\n") where line.hasPrefix("| `") {
+            let firstCell = line.split(separator: "|")[0]
+            for match in firstCell.matches(of: /`([A-Z][A-Z_]+)`/) { documented.insert(String(match.output.1)) }
+        }
+        let read = Set(Self.commands.flatMap { $0.1.map(\.name) })
+        #expect(read.subtracting(documented).isEmpty, "read but not in the README's table: \(read.subtracting(documented).sorted())")
+        #expect(documented.subtracting(read).isEmpty, "in the README's table but read by neither: \(documented.subtracting(read).sorted())")
+    }
+}
