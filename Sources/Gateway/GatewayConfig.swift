@@ -130,5 +130,3 @@ public struct GatewayConfig: Sendable {
     static func secret(_ name: String, _ value: String?) throws -> String { try ConfigCheck.secret(name, value) }
     static func duration(_ name: String, _ value: String) throws -> Int { try ConfigCheck.duration(name, value) }
 }
-}
-

@@ -112,9 +112,9 @@ import Testing
             await store.fail(with: broken)
             let failed = try await client.execute(uri: "/api/portal/auth/me", method: .get, headers: [.cookie: "__Host-portal_session=x"])
             #expect(failed.status == .unauthorized, "an unverifiable cookie never reaches the store")
-            let internal = try await Self.post(client, "/api/portal/auth/forgot-password", #"{"email": "a@example.com"}"#)
-            #expect(internal.status == .internalServerError)
-            #expect(!String(buffer: internal.body).contains("XX000"), "the cause is for the log, not the client")
+            let failure = try await Self.post(client, "/api/portal/auth/forgot-password", #"{"email": "a@example.com"}"#)
+            #expect(failure.status == .internalServerError)
+            #expect(!String(buffer: failure.body).contains("XX000"), "the cause is for the log, not the client")
         }
     }
 

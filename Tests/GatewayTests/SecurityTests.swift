@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import PQ
+@testable import Gateway
 import PortalCore
 import PortalCrypto
 import TestSupport
@@ -216,7 +217,7 @@ func median(_ values: ArraySlice<Double>) -> Double {
 
 enum FlowSupport {
     /// An invited user activated through the gateway with `password`; returns the email.
-    static func activatedUser(_ fixture: Fixture, password: String, config: PortalCore.GatewayConfig? = nil) async throws -> String {
+    static func activatedUser(_ fixture: Fixture, password: String, config: GatewayConfig? = nil) async throws -> String {
         let client = try fixture.client()
         let email = Fixture.uniqueEmail()
         _ = try fixture.db.query("select portal_api.invite($1, $2)", [client, email])

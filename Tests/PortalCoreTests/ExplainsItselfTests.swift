@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 @testable import PortalCore
+import Gateway
 import Testing
 
 /// What operators read: JSON logs, `portal-auth env`, the sender rule.
