@@ -48,6 +48,7 @@ let package = Package(
             dependencies: [
                 "PQ", "PortalCrypto",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // The SQL migrations (sql/migrations links here): the binary carries the SQL it was built with.
             resources: [.copy("Resources"), .copy("SQL")]

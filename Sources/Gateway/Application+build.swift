@@ -5,6 +5,7 @@ import Logging
 import PQ
 import PortalCore
 import PortalCrypto
+import ServiceLifecycle
 
 /// Everything the gateway is made of, built once from the configuration.
 public struct GatewayDependencies: Sendable {
@@ -69,7 +70,14 @@ public struct GatewayDependencies: Sendable {
         }
     }
 
-    /// Stops the pools' threads.
+    /// The pools as services of the application's service group: closed after the server drained.
+    public var services: [any Service] {
+        var services: [any Service] = [ClosingService(name: "hash pool", close: hashPool.shutdown)]
+        if let pool { services.insert(ClosingService(name: "database pool", close: pool.close), at: 0) }
+        return services
+    }
+
+    /// Stops the pools' threads (idempotent; the service group does it at a graceful shutdown).
     public func shutdown() {
         pool?.close()
         hashPool.shutdown()
@@ -83,6 +91,7 @@ public func buildApplication(_ dependencies: GatewayDependencies, logger: Logger
         // Idle connections (and headers that trickle in) are closed after 30 s.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(dependencies.config.host, port: dependencies.config.port), serverName: nil),
+        services: dependencies.services,
         logger: logger
     )
 }

@@ -8,7 +8,7 @@ import PortalCore
 /// overrides one. HTML templates escape every value; text templates declare
 /// `{{% CONTENT_TYPE: TEXT}}`.
 public struct MailTemplates: Sendable {
-    public static let kinds = ["activation", "reset", "password_changed"]
+    public static let kinds = MailKind.allCases.map(\.rawValue)
     static let parts = ["subject", "text", "html"]
 
     private let templates: [String: MustacheTemplate]

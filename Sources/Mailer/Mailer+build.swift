@@ -1,6 +1,7 @@
 import Logging
 import PQ
 import PortalCore
+import ServiceLifecycle
 
 /// Everything a mailer is made of, built once from its configuration: the mailer's composition
 /// root (like the gateway's `GatewayDependencies`), shared by `portal-auth mailer` and the tests,
@@ -24,7 +25,13 @@ public struct MailerDependencies: Sendable {
         service = MailerService(config: config, store: store, transport: transport, templates: templates, logger: logger)
     }
 
-    /// Closes the pool's connections and threads.
+    /// The pool and the mailer as services of one group: at a graceful shutdown the mailer finishes
+    /// its mail (releasing what it had not started), then the pool closes.
+    public var services: [any Service] {
+        [ClosingService(name: "database pool", close: pool.close), service]
+    }
+
+    /// Closes the pool's connections and threads (idempotent; the service group does it too).
     public func shutdown() {
         pool.close()
     }

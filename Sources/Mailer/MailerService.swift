@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// the batch and returns. Any number of mailers may run against one database.
 public final class MailerService: Service, Sendable {
     public let config: MailerConfig
-    let store: OutboxStore
+    let store: any MailerOutbox
     let transport: any MailTransport
     let templates: MailTemplates
     let smtpThread: WorkerPool
@@ -24,7 +24,7 @@ public final class MailerService: Service, Sendable {
     private let wake = WakeSignal()
     private let counters = Counters()
 
-    public init(config: MailerConfig, store: OutboxStore, transport: any MailTransport, templates: MailTemplates,
+    public init(config: MailerConfig, store: any MailerOutbox, transport: any MailTransport, templates: MailTemplates,
                 metrics: MailerMetrics = MailerMetrics(), logger: Logger) {
         self.config = config
         self.metrics = metrics
@@ -168,7 +168,7 @@ public final class MailerService: Service, Sendable {
                 logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])
                 return
             }
-            link = PortalPaths.link(baseURL: config.baseURL, type: mail.kind == "activation" ? .activation : .reset, rawToken: raw)
+            link = PortalPaths.link(baseURL: config.baseURL, type: MailKind(rawValue: mail.kind)?.tokenType ?? .reset, rawToken: raw)
         }
         let message: MailMessage
         do {

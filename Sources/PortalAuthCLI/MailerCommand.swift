@@ -35,7 +35,7 @@ struct MailerCommand: AsyncParsableCommand {
         }
         defer { dependencies.shutdown() }
         let service = dependencies.service
-        var services: [any Service] = [service]
+        var services = dependencies.services
         if let address = config.metricsAddress {
             services.append(Self.metricsServer(service.metrics, address: address, logger: logger))
             logger.info("metrics served", metadata: ["address": "\(address)"])

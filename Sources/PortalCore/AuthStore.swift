@@ -68,8 +68,7 @@ public struct PortalUserStatus: Codable, Sendable, Equatable {
     public let portId: String
     public let email: String?
     public let name: String?
-    /// `none` (the client has no portal user yet), `invited`, `active`, `disabled` or `locked`.
-    public let state: String
+    public let state: AccountState
     /// What staff may do now (`ClientAction` values, or `invite` in state `none`).
     public let actions: [String]
     public let createdAt: String?

@@ -121,7 +121,7 @@ public struct OutboxStore: Sendable {
 
     /// `portal_api.seal_token`.
     public func seal(tokenID: String, hash: [UInt8]) async throws {
-        try await query("select portal_api.seal_token($1, $2)", [tokenID, hash])
+        _ = try await query("select portal_api.seal_token($1, $2)", [tokenID, hash])
     }
 
     /// `portal_api.complete_mail`: false when the lease was lost (another mailer re-claimed it).

@@ -14,6 +14,32 @@ public enum TokenType: String, Sendable, CaseIterable {
     }
 }
 
+/// What a queued mail is (`mail_outbox.kind`): each has its templates.
+public enum MailKind: String, Sendable, CaseIterable {
+    case activation
+    case reset
+    case passwordChanged = "password_changed"
+
+    /// The token its link carries; nil for a mail without a link.
+    public var tokenType: TokenType? {
+        switch self {
+        case .activation: .activation
+        case .reset: .reset
+        case .passwordChanged: nil
+        }
+    }
+}
+
+/// Where a client's portal user stands (`portal.user_status`), as the admin API and the CLI say it.
+public enum AccountState: String, Sendable, CaseIterable, Codable {
+    /// The client has no portal user yet.
+    case none
+    case invited
+    case active
+    case disabled
+    case locked
+}
+
 /// What staff can do to a client's portal user (`portal.do_client_action`): the admin API's
 /// `?action=`, the CLI's subcommands and the DBA functions.
 public enum ClientAction: String, Sendable, CaseIterable {

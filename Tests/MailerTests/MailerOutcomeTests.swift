@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+@testable import Mailer
+import PortalCore
+import Testing
+
+/// The mailer's adapter decisions over an in-memory outbox and transport: which store call each
+/// outcome of renew, seal and send leads to (sent, retry, dead, skipped, not sent). No database,
+/// no SMTP server: what those guarantee is tested by the integration suites.
+@Suite struct MailerOutcomeTests {
+    /// The outbox calls the service made, in order.
+    actor InMemoryOutbox: MailerOutbox {
+        var calls: [String] = []
+        var renewAnswer = true
+        var completeAnswer = true
+        var sealFailure: PortalError?
+        var failAnswer: String? = "queued"
+
+        func set(renew: Bool = true, complete: Bool = true, seal: PortalError? = nil, fail: String? = "queued") {
+            renewAnswer = renew
+            completeAnswer = complete
+            sealFailure = seal
+            failAnswer = fail
+        }
+
+        nonisolated var target: String { "in memory" }
+        func ping() async -> Bool { true }
+        nonisolated func newMail() -> AsyncStream<(listening: Bool, reconnected: Bool)> { AsyncStream { $0.finish() } }
+        func claim(limit: Int) async throws -> [ClaimedMail] { [] }
+        func renew(_ id: Int64, sendTimeout: Int) async throws -> Bool { calls.append("renew"); return renewAnswer }
+        func seal(tokenID: String, hash: [UInt8]) async throws {
+            calls.append("seal")
+            if let sealFailure { throw sealFailure }
+        }
+        func complete(_ id: Int64) async throws -> Bool { calls.append("complete"); return completeAnswer }
+        func fail(_ id: Int64, reason: String, permanent: Bool) async throws -> String? {
+            calls.append(permanent ? "fail permanent" : "fail")
+            return permanent ? "dead" : failAnswer
+        }
+        func skip(_ id: Int64, reason: String) async throws -> Bool { calls.append("skip"); return true }
+        func release(_ id: Int64) async throws -> Bool { calls.append("release"); return true }
+        func prune() async throws -> String? { nil }
+        func maintenance() async throws -> Int { 0 }
+        func outboxStats() async throws -> String? { nil }
+        func help() async throws -> [String] { [] }
+    }
+
+    /// Records what it was asked to send; fails as told.
+    final class RecordingTransport: MailTransport, @unchecked Sendable {
+        private let lock = NSLock()
+        private var sent: [MailMessage] = []
+        let failure: MailSendError?
+        init(failure: MailSendError? = nil) { self.failure = failure }
+        var messages: [MailMessage] { lock.withLock { sent } }
+        func send(_ message: MailMessage) throws(MailSendError) {
+            if let failure { throw failure }
+            lock.withLock { sent.append(message) }
+        }
+    }
+
+    static func service(_ outbox: InMemoryOutbox, _ transport: RecordingTransport) throws -> MailerService {
+        let config = try MailerConfig.load(environment: [
+            "DATABASE_URL": "host=/nowhere dbname=none", "PORTAL_BASE_URL": "https://portal.test",
+            "PORTAL_TOKEN_KEY": "outcome-test-token-key-0123456789abcdefgh", "MAIL_DIR": NSTemporaryDirectory(),
+        ])
+        var logger = Logger(label: "test.mailer")
+        logger.logLevel = .critical
+        return MailerService(config: config, store: outbox, transport: transport, templates: try MailTemplates(), logger: logger)
+    }
+
+    static let mail = ClaimedMail(
+        id: 42, kind: "activation", recipient: "jane@example.com", tokenID: "token-1",
+        tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: "Jane", clientName: nil, portName: "North Harbour",
+        replyTo: nil, supportPhone: nil, attempts: 1)
+
+    @Test func aDeliveredMailIsCompletedWithALinkFromItsSealedToken() async throws {
+        let outbox = InMemoryOutbox()
+        let transport = RecordingTransport()
+        let service = try Self.service(outbox, transport)
+        try await service.deliver(Self.mail)
+        #expect(await outbox.calls == ["renew", "seal", "complete"])
+        #expect(service.stats.sent == 1)
+        let text = String(decoding: try #require(transport.messages.first).data, as: UTF8.self)
+        #expect(text.contains("Subject: Set your password for the North Harbour client portal"))
+    }
+
+    @Test func aTransientSMTPFailureIsRetriedAPermanentOneIsDead() async throws {
+        let outbox = InMemoryOutbox()
+        let transient = try Self.service(outbox, RecordingTransport(failure: MailSendError(permanent: false, reason: "421 try later")))
+        try await transient.deliver(Self.mail)
+        #expect(await outbox.calls == ["renew", "seal", "fail"])
+        #expect(transient.stats.failed == 1)
+
+        let dead = InMemoryOutbox()
+        let permanent = try Self.service(dead, RecordingTransport(failure: MailSendError(permanent: true, reason: "550 no such user")))
+        try await permanent.deliver(Self.mail)
+        #expect(await dead.calls == ["renew", "seal", "fail permanent"])
+        #expect(permanent.stats.dead == 1)
+    }
+
+    @Test func aTokenThatDiedOrWasSealedUnderAnotherKeyIsNeverSent() async throws {
+        let gone = InMemoryOutbox()
+        await gone.set(seal: .invalidToken)
+        let transport = RecordingTransport()
+        try await Self.service(gone, transport).deliver(Self.mail)
+        #expect(await gone.calls == ["renew", "seal", "skip"])
+
+        let otherKey = InMemoryOutbox()
+        await otherKey.set(seal: PortalError.from(.init(kind: .query, sqlState: SQLState.tokenConflict, message: "x")))
+        try await Self.service(otherKey, transport).deliver(Self.mail)
+        #expect(await otherKey.calls == ["renew", "seal", "fail permanent"])
+        #expect(transport.messages.isEmpty)
+    }
+
+    @Test func aLostLeaseSendsNothingAndALeaseLostAfterTheSendIsCounted() async throws {
+        let taken = InMemoryOutbox()
+        await taken.set(renew: false)
+        let transport = RecordingTransport()
+        let service = try Self.service(taken, transport)
+        try await service.deliver(Self.mail)
+        #expect(await taken.calls == ["renew"])
+        #expect(transport.messages.isEmpty)
+
+        let late = InMemoryOutbox()
+        await late.set(complete: false)
+        let lateService = try Self.service(late, transport)
+        try await lateService.deliver(Self.mail)
+        #expect(lateService.stats.leaseLost == 1)
+    }
+}
