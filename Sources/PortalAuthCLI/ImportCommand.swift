@@ -29,110 +29,31 @@ extension AdminCommand {
             }
         }
 
-        /// One file: each record calls one import function, whose outcome is counted.
-        struct Step {
-            let label: String
-            let path: String
-            let columns: [String]
-            let load: (AdminStore, CSVTable, [String]) throws -> String
-        }
-
         func run() throws {
             try AdminCommand.exit(options) {
-                var steps: [Step] = []
-                let actor = AdminCommand.actor
-                if let ports {
-                    steps.append(Step(label: "ports", path: ports, columns: ["id", "name"]) { store, table, row in
-                        try store.importPort(id: table.value("id", in: row), name: table.value("name", in: row), actor: actor)
-                    })
-                }
-                if let clients {
-                    steps.append(Step(label: "clients", path: clients, columns: ["id", "port_id", "name"]) { store, table, row in
-                        try store.importClient(
-                            id: table.value("id", in: row), port: table.value("port_id", in: row), name: table.value("name", in: row),
-                            billingEmail: table.value("billing_email", in: row), actor: actor)
-                    })
-                }
-                if let portalUsers {
-                    steps.append(Step(label: "portal users", path: portalUsers, columns: ["id", "port_id", "client_id", "email"]) {
-                        store, table, row in
-                        try store.importPortalUser(
-                            id: table.value("id", in: row), port: table.value("port_id", in: row),
-                            client: table.value("client_id", in: row), email: table.value("email", in: row),
-                            passwordHash: table.value("password_hash", in: row), name: table.value("name", in: row),
-                            isActive: try Self.boolean(table.value("is_active", in: row)),
-                            lastLoginAt: table.value("last_login_at", in: row), createdBy: table.value("created_by", in: row),
-                            createdAt: table.value("created_at", in: row), actor: actor)
-                    })
-                }
-                // Read and check every file before the database sees a row.
-                var tables: [CSVTable] = []
-                for step in steps {
-                    guard let data = FileManager.default.contents(atPath: step.path) else {
-                        throw AdminRefusal(kind: .refused(.invalidRequest), code: "invalid_input", message: "cannot read \(step.path)")
+                var files: [AdminImport.File] = []
+                for (kind, path) in [(AdminImport.Kind.ports, ports), (.clients, clients), (.portalUsers, portalUsers)] {
+                    guard let path else { continue }
+                    guard let data = FileManager.default.contents(atPath: path) else {
+                        throw AdminRefusal(kind: .refused(.invalidRequest), code: "invalid_input", message: "cannot read \(path)")
                     }
-                    // Refuse rather than guess: a Windows-1252 export would otherwise import "Øresund"
-                    // as "�resund" without a word.
-                    guard let text = String(data: data, encoding: .utf8) else {
-                        throw AdminRefusal(kind: .refused(.invalidRequest), code: "invalid_input", message: "\(step.path) is not UTF-8",
-                                           hint: "export the file as UTF-8 (CSV UTF-8)")
-                    }
-                    do {
-                        let table = try CSVTable(parsing: text)
-                        try table.require(step.columns)
-                        tables.append(table)
-                    } catch {
-                        throw AdminRefusal(kind: .refused(.invalidRequest), code: "invalid_input", message: "\(step.path): \(error)")
-                    }
+                    files.append(AdminImport.File(kind: kind, name: path, data: data))
                 }
-                let store = try options.store()
-                var report: [(String, [String: Int])] = []
-                try store.begin()
-                do {
-                    for (step, table) in zip(steps, tables) {
-                        var counts = ["created": 0, "updated": 0, "unchanged": 0]
-                        for record in table.records {
-                            do {
-                                counts[try step.load(store, table, record.fields), default: 0] += 1
-                            } catch let refusal as AdminRefusal {
-                                throw AdminRefusal(
-                                    kind: refusal.kind, code: refusal.code, message: "\(step.path) line \(record.line): \(refusal.message)",
-                                    hint: refusal.hint.map { $0 + "; nothing was imported" } ?? "nothing was imported")
-                            } catch let error as ValidationError {
-                                throw AdminRefusal(
-                                    kind: .refused(.invalidRequest), code: "invalid_input",
-                                    message: "\(step.path) line \(record.line): \(error.message)", hint: "nothing was imported")
-                            }
-                        }
-                        report.append((step.label, counts))
-                    }
-                    if dryRun { store.rollback() } else { try store.commit() }
-                } catch {
-                    store.rollback()
-                    throw error
-                }
+                let load = AdminImport(files: files, actor: AdminCommand.actor)
+                let report = try load.run(on: try options.store(), dryRun: dryRun)
                 if options.json {
                     var object: [String: Any] = ["dryRun": dryRun]
-                    for (label, counts) in report { object[label.replacingOccurrences(of: " ", with: "_")] = counts }
+                    for count in report.counts {
+                        object[count.kind.rawValue] = ["created": count.created, "updated": count.updated, "unchanged": count.unchanged]
+                    }
                     let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
                     print(String(decoding: data, as: UTF8.self))
                 } else {
                     print(dryRun ? "dry run: nothing was written; a real run would do this:" : "imported in one transaction:")
-                    for (label, counts) in report {
-                        print("  \(label): \(counts["created"] ?? 0) created, \(counts["updated"] ?? 0) updated, "
-                              + "\(counts["unchanged"] ?? 0) already there")
+                    for count in report.counts {
+                        print("  \(count.kind.label): \(count.created) created, \(count.updated) updated, \(count.unchanged) already there")
                     }
                 }
-            }
-        }
-
-        /// The old portal's is_active: true/false, t/f, 1/0, yes/no; empty means true.
-        static func boolean(_ text: String?) throws -> Bool {
-            guard let text else { return true }
-            switch text.lowercased() {
-            case "true", "t", "1", "yes", "y": return true
-            case "false", "f", "0", "no", "n": return false
-            default: throw ValidationError("is_active must be true or false, not '\(text)'")
             }
         }
     }
