@@ -15,6 +15,8 @@ WORKDIR /src
 COPY Package.swift Package.resolved ./
 RUN swift package resolve
 COPY Sources ./Sources
+# SwiftPM checks every target of Package.swift, the test targets too, before it builds one product.
+COPY Tests ./Tests
 COPY sql ./sql
 RUN swift build -c release --product portal-auth --static-swift-stdlib \
  && bin="$(swift build -c release --show-bin-path)" \

@@ -93,8 +93,21 @@ let package = Package(
             ]
         ),
         // Where the integration tests find their databases and the built binary.
+        // Tests: unit targets need nothing (a bare `swift test` runs them); integration targets run when
+        // scripts/test.sh provides the databases, the SMTP sink and the binary, and skip otherwise,
+        // saying why. TestSupport finds all three.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PQTests", dependencies: ["PQ", "PortalCore", "PortalCrypto", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["PQ", "PortalCore", "TestSupport"]),
+        .testTarget(
+            name: "GatewayUnitTests",
+            dependencies: [
+                "Gateway", "PortalCore", "PortalCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "MailerUnitTests", dependencies: ["Mailer", "PortalCore"]),
         // Unit tests of the core (no database).
         .testTarget(
             name: "PortalCoreTests",

@@ -8,22 +8,26 @@ import PortalCore
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply pending sql/migrations/*.sql in order, once each (checksummed, under an advisory lock)."
+        abstract: "Apply pending sql/migrations/*.sql in order, once each (checksummed, under an advisory lock).",
+        discussion: ConfigVariable.help(EnvCommand.migrateVariables)
     )
 
-    @Option(name: .customLong("database-url"), help: "libpq URI or conninfo (env: DATABASE_URL).")
-    var databaseURL: String?
-
-    @Option(name: .customLong("dir"), help: "Migrations folder (env: PORTAL_MIGRATIONS_DIR; default ./sql/migrations).")
-    var directory: String?
+    /// The settings' flags, generated from `EnvCommand.migrateVariables` (see --help).
+    @Argument(parsing: .allUnrecognized, help: .hidden) var flags: [String] = []
 
     func run() throws {
-        LoggingSystem.bootstrapOnce()
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = databaseURL ?? environment["DATABASE_URL"], !url.isEmpty else {
+        let overrides: [String: String]
+        do {
+            overrides = try ConfigVariable.overrides(flags, for: EnvCommand.migrateVariables)
+        } catch let error as ConfigError {
+            throw ValidationError(error.message)
+        }
+        LoggingSystem.bootstrapOnce(overrides: overrides)
+        let environment = ProcessInfo.processInfo.environment.merging(overrides) { $1 }
+        guard let url = environment["DATABASE_URL"], !url.isEmpty else {
             throw ValidationError("DATABASE_URL is not set (or pass --database-url)")
         }
-        let directory = Migrator.locateDirectory(explicit: directory ?? environment["PORTAL_MIGRATIONS_DIR"])
+        let directory = Migrator.locateDirectory(explicit: environment["PORTAL_MIGRATIONS_DIR"].flatMap { $0.isEmpty ? nil : $0 })
         do {
             let migrator = Migrator(migrations: try Migrator.load(directory: directory))
             let report = try migrator.run(conninfo: url)

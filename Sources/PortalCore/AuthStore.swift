@@ -141,7 +141,7 @@ public struct AuthStore: Sendable {
 
     /// One call of the SQL API. Every call is one statement in its own transaction, so one that
     /// lost a deadlock or a serialization conflict (40P01, 40001) is simply run again, up to
-    /// three times; after that the failure reaches the client as 503 + Retry-After.
+    /// three times; after that it is `unavailable` (with a retry-after) to the caller.
     @discardableResult
     private func query(_ sql: String, _ parameters: [any PQEncodable] = []) async throws -> PQRows {
         var attempt = 1

@@ -23,7 +23,7 @@ public struct ConfigVariable: Sendable, Equatable {
         self.secret = secret
         self.summary = summary
         var stem = Substring(name)
-        for prefix in ["PORTAL_", "MAILER_"] where stem.hasPrefix(prefix) { stem = stem.dropFirst(prefix.count) }
+        if let prefix = ["PORTAL_", "MAILER_"].first(where: { stem.hasPrefix($0) }) { stem = stem.dropFirst(prefix.count) }
         self.flag = environmentOnly ? nil : (flag ?? stem.lowercased().replacingOccurrences(of: "_", with: "-"))
     }
 

@@ -5,7 +5,7 @@ import PQ
 /// queue. Past the queue, work is refused at once with `PortalError.overloaded`.
 ///
 /// The gateway's hash pool is one (each worker needs N·r·128 bytes while scrypt runs; past the
-/// queue a sign-in gets 503 + Retry-After — never an out-of-memory kill, never a blocked event
+/// queue a sign-in is refused as `overloaded` (retry after a second) — never an out-of-memory kill, never a blocked event
 /// loop); the mailer's SMTP thread is another.
 public final class WorkerPool: Sendable {
     public let workers: Int

@@ -36,6 +36,18 @@ public enum TestEnvironment {
 
     public static var hasBinary: Bool { binary != nil }
 
+    /// The superuser conninfo of the migrated test database (`PORTAL_TEST_DATABASE_URL`).
+    public static func databaseURL() throws -> String {
+        guard let url = value("PORTAL_TEST_DATABASE_URL") else { throw Missing(name: "PORTAL_TEST_DATABASE_URL") }
+        return url
+    }
+
+    /// A variable `scripts/test.sh` sets is missing.
+    public struct Missing: Error, CustomStringConvertible {
+        public let name: String
+        public var description: String { "\(name) is not set: run the tests through scripts/test.sh" }
+    }
+
     /// The checkout this file is in (for tests that read the sources or the README).
     public static let repositoryRoot: String = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

@@ -15,7 +15,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["admin"] + arguments
-        process.environment = ["DATABASE_URL": try TestDatabase.url(), "USER": "tester"]
+        process.environment = ["DATABASE_URL": try TestEnvironment.databaseURL(), "USER": "tester"]
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -68,6 +68,10 @@ import Testing
         let badEmail = try Self.admin(["create-client", "no-such-port", "X", "--json"])
         #expect(badEmail.status == 1)
         #expect(badEmail.stderr.contains(#""code":"port_not_found""#), "--json errors are JSON with the stable code")
+        let unknownKey = try Self.admin(["revoke-key", "no-such-key"])
+        #expect(unknownKey.status == 1, "an unknown id is a refusal, not an unreachable database")
+        #expect(unknownKey.stderr.contains("error: admin key not found") || unknownKey.stderr.contains("no such admin key"),
+                "a sentence: \(unknownKey.stderr)")
         let usage = try Self.admin(["status"])
         #expect(usage.status == 64, "usage errors exit 64")
     }

@@ -12,7 +12,7 @@ import Testing
 
     @Test func aSecondRunIsANoOp() throws {
         let migrator = Migrator(migrations: try Migrator.load(directory: Self.directory))
-        let report = try migrator.run(conninfo: try TestDatabase.url())
+        let report = try migrator.run(conninfo: try TestEnvironment.databaseURL())
         #expect(report.applied.isEmpty)
         #expect(report.alreadyApplied == migrator.migrations.count)
     }
@@ -22,7 +22,7 @@ import Testing
         let first = migrations[0]
         migrations[0] = Migrator.Migration(name: first.name, sql: first.sql + "\n-- edited", checksum: String(repeating: "0", count: 64))
         #expect(throws: Migrator.Failure.changedAfterApply(first.name)) {
-            try Migrator(migrations: migrations).run(conninfo: try TestDatabase.url())
+            try Migrator(migrations: migrations).run(conninfo: try TestEnvironment.databaseURL())
         }
     }
 
@@ -37,11 +37,11 @@ import Testing
     /// Two migrators race on an empty database: the advisory lock serialises them, every file
     /// is applied once, and a failing file leaves nothing behind.
     @Test func concurrentRunsApplyEachFileOnceAndFailuresRollBack() async throws {
-        let admin = try TestDatabase.connect()
+        let admin = try Connection(conninfo: TestEnvironment.databaseURL())
         let name = "mig_\(UInt32.random(in: 0...UInt32.max))"
         try admin.execute("create database \(name)")
         defer { _ = try? admin.execute("drop database \(name) with (force)") }
-        let url = try TestDatabase.url() + " dbname=\(name)"
+        let url = try TestEnvironment.databaseURL() + " dbname=\(name)"
         let migrations = try Migrator.load(directory: Self.directory)
         let reports = try await withThrowingTaskGroup(of: Migrator.Report.self) { group in
             for _ in 0..<2 {
