@@ -34,10 +34,15 @@ struct AdminOptions: ParsableArguments {
 
     /// The DBA store on `--database-url` (or DATABASE_URL).
     func store() throws -> AdminStore {
+        try AdminStore(conninfo: try conninfo())
+    }
+
+    /// `--database-url`, else DATABASE_URL.
+    func conninfo() throws -> String {
         guard let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
             throw ValidationError("DATABASE_URL is not set (or pass --database-url)")
         }
-        return try AdminStore(conninfo: url)
+        return url
     }
 
     /// Prints rows as an aligned table or as JSON.

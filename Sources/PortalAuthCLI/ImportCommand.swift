@@ -40,7 +40,8 @@ extension AdminCommand {
                     files.append(AdminImport.File(kind: kind, name: path, data: data))
                 }
                 let load = AdminImport(files: files, actor: AdminCommand.actor)
-                let report = try load.run(on: try options.store(), dryRun: dryRun)
+                let conninfo = try options.conninfo()
+                let report = try load.run(dryRun: dryRun) { () throws(AdminRefusal) in try AdminStore(conninfo: conninfo) }
                 if options.json {
                     var object: [String: Any] = ["dryRun": dryRun]
                     for count in report.counts {

@@ -21,7 +21,7 @@ struct MailerCommand: AsyncParsableCommand {
         do {
             overrides = try ConfigVariable.overrides(flags, for: MailerConfig.variables)
         } catch let error as ConfigError {
-            throw CLIFailure(message: error.message)
+            throw ValidationError(error.message)
         }
         LoggingSystem.bootstrapOnce(overrides: overrides)
         let logger = Logger(label: "portal-auth.mailer")

@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             overrides = try ConfigVariable.overrides(flags, for: GatewayConfig.variables)
         } catch let error as ConfigError {
-            throw CLIFailure(message: error.message)
+            throw ValidationError(error.message)
         }
         LoggingSystem.bootstrapOnce(overrides: overrides)
         let logger = Logger(label: "portal-auth.gateway")

@@ -96,7 +96,14 @@ public struct AdminImport: Sendable {
 
     /// Loads every file through `store` in one transaction (rolled back when `dryRun`).
     public func run(on store: any ImportOperations, dryRun: Bool) throws(AdminRefusal) -> Report {
+        try run(dryRun: dryRun) { () throws(AdminRefusal) in store }
+    }
+
+    /// Checks every file, then opens the store (`open`) and loads them: a malformed file is
+    /// refused without a database, and a dry run of a bad file needs none.
+    public func run(dryRun: Bool, open: () throws(AdminRefusal) -> any ImportOperations) throws(AdminRefusal) -> Report {
         let tables = try tables()
+        let store = try open()
         var report = Report()
         try store.begin()
         do throws(AdminRefusal) {

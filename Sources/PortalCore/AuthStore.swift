@@ -143,11 +143,11 @@ public struct AuthStore: Sendable {
     /// lost a deadlock or a serialization conflict (40P01, 40001) is simply run again, up to
     /// three times; after that it is `unavailable` (with a retry-after) to the caller.
     @discardableResult
-    private func query(_ sql: String, _ parameters: [any PQEncodable] = []) async throws -> PQRows {
+    private func query(_ sql: String, _ parameters: [any PQEncodable] = []) async throws -> StoreRows {
         var attempt = 1
         while true {
             do {
-                return try await pool.query(sql, parameters)
+                return StoreRows(rows: try await pool.query(sql, parameters))
             } catch let error as PQError where SQLState.isRetryable(error.sqlState) && attempt < 3 {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(5 * attempt))

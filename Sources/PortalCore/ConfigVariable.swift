@@ -35,7 +35,9 @@ public struct ConfigVariable: Sendable, Equatable {
         var index = arguments.startIndex
         while index < arguments.endIndex {
             let argument = arguments[index]
-            let (flag, inline) = argument.split(separator: "=", maxSplits: 1).map(String.init).pair
+            let equals = argument.firstIndex(of: "=")
+            let flag = equals.map { String(argument[..<$0]) } ?? argument
+            let inline = equals.map { String(argument[argument.index(after: $0)...]) }
             guard let variable = byFlag[flag] else {
                 throw ConfigError("unknown option \(flag) (see --help: every setting is a flag and an environment variable)")
             }
@@ -85,9 +87,4 @@ public struct ConfigVariable: Sendable, Equatable {
         ConfigVariable("LOG_LEVEL", default: "info", "trace, debug, info, notice, warning, error or critical"),
         ConfigVariable("LOG_FORMAT", default: "text", "json: one JSON object per line"),
     ]
-}
-
-extension Array where Element == String {
-    /// `["--a", "b"]` → `("--a", "b")`; `["--a"]` → `("--a", nil)`.
-    fileprivate var pair: (String, String?) { (self.first ?? "", self.count > 1 ? self[1] : nil) }
 }

@@ -12,7 +12,7 @@ extension LoggingSystem {
         bootstrapped.withLock {
             guard !done else { return }
             done = true
-            let values = ProcessInfo.processInfo.environment.merging(overrides) { $1 }
+            let values = ProcessInfo.processInfo.environment.merging(overrides.filter { !$0.value.isEmpty }) { $1 }
             let level = values["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
             let json = values["LOG_FORMAT"]?.lowercased() == "json"
             LoggingSystem.bootstrap { label in

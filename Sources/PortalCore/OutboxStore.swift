@@ -85,9 +85,9 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    private func query(_ sql: String, _ parameters: [any PQEncodable] = []) async throws -> PQRows {
+    private func query(_ sql: String, _ parameters: [any PQEncodable] = []) async throws -> StoreRows {
         do {
-            return try await pool.query(sql, parameters)
+            return StoreRows(rows: try await pool.query(sql, parameters))
         } catch let error as PQError {
             throw PortalError.from(error)
         }

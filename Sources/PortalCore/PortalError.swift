@@ -49,6 +49,14 @@ public struct PortalError: Error, Sendable, Equatable, CustomStringConvertible {
         self.details = details
     }
 
+    /// Whether the database could not be reached at all (the pool logs that once per outage).
+    public var isConnectionFailure: Bool { cause == "connection" }
+
+    /// Equal when a caller could not tell them apart: the cause is for the log only.
+    public static func == (a: PortalError, b: PortalError) -> Bool {
+        a.reason == b.reason && a.message == b.message && a.retryAfter == b.retryAfter && a.details == b.details
+    }
+
     /// The stable code clients and scripts match on.
     public var code: String { reason.rawValue }
     public var description: String { code + (cause.map { " (\($0))" } ?? "") }

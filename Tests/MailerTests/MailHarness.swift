@@ -55,7 +55,7 @@ enum MailHarness {
         let dependencies = try MailerDependencies(config: config, logger: logger)
         defer { dependencies.shutdown() }
         let service = dependencies.service
-        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: dependencies.services, logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             do {

@@ -92,6 +92,14 @@ import Testing
             }
         }
         #expect(store.calls.isEmpty, "nothing reached the store")
+        var opened = false
+        #expect(throws: AdminRefusal.self) {
+            _ = try AdminImport(files: [cases[1].0], actor: "cli:test").run(dryRun: true) { () throws(AdminRefusal) in
+                opened = true
+                return store
+            }
+        }
+        #expect(!opened, "a malformed file is refused before the database is opened")
         let badFlag = Self.file(.portalUsers, "id,port_id,client_id,email,is_active\nu1,p1,c1,a@x.example,maybe\n")
         #expect(throws: AdminRefusal.self) { _ = try AdminImport(files: [badFlag], actor: "cli:test").run(on: FakeStore(), dryRun: false) }
     }

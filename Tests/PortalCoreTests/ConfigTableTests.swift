@@ -41,6 +41,10 @@ import Testing
         #expect(throws: ConfigError("unknown option --no-such (see --help: every setting is a flag and an environment variable)")) {
             _ = try ConfigVariable.overrides(["--no-such", "1"], for: GatewayConfig.variables)
         }
+        let empty = try ConfigVariable.overrides(["--allowed-origins=", "--port", "8081"], for: GatewayConfig.variables)
+        #expect(empty == ["PORTAL_ALLOWED_ORIGINS": "", "PORT": "8081"], "an empty value does not take the next argument")
+        #expect(try ConfigVariable.overrides(["--base-url=https://a.example/x=y"], for: GatewayConfig.variables)
+                == ["PORTAL_BASE_URL": "https://a.example/x=y"], "only the first = splits")
         #expect(throws: ConfigError("--db-pool needs a value")) {
             _ = try ConfigVariable.overrides(["--db-pool"], for: GatewayConfig.variables)
         }

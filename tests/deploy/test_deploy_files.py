@@ -7,7 +7,7 @@ import subprocess
 import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BINARY = os.path.join(ROOT, ".build", "debug", "portal-auth")
+BINARY = os.environ.get("PORTAL_TEST_BINARY") or os.path.join(ROOT, ".build", "debug", "portal-auth")
 
 
 def run(*args):

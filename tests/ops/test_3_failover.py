@@ -18,7 +18,7 @@ import urllib.parse
 
 import pytest
 from conftest import PASSWORD, SMTPSink, as_postgres, postgres_owned_dir, queue_mails, statuses, unique, wait_until
-from stack import Stack, free_port
+from stack import BINARY, Stack, free_port
 
 PG_BIN = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip() or "/usr/lib/postgresql/15/bin"
 
@@ -130,7 +130,7 @@ def formation():
     formation = Formation()
     try:
         formation.start()
-        subprocess.run([os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "portal-auth"), "migrate",
+        subprocess.run([BINARY, "migrate",
                         "--database-url", formation.url_as("postgres")], check=True, capture_output=True)
         yield formation
     finally:

@@ -15,7 +15,8 @@ import urllib.error
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BINARY = os.path.join(ROOT, ".build", "debug", "portal-auth")
+# scripts/test.sh exports where SwiftPM put the binary; a debug build otherwise.
+BINARY = os.environ.get("PORTAL_TEST_BINARY") or os.path.join(ROOT, ".build", "debug", "portal-auth")
 OUTPUT = os.path.join(ROOT, ".run", "test-output")
 TOKEN_KEY = "stack-test-token-key-0123456789abcdefghijkl"
 JWT_SECRET = "stack-test-jwt-secret-0123456789abcdefghijk"

@@ -94,6 +94,9 @@ struct AuthController: Sendable {
         } catch let error as PortalError {
             GatewayMetrics.signIn(error.code)
             throw error
+        } catch let failure as HTTPFailure {
+            GatewayMetrics.signIn(failure.code)
+            throw failure
         } catch {
             GatewayMetrics.signIn("error")
             throw error

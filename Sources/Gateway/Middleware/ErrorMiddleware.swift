@@ -22,10 +22,12 @@ struct ErrorMiddleware: RouterMiddleware {
             return notFoundPage
         } catch let error as PortalError {
             if let cause = error.cause {
-                if error.reason == .unavailable {
+                if error.isConnectionFailure {
                     // The pool logs an outage once, with libpq's reason; one line per request would bury it.
                     context.logger.debug("database unavailable", metadata: ["cause": "\(cause)"])
                 } else if error.reason.status.code >= 500 {
+                    // A read-only primary after a failover, retries used up, out of resources, a bug:
+                    // the SQLSTATE says which.
                     context.logger.error("database error", metadata: ["cause": "\(cause)"])
                 }
             }
