@@ -30,13 +30,16 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // epoll + eventfd (Linux): the one poller thread of the libpq reactor.
+        .systemLibrary(name: "CPoll"),
         // libcurl (SMTP): typed wrappers around its variadic setopt/getinfo.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
-        // libpq wrapper: Connection, ConnectionPool, row decoding, PQError, Listener.
+        // libpq wrapper: Connection, ConnectionPool (a reactor over non-blocking connections),
+        // row decoding, PQError, Listener.
         .target(
             name: "PQ",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "CPoll",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -102,6 +102,16 @@ mkdir -p "$TLS_DIR"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" -days 2 \
     -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
 
+# TLS in the test cluster too, for the reactor's sslmode=require test (clients on 127.0.0.1 with
+# libpq's default sslmode=prefer use it from here on; the Unix socket stays plain).
+cp "$TLS_DIR/cert.pem" "$PG_DIR/server.crt"
+cp "$TLS_DIR/key.pem" "$PG_DIR/server.key"
+chmod 600 "$PG_DIR/server.key"
+if [ "$(id -u)" -eq 0 ]; then chown postgres "$PG_DIR/server.crt" "$PG_DIR/server.key"; fi
+psql "$SUPER dbname=postgres" -q -v ON_ERROR_STOP=1 -c "alter system set ssl_cert_file = '$PG_DIR/server.crt'" \
+    -c "alter system set ssl_key_file = '$PG_DIR/server.key'" -c "alter system set ssl = on" -c "select pg_reload_conf()" >/dev/null
+export PORTAL_TEST_TLS_DATABASE_URL="host=127.0.0.1 port=$PG_PORT user=postgres dbname=portal_test sslmode=require"
+
 export PORTAL_TEST_DATABASE_URL="$SUPER dbname=portal_test"
 export PORTAL_TEST_MAIL_DATABASE_URL="$SUPER dbname=portal_mail_test"
 export PORTAL_TEST_TLS_CERT="$TLS_DIR/cert.pem" PORTAL_TEST_TLS_KEY="$TLS_DIR/key.pem"
@@ -111,7 +121,7 @@ export PG_BIN
 
 # Two tests run alone, one after the other: the suite that restarts Postgres, and the latency
 # comparison (so no other suite's load blurs it).
-ALONE="PostgresRestartTests|signInLatencyDoesNotRevealWhetherAnEmailExists"
+ALONE="PostgresRestartTests|ReactorRestartTests|signInLatencyDoesNotRevealWhetherAnEmailExists"
 # swift test with the variables above set: every integration suite must run here — one that
 # skipped (its variable missing) fails the run.
 swift_test() {
@@ -133,6 +143,8 @@ if want integration; then
     swift_test --skip "$ALONE"
     log "swift test (the Postgres restart, alone)"
     swift_test --filter PostgresRestartTests
+    log "swift test (Postgres stopped under a half-written query, alone)"
+    swift_test --filter ReactorRestartTests
     log "swift test (the known-vs-unknown latency comparison, alone)"
     swift_test --filter signInLatencyDoesNotRevealWhetherAnEmailExists
 fi

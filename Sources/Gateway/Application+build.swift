@@ -20,7 +20,8 @@ public struct GatewayDependencies: Sendable {
     /// The gateway on Postgres: a pool of `PORTAL_DB_POOL` connections behind an `AuthStore`.
     public init(config: GatewayConfig, logger: Logger) throws {
         let pool = ConnectionPool(
-            conninfo: config.databaseURL, size: config.databasePoolSize, applicationName: "portal-auth-gateway", logger: logger)
+            conninfo: config.databaseURL, size: config.databasePoolSize, applicationName: "portal-auth-gateway",
+            io: ConnectionPool.IO(rawValue: config.databaseIO) ?? .reactor, prepared: config.databasePrepared, logger: logger)
         try self.init(config: config, store: AuthStore(pool: pool), pool: pool, logger: logger)
     }
 

@@ -18,6 +18,8 @@ import PortalCrypto
 /// | `PORTAL_HASH_WORKERS` | scrypt threads | cores |
 /// | `PORTAL_HASH_QUEUE` | sign-ins waiting for a worker before 503 | 32 × workers |
 /// | `PORTAL_DB_POOL` | database connections | 10 |
+/// | `PORTAL_DB_PREPARED` | named prepared statements; `false` behind PgBouncer in transaction mode | `true` |
+/// | `PORTAL_DB_IO` | `reactor` (one poller thread) or `threads` (the old blocking pool, for benchmarks) | `reactor` |
 /// | `PORTAL_COOKIE_NAME` | session cookie name | `__Host-portal_session` |
 /// | `PORTAL_PASSWORD_MIN_LENGTH` | 12…128 | 12 |
 /// | `PORTAL_TRUST_FORWARDED_FOR` | `true`: client address from `X-Forwarded-For` (behind appending proxies) | `false` |
@@ -36,6 +38,10 @@ public struct GatewayConfig: Sendable {
     public var hashWorkers: Int
     public var hashQueue: Int
     public var databasePoolSize: Int
+    /// Named prepared statements (`PORTAL_DB_PREPARED`); off behind a transaction pooler.
+    public var databasePrepared: Bool = true
+    /// The reactor, or the blocking pool it replaced (`PORTAL_DB_IO`, kept for A/B benchmarks).
+    public var databaseIO: String = "reactor"
     public var cookieName: String
     public var passwordMinLength: Int
     public var trustForwardedFor: Bool
@@ -62,6 +68,8 @@ public struct GatewayConfig: Sendable {
         ConfigVariable("PORTAL_HASH_WORKERS", default: "the number of cores", "scrypt threads"),
         ConfigVariable("PORTAL_HASH_QUEUE", default: "32 × workers", "sign-ins waiting for a worker before 503"),
         ConfigVariable("PORTAL_DB_POOL", default: "10", "database connections"),
+        ConfigVariable("PORTAL_DB_PREPARED", default: "true", "named prepared statements; false behind PgBouncer in transaction mode"),
+        ConfigVariable("PORTAL_DB_IO", default: "reactor", "reactor, or threads (the old blocking pool, for benchmarks)"),
         ConfigVariable("PORTAL_COOKIE_NAME", default: "__Host-portal_session", "session cookie name"),
         ConfigVariable("PORTAL_PASSWORD_MIN_LENGTH", default: "12", "12 to 128"),
         ConfigVariable("PORTAL_TRUST_FORWARDED_FOR", default: "false", "true behind proxies that append to X-Forwarded-For"),
@@ -111,7 +119,12 @@ public struct GatewayConfig: Sendable {
         if let metricsToken, metricsToken.utf8.count < 16 {
             throw ConfigError("PORTAL_METRICS_TOKEN must be at least 16 bytes")
         }
-        return GatewayConfig(
+        let prepared = try ConfigCheck.boolean("PORTAL_DB_PREPARED", env.value("PORTAL_DB_PREPARED"), default: true)
+        let io = env.value("PORTAL_DB_IO") ?? "reactor"
+        guard ["reactor", "threads"].contains(io) else {
+            throw ConfigError("PORTAL_DB_IO must be reactor or threads")
+        }
+        var config = GatewayConfig(
             databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret, jwtPreviousSecrets: jwtPreviousSecrets,
             allowedOrigins: origins, sessionTTL: sessionTTL, scrypt: scrypt, hashWorkers: hashWorkers,
             hashQueue: try env.integer("PORTAL_HASH_QUEUE", default: 32 * hashWorkers, range: 0...100_000),
@@ -122,6 +135,9 @@ public struct GatewayConfig: Sendable {
             trustedProxyHops: try env.integer("PORTAL_TRUSTED_PROXY_HOPS", default: 1, range: 1...10),
             metricsToken: metricsToken,
             host: env.value("HOST") ?? "127.0.0.1", port: try env.integer("PORT", default: 8080, range: 0...65535))
+        config.databasePrepared = prepared
+        config.databaseIO = io
+        return config
     }
 
     /// `scheme://host[:port]` of an absolute http(s) URL, lower-cased; nil otherwise.

@@ -59,42 +59,9 @@ public final class Connection: @unchecked Sendable {
     /// Values travel separately from the SQL text, so they are never interpolated.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PQEncodable] = []) throws -> PQRows {
-        let count = parameters.count
-        var types = [Oid](repeating: 0, count: count)
-        var lengths = [Int32](repeating: 0, count: count)
-        var formats = [Int32](repeating: 0, count: count)
-        var buffers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-        defer { buffers.forEach { $0?.deallocate() } }
-        for (i, parameter) in parameters.enumerated() {
-            switch parameter.pqParameter {
-            case .null:
-                break
-            case .text(let text):
-                let utf8 = Array(text.utf8)
-                if utf8.contains(0) {
-                    // libpq text parameters are NUL-terminated; Postgres text cannot hold NUL.
-                    throw PQError(kind: .query, sqlState: "22021", message: "text parameter contains a NUL byte")
-                }
-                let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
-                utf8.withUnsafeBufferPointer { source in
-                    for j in 0..<utf8.count { buffer[j] = CChar(bitPattern: source[j]) }
-                }
-                buffer[utf8.count] = 0
-                buffers[i] = buffer
-            case .binary(let bytes, let oid):
-                let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(bytes.count, 1))
-                for j in 0..<bytes.count { buffer[j] = CChar(bitPattern: bytes[j]) }
-                buffers[i] = buffer
-                types[i] = Oid(oid)
-                lengths[i] = Int32(bytes.count)
-                formats[i] = 1
-            }
-        }
-        let result: OpaquePointer? = buffers.withUnsafeBufferPointer { bufferPointers in
-            bufferPointers.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(count, 1)) {
-                valuePointers in
-                PQexecParams(handle, sql, Int32(count), types, count == 0 ? nil : valuePointers, lengths, formats, 0)
-            }
+        let encoded = try EncodedParameters(parameters)
+        let result = encoded.withArrays { values, types, lengths, formats in
+            PQexecParams(handle, sql, encoded.count, types, values, lengths, formats, 0)
         }
         return try check(result)
     }

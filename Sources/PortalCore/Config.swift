@@ -35,6 +35,17 @@ public enum ConfigCheck {
         }
     }
 
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`, any case); `fallback` when unset. Anything else
+    /// is refused rather than read as false, so a typo cannot switch a setting off.
+    public static func boolean(_ name: String, _ value: String?, default fallback: Bool) throws -> Bool {
+        guard let value else { return fallback }
+        switch value.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw ConfigError("\(name) must be true or false")
+        }
+    }
+
     /// Seconds from `90`, `90s`, `15m`, `12h` or `7d`.
     public static func duration(_ name: String, _ value: String) throws -> Int {
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400]

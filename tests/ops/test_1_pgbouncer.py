@@ -63,7 +63,7 @@ def bouncer_stats(admin):
 
 def test_the_full_flow_through_pgbouncer_in_transaction_mode(pgbouncer, figures):
     stack = Stack(os.environ["PORTAL_TEST_OPS_DATABASE_URL"], "ops-pgbouncer", gateway_database_url=pgbouncer["url"],
-                  gateway_env={"PORTAL_DB_POOL": "10"})
+                  gateway_env={"PORTAL_DB_POOL": "10", "PORTAL_DB_PREPARED": "false"})
     stack.sql("select portal_api.set_rate_limit('sign_in_ip', 1000000, '1 minute')")
     try:
         stack.start()
