@@ -49,3 +49,53 @@ public enum Digest {
         }
     }
 }
+
+/// An HMAC-SHA256 key set up once (OpenSSL 3 `EVP_MAC`): the MAC is fetched and the key's inner
+/// and outer pads computed at start-up, and each message costs a copy of that keyed context —
+/// instead of the name lookup, fetch and key set-up the one-shot `HMAC()` repeats on every call.
+/// The session check verifies a cookie with it on every portal request.
+public final class HMACKey: @unchecked Sendable {
+    /// Keyed once in `init`, then only read (duplicated), so it is shared between threads.
+    private let keyed: OpaquePointer
+
+    /// Fetched once; OpenSSL documents a fetched algorithm as safe to share between threads.
+    nonisolated(unsafe) private static let mac: OpaquePointer = {
+        guard let mac = EVP_MAC_fetch(nil, "HMAC", nil) else { preconditionFailure("EVP_MAC_fetch(HMAC) failed") }
+        return mac
+    }()
+
+    public init(_ key: [UInt8]) {
+        guard let context = EVP_MAC_CTX_new(Self.mac) else { preconditionFailure("EVP_MAC_CTX_new failed") }
+        var digest = Array("SHA256".utf8CString)
+        let ok = digest.withUnsafeMutableBufferPointer { name in
+            var parameters = [
+                OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, name.baseAddress, 0),
+                OSSL_PARAM_construct_end(),
+            ]
+            return key.withUnsafeBufferPointer { bytes in
+                EVP_MAC_init(context, bytes.baseAddress, bytes.count, &parameters)
+            }
+        }
+        precondition(ok == 1, "EVP_MAC_init(HMAC-SHA256) failed")
+        keyed = context
+    }
+
+    deinit {
+        EVP_MAC_CTX_free(keyed)
+    }
+
+    /// HMAC-SHA256 of `data` (32 bytes).
+    public func authenticate(_ data: [UInt8]) -> [UInt8] {
+        guard let context = EVP_MAC_CTX_dup(keyed) else { preconditionFailure("EVP_MAC_CTX_dup failed") }
+        defer { EVP_MAC_CTX_free(context) }
+        var out = [UInt8](repeating: 0, count: 32)
+        var length = 0
+        let ok = data.withUnsafeBufferPointer { input in
+            EVP_MAC_update(context, input.baseAddress, input.count) == 1
+                && EVP_MAC_final(context, &out, &length, 32) == 1
+        }
+        precondition(ok && length == 32, "HMAC-SHA256 failed")
+        return out
+    }
+}
+

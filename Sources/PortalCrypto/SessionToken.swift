@@ -41,9 +41,18 @@ public struct SessionClaims: Codable, Sendable, Equatable {
 /// only ever checked against the one secret its `kid` names. A cookie without a `kid` (signed
 /// before kids existed) is checked against the current secret only.
 public struct SessionSigner: Sendable {
+    /// Shared coders: made once, not per cookie (Foundation's are safe to share once configured).
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+    private static let decoder = JSONDecoder()
+
     /// One secret and its fingerprint.
     struct Key: Sendable {
         let bytes: [UInt8]
+        let mac: HMACKey
         let kid: String
         /// The header this key writes, recognised without parsing.
         let header: Substring
@@ -85,7 +94,7 @@ public struct SessionSigner: Sendable {
         guard bytes.count >= 32 else { throw SecretError.tooShort(name: name, minimum: 32) }
         let kid = keyID(of: bytes)
         let header = Base64.encodeURL(Array(#"{"alg":"HS256","kid":"\#(kid)","typ":"JWT"}"#.utf8))
-        return Key(bytes: bytes, kid: kid, header: Substring(header))
+        return Key(bytes: bytes, mac: HMACKey(bytes), kid: kid, header: Substring(header))
     }
 
     /// A short public fingerprint of a secret: the first 8 bytes of SHA-256 over a label and the
@@ -120,11 +129,9 @@ public struct SessionSigner: Sendable {
 
     /// A signed token for `claims`, with the current key.
     public func sign(_ claims: SessionClaims) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let payload = Base64.encodeURL(Array((try? encoder.encode(claims)) ?? Data()))
+        let payload = Base64.encodeURL(Array((try? Self.encoder.encode(claims)) ?? Data()))
         let signingInput = "\(current.header).\(payload)"
-        let mac = Digest.hmacSHA256(key: current.bytes, data: Array(signingInput.utf8))
+        let mac = current.mac.authenticate(Array(signingInput.utf8))
         return "\(signingInput).\(Base64.encodeURL(mac))"
     }
 
@@ -138,10 +145,10 @@ public struct SessionSigner: Sendable {
         guard parts.count == 3, let key = key(forHeader: parts[0]),
               let signature = Base64.decodeURL(String(parts[2])), signature.count == 32
         else { return nil }
-        let expected = Digest.hmacSHA256(key: key.bytes, data: Array("\(parts[0]).\(parts[1])".utf8))
+        let expected = key.mac.authenticate(Array("\(parts[0]).\(parts[1])".utf8))
         guard Digest.constantTimeEqual(expected, signature),
               let payload = Base64.decodeURL(String(parts[1])),
-              let claims = try? JSONDecoder().decode(SessionClaims.self, from: Data(payload)),
+              let claims = try? Self.decoder.decode(SessionClaims.self, from: Data(payload)),
               claims.exp > now, claims.iat <= now + leeway, claims.iss == issuer, claims.aud == audience
         else { return nil }
         if key.kid != current.kid, let maximumLifetime, claims.exp - claims.iat > maximumLifetime + leeway { return nil }

@@ -3,18 +3,18 @@
 /// `raw = base64url(HMAC-SHA256(K, "portal-token:v1:" || token_id))` — 43 characters, 256 bits.
 /// The database stores only `sha256(raw)`, so neither a dump nor the outbox holds a live token.
 public struct TokenKey: Sendable {
-    private let key: [UInt8]
+    private let key: HMACKey
 
     /// `secret` is `PORTAL_TOKEN_KEY`; its UTF-8 bytes are the key. At least 32 bytes.
     public init(secret: String) throws(SecretError) {
         let bytes = Array(secret.utf8)
         guard bytes.count >= 32 else { throw SecretError.tooShort(name: "PORTAL_TOKEN_KEY", minimum: 32) }
-        key = bytes
+        key = HMACKey(bytes)
     }
 
     /// The raw token for a token row id.
     public func rawToken(tokenID: String) -> String {
-        Base64.encodeURL(Digest.hmacSHA256(key: key, data: Array("portal-token:v1:\(tokenID)".utf8)))
+        Base64.encodeURL(key.authenticate(Array("portal-token:v1:\(tokenID)".utf8)))
     }
 
     /// What the database stores and looks up: SHA-256 of the raw token's bytes.

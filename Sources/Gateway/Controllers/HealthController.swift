@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import PortalCore
 
 /// `GET /healthz` (the process answers, without touching the database or the hash pool) and
@@ -8,16 +9,20 @@ import PortalCore
 struct HealthController: Sendable {
     let store: any GatewayStore
 
-    struct Status: Encodable {
-        let status: String
+    /// The two answers are constants: encoded once, not per probe.
+    private static let ok = ByteBuffer(string: #"{"status":"ok"}"#)
+    private static let ready = ByteBuffer(string: #"{"status":"ready"}"#)
+
+    private static func answer(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     func register(on router: Router<PortalRequestContext>) {
-        router.get("healthz") { _, _ in Response.json(Status(status: "ok")) }
+        router.get("healthz") { _, _ in Self.answer(Self.ok) }
         router.get("readyz") { _, _ in
             do {
                 try await store.ping()
-                return Response.json(Status(status: "ready"))
+                return Self.answer(Self.ready)
             } catch {
                 throw PortalError.unavailable()
             }
