@@ -43,13 +43,31 @@ struct SessionCookie: Sendable {
     }
 
     /// The raw value of cookie `name` in the request's `Cookie` headers.
+    ///
+    /// Parsed as bytes (`;` separates pairs, spaces and tabs around names and values are
+    /// dropped): every portal request passes here, and splitting by `Character` and trimming with
+    /// Foundation cost more than verifying the signature.
     static func value(named name: String, in request: Request) -> String? {
+        let wanted = Array(name.utf8)
         for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
-                    return parts[1].trimmingCharacters(in: .whitespaces)
-                }
+            if let value = value(named: wanted, in: Array(header.utf8)) { return value }
+        }
+        return nil
+    }
+
+    /// The value of the first pair named `name` in one `Cookie` header's bytes.
+    static func value(named name: [UInt8], in header: [UInt8]) -> String? {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        func trimmed(_ slice: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            var slice = slice
+            while let first = slice.first, isBlank(first) { slice.removeFirst() }
+            while let last = slice.last, isBlank(last) { slice.removeLast() }
+            return slice
+        }
+        for pair in header.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
+            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            if trimmed(pair[pair.startIndex..<equals]).elementsEqual(name) {
+                return String(decoding: trimmed(pair[(equals + 1)...]), as: UTF8.self)
             }
         }
         return nil

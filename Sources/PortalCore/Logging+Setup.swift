@@ -45,7 +45,7 @@ public struct JSONLogHandler: LogHandler {
             fields[key] = Self.jsonValue(value)
         }
         let object: [String: Any] = [
-            "ts": ISO8601DateFormatter().string(from: Date()),
+            "ts": Self.timestamp(),
             "level": "\(event.level)",
             "label": label,
             "msg": "\(event.message)",
@@ -55,6 +55,17 @@ public struct JSONLogHandler: LogHandler {
         else { return }
         data.append(0x0A)
         FileHandle.standardError.write(data)
+    }
+
+    /// The current time as ISO 8601 UTC (`2026-11-28T07:23:08Z`), from `gmtime_r`: no formatter
+    /// is made per line (the access log writes one line per request).
+    static func timestamp(_ seconds: Int = time(nil)) -> String {
+        var clock = seconds
+        var parts = tm()
+        gmtime_r(&clock, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// Numbers stay numbers (`"ms": 12`, not `"12"`), whether logged as a number or as its

@@ -141,13 +141,21 @@ public struct SessionSigner: Sendable {
         // One session, one spelling: base64url without padding only ('+' and '/' are not in the
         // alphabet either), so a cookie with '=' appended is not another valid copy.
         guard token.utf8.count <= Self.maximumLength, !token.utf8.contains(UInt8(ascii: "=")) else { return nil }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let key = key(forHeader: parts[0]),
-              let signature = Base64.decodeURL(String(parts[2])), signature.count == 32
+        // Split at the two dots through the UTF-8 view (its indices are the string's own): this
+        // runs on every portal request, and a `Character` split costs more than the MAC.
+        let utf8 = token.utf8
+        guard let firstDot = utf8.firstIndex(of: UInt8(ascii: ".")),
+              let secondDot = utf8[utf8.index(after: firstDot)...].firstIndex(of: UInt8(ascii: ".")),
+              !utf8[utf8.index(after: secondDot)...].contains(UInt8(ascii: "."))
         else { return nil }
-        let expected = key.mac.authenticate(Array("\(parts[0]).\(parts[1])".utf8))
+        let header = token[..<firstDot]
+        let body = token[token.index(after: firstDot)..<secondDot]
+        guard let key = key(forHeader: header),
+              let signature = Base64.decodeURL(String(token[token.index(after: secondDot)...])), signature.count == 32
+        else { return nil }
+        let expected = key.mac.authenticate(Array(utf8[..<secondDot]))
         guard Digest.constantTimeEqual(expected, signature),
-              let payload = Base64.decodeURL(String(parts[1])),
+              let payload = Base64.decodeURL(String(body)),
               let claims = try? Self.decoder.decode(SessionClaims.self, from: Data(payload)),
               claims.exp > now, claims.iat <= now + leeway, claims.iss == issuer, claims.aud == audience
         else { return nil }

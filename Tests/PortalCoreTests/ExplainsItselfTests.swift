@@ -15,6 +15,13 @@ import Testing
         #expect(JSONLogHandler.jsonValue(.string("abc")) as? String == "abc")
     }
 
+    @Test func jsonLogTimestampsAreISO8601UTCLikeFoundationWrites() {
+        for seconds in [0, 951_782_400, 1_795_000_000, Int(Date().timeIntervalSince1970)] {
+            let foundation = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            #expect(JSONLogHandler.timestamp(seconds) == foundation)
+        }
+    }
+
     @Test func envSaysWhatIsRequiredSecretAndDefault() {
         let table = ConfigVariable.table(GatewayConfig.variables)
         let jwt = table.split(separator: "\n").first { $0.hasPrefix("PORTAL_JWT_SECRET ") }
