@@ -20,7 +20,14 @@ public struct MailerDependencies: Sendable {
         case .files(let directory): FileTransport(directory: directory, logger: logger)
         }
         self.config = config
-        pool = ConnectionPool(conninfo: config.databaseURL, size: 2, applicationName: "portal-auth-mailer", logger: logger)
+        // The mailer's bookkeeping commits without waiting for the WAL flush (claim, renew,
+        // complete, fail): a crash can lose at most the last moments of it, which costs a mail
+        // sent twice after its lease runs out, never a lost one. The one commit that must be
+        // durable before a send — the token's seal, or the mailed link would not work — turns
+        // synchronous commit back on for its own transaction (`OutboxStore.seal`).
+        pool = ConnectionPool(
+            conninfo: config.databaseURL, size: 2, applicationName: "portal-auth-mailer",
+            options: "-c synchronous_commit=off", logger: logger)
         let store = OutboxStore(pool: pool, conninfo: config.databaseURL, worker: config.workerID, logger: logger)
         service = MailerService(config: config, store: store, transport: transport, templates: templates, logger: logger)
     }

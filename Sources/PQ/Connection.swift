@@ -22,10 +22,21 @@ public final class Connection: @unchecked Sendable {
     /// server machine that vanishes (no reset, no answer: a failover after a host loss) fails the
     /// query in flight within ~15 s and an idle pooled connection within ~25 s, instead of the
     /// kernel's ~15 minutes of retransmissions. (Ignored on Unix sockets.)
-    public init(conninfo: String, applicationName: String = "portal-auth", connectTimeoutSeconds: Int = 5) throws {
-        let keywords = ["connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval",
-                        "keepalives_count", "tcp_user_timeout", "dbname"]
-        let values = [String(connectTimeoutSeconds), applicationName, "1", "10", "5", "3", "15000", conninfo]
+    ///
+    /// `options` are server settings for the session (`-c name=value`), given before `conninfo`,
+    /// so a `DATABASE_URL` that sets its own `options` wins.
+    public init(
+        conninfo: String, applicationName: String = "portal-auth", connectTimeoutSeconds: Int = 5, options: String? = nil
+    ) throws {
+        var keywords = ["connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+                        "keepalives_count", "tcp_user_timeout"]
+        var values = [String(connectTimeoutSeconds), applicationName, "1", "10", "5", "3", "15000"]
+        if let options {
+            keywords.append("options")
+            values.append(options)
+        }
+        keywords.append("dbname")
+        values.append(conninfo)
         let handle: OpaquePointer? = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)

@@ -38,9 +38,10 @@ public final class ConnectionPool: Sendable {
     ///   - size: connections; at least 1.
     ///   - io: the reactor, or the old blocking threads.
     ///   - prepared: named prepared statements (the reactor only); false behind a transaction pooler.
+    ///   - options: server settings for every connection's session (libpq `options`, `-c name=value`).
     public init(
         conninfo: String, size: Int, applicationName: String = "portal-auth", io: IO = .reactor, prepared: Bool = true,
-        logger: Logger = Logger(label: "portal-auth.pq")
+        options: String? = nil, logger: Logger = Logger(label: "portal-auth.pq")
     ) {
         let size = max(1, size)
         let outages = OutageReporter("database", conninfo: conninfo, logger: logger)
@@ -50,8 +51,8 @@ public final class ConnectionPool: Sendable {
         if io == .reactor {
             do {
                 reactor = try ReactorPool(
-                    conninfo: conninfo, size: size, prepared: prepared, applicationName: applicationName, outages: outages,
-                    logger: logger)
+                    conninfo: conninfo, size: size, prepared: prepared, applicationName: applicationName, options: options,
+                    outages: outages, logger: logger)
             } catch {
                 // Only when the kernel refuses an epoll or eventfd descriptor: the blocking pool
                 // works without them.
@@ -62,7 +63,9 @@ public final class ConnectionPool: Sendable {
             engine = .reactor(reactor)
         } else {
             engine = .threads(
-                ThreadedPool(conninfo: conninfo, size: size, applicationName: applicationName, outages: outages, logger: logger))
+                ThreadedPool(
+                    conninfo: conninfo, size: size, applicationName: applicationName, options: options, outages: outages,
+                    logger: logger))
         }
     }
 
@@ -130,7 +133,7 @@ final class ThreadedPool: Sendable {
     /// - Parameters:
     ///   - conninfo: a libpq URI or key/value string (`DATABASE_URL`).
     ///   - size: connections and threads; at least 1.
-    init(conninfo: String, size: Int, applicationName: String, outages: OutageReporter, logger: Logger) {
+    init(conninfo: String, size: Int, applicationName: String, options: String?, outages: OutageReporter, logger: Logger) {
         let size = max(1, size)
         let state = JobQueue<Job>(threads: size)
         self.state = state
@@ -139,7 +142,9 @@ final class ThreadedPool: Sendable {
         // The threads are detached: they exit by themselves once the pool is closed and drained.
         for index in 0..<size {
             let thread = Thread {
-                Self.work(state: state, conninfo: conninfo, applicationName: applicationName, outages: outages, logger: logger)
+                Self.work(
+                    state: state, conninfo: conninfo, applicationName: applicationName, options: options, outages: outages,
+                    logger: logger)
             }
             thread.name = "pq-pool-\(index)"
             thread.start()
@@ -187,7 +192,8 @@ final class ThreadedPool: Sendable {
     }
 
     private static func work(
-        state: JobQueue<Job>, conninfo: String, applicationName: String, outages: OutageReporter, logger: Logger
+        state: JobQueue<Job>, conninfo: String, applicationName: String, options: String?, outages: OutageReporter,
+        logger: Logger
     ) {
         var connection: Connection?
         var finishedOne = false
@@ -200,7 +206,7 @@ final class ThreadedPool: Sendable {
             }
             if connection == nil {
                 do {
-                    connection = try Connection(conninfo: conninfo, applicationName: applicationName)
+                    connection = try Connection(conninfo: conninfo, applicationName: applicationName, options: options)
                     outages.succeeded()
                 } catch let error as PQError {
                     outages.failed(error)

@@ -45,6 +45,7 @@ final class ReactorPool: @unchecked Sendable {
     let poller: Poller
     private let conninfo: String
     private let applicationName: String
+    private let options: String?
     private let logger: Logger
     private let connector: JobQueue<@Sendable () -> Void>
 
@@ -56,12 +57,14 @@ final class ReactorPool: @unchecked Sendable {
     private var closed = false
 
     init(
-        conninfo: String, size: Int, prepared: Bool, applicationName: String, outages: OutageReporter, logger: Logger
+        conninfo: String, size: Int, prepared: Bool, applicationName: String, options: String?, outages: OutageReporter,
+        logger: Logger
     ) throws(PQError) {
         self.size = max(1, size)
         self.prepared = prepared
         self.conninfo = conninfo
         self.applicationName = applicationName
+        self.options = options
         self.outages = outages
         self.logger = logger
         poller = try Poller(name: "pq-poller")
@@ -197,7 +200,7 @@ final class ReactorPool: @unchecked Sendable {
     private func openConnection() {
         let queued = connector.enqueue { [self] in
             do {
-                try adopt(try Connection(conninfo: conninfo, applicationName: applicationName))
+                try adopt(try Connection(conninfo: conninfo, applicationName: applicationName, options: options))
             } catch let error as PQError {
                 outages.failed(error)
                 connectFailed(error)

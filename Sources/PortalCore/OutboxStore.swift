@@ -121,7 +121,10 @@ public struct OutboxStore: Sendable {
 
     /// `portal_api.seal_token`.
     public func seal(tokenID: String, hash: [UInt8]) async throws {
-        _ = try await query("select portal_api.seal_token($1, $2)", [tokenID, hash])
+        // Durable before the mail goes out, whatever the session's synchronous_commit: the
+        // set_config is local to this statement's transaction, so its COMMIT waits for the flush.
+        _ = try await query(
+            "select portal_api.seal_token($1, $2), set_config('synchronous_commit', 'on', true)", [tokenID, hash])
     }
 
     /// `portal_api.complete_mail`: false when the lease was lost (another mailer re-claimed it).

@@ -69,6 +69,20 @@ struct ReactorTests {
         }
     }
 
+    @Test(arguments: ConnectionPool.IO.allCases)
+    func sessionOptionsApplyToEveryConnectionAndALocalSettingOnlyToItsStatement(io: ConnectionPool.IO) async throws {
+        // The mailer's shape: asynchronous commit for the session, synchronous for the seal's statement.
+        let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 2, io: io, options: "-c synchronous_commit=off")
+        defer { pool.close() }
+        for _ in 0..<4 {
+            #expect(try await pool.query("show synchronous_commit").scalar(String.self) == "off")
+            let local = try await pool.query(
+                "select set_config('synchronous_commit', 'on', true), current_setting('synchronous_commit')")
+            #expect(local.first?[1] == "on")
+        }
+        #expect(try await pool.query("show synchronous_commit").scalar(String.self) == "off", "back to the session's value")
+    }
+
     @Test func aLargeParameterAndResultTravelWhole() async throws {
         // Larger than the socket buffers, so the send needs several writable wake-ups and the
         // answer several readable ones.
