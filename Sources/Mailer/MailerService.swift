@@ -115,42 +115,74 @@ public final class MailerService: Service, Sendable {
     }
 
     /// Claims and delivers until the outbox has nothing due, or shutdown begins.
+    ///
+    /// A one-deep pipeline: the next mail is renewed, sealed and rendered while the previous one
+    /// is on the wire, so the database round trips of a mail overlap the SMTP conversation of the
+    /// one before instead of adding to it. The SMTP connection still carries one mail at a time.
     func drain() async throws {
         while !Task.isShuttingDownGracefully {
             let batch = try await store.claim(limit: config.batchSize)
             if batch.isEmpty { return }
             metrics.claimBatchSize.record(Double(batch.count))
-            for (index, mail) in batch.enumerated() {
-                if Task.isShuttingDownGracefully {
-                    for rest in batch[index...] { _ = try? await store.release(rest.id) }
-                    return
+            var sending: Task<Void, Error>?
+            do {
+                for (index, mail) in batch.enumerated() {
+                    if Task.isShuttingDownGracefully {
+                        try await sending?.value
+                        sending = nil
+                        for rest in batch[index...] { _ = try? await store.release(rest.id) }
+                        return
+                    }
+                    let ready = try await prepare(mail)
+                    try await sending?.value
+                    sending = nil
+                    if let ready { sending = Task { try await self.send(ready) } }
                 }
-                try await deliver(mail)
+                try await sending?.value
+            } catch {
+                // The mail on the wire finishes and records its outcome before the error goes up.
+                _ = try? await sending?.value
+                throw error
             }
         }
     }
 
-    /// One mail: renew its lease and re-check its token, seal the token, render, send, record
-    /// the outcome.
+    /// A mail renewed, sealed and rendered, waiting for the SMTP connection.
+    struct ReadyMail: Sendable {
+        let mail: ClaimedMail
+        let message: MailMessage
+        let renewedAt: ContinuousClock.Instant
+    }
+
+    /// One mail from claim to outcome, without the pipeline (tests call it).
+    func deliver(_ mail: ClaimedMail) async throws {
+        if let ready = try await prepare(mail) { try await send(ready) }
+    }
+
+    /// The first half of a mail: renew its lease and re-check its token, seal the token, render.
     ///
-    /// The renewal right before the send is what keeps a slow relay from causing duplicates: a
+    /// The renewal shortly before the send (at most 5 s before it, see `send`) is what keeps a slow relay from causing duplicates: a
     /// batch is claimed under one short lease, and a relay that takes `SMTP_TIMEOUT` per mail
     /// would let the lease of the later mails run out while this mailer still works through the
     /// batch, so another mailer could claim and send them too. Renewed, each mail's lease covers
     /// its own send (`SMTP_TIMEOUT` + 10 s at least); a mail whose lease was already taken over, or
     /// whose token died meanwhile (resend, disable, expiry), is not sent at all.
-    func deliver(_ mail: ClaimedMail) async throws {
+    ///
+    /// Nil when the mail was dealt with here (not sent: lease lost, token gone, bad recipient, or a
+    /// template that would not render); otherwise the message, ready for `send`.
+    func prepare(_ mail: ClaimedMail) async throws -> ReadyMail? {
         guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
             record(.notSent)
-            return
+            return nil
         }
+        let renewedAt = ContinuousClock.now
         // Rows written under the looser rule of old (the CHECK is NOT VALID for them) must not
         // put header specials into RCPT TO or To:.
         guard EmailAddress.isValid(mail.recipient) else {
             try await store.fail(mail.id, reason: "malformed recipient address", permanent: true)
             record(.dead)
             logger.error("mail not sent: malformed recipient address", metadata: ["outboxId": "\(mail.id)"])
-            return
+            return nil
         }
         var link: String?
         if let tokenID = mail.tokenID {
@@ -160,13 +192,13 @@ public final class MailerService: Service, Sendable {
             } catch let error as PortalError where error.reason == .invalidToken {
                 try await store.skip(mail.id, reason: "token no longer exists")
                 record(.skipped)
-                return
+                return nil
             } catch let error as PortalError where error.reason == .tokenConflict {
                 // Sealed before under another PORTAL_TOKEN_KEY: this mail's link could never work.
                 try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
                 record(.dead)
                 logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])
-                return
+                return nil
             }
             link = PortalPaths.link(baseURL: config.baseURL, type: MailKind(rawValue: mail.kind)?.tokenType ?? .reset, rawToken: raw)
         }
@@ -181,9 +213,22 @@ public final class MailerService: Service, Sendable {
         } catch {
             try await store.fail(mail.id, reason: "could not render the mail", permanent: true)
             record(.dead)
-            return
+            return nil
         }
+        return ReadyMail(mail: mail, message: message, renewedAt: renewedAt)
+    }
 
+    /// Sends a prepared mail and records the outcome. A mail that waited more than a few seconds
+    /// behind a slow send is renewed again first, so its lease still covers its own send.
+    func send(_ ready: ReadyMail) async throws {
+        let mail = ready.mail
+        let message = ready.message
+        if ContinuousClock.now - ready.renewedAt > .seconds(5) {
+            guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
+                record(.notSent)
+                return
+            }
+        }
         let transport = self.transport
         let sendStart = ContinuousClock.now
         let outcome: Result<Void, MailSendError> = try await smtpThread.run {

@@ -15,6 +15,10 @@ import Testing
         var completeAnswer = true
         var sealFailure: PortalError?
         var failAnswer: String? = "queued"
+        /// What the next claim returns (once).
+        var due: [ClaimedMail] = []
+
+        func queue(_ mails: [ClaimedMail]) { due = mails }
 
         func set(renew: Bool = true, complete: Bool = true, seal: PortalError? = nil, fail: String? = "queued") {
             renewAnswer = renew
@@ -26,7 +30,10 @@ import Testing
         nonisolated var target: String { "in memory" }
         func ping() async -> Bool { true }
         nonisolated func newMail() -> AsyncStream<(listening: Bool, reconnected: Bool)> { AsyncStream { $0.finish() } }
-        func claim(limit: Int) async throws -> [ClaimedMail] { [] }
+        func claim(limit: Int) async throws -> [ClaimedMail] {
+            defer { due = [] }
+            return due
+        }
         func renew(_ id: Int64, sendTimeout: Int) async throws -> Bool { calls.append("renew"); return renewAnswer }
         func seal(tokenID: String, hash: [UInt8]) async throws {
             calls.append("seal")
@@ -72,6 +79,26 @@ import Testing
         id: 42, kind: "activation", recipient: "jane@example.com", tokenID: "token-1",
         tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: "Jane", clientName: nil, portName: "North Harbour",
         replyTo: nil, supportPhone: nil, attempts: 1)
+
+    @Test func aDrainedBatchGoesOutInOrderEachMailRenewedSealedSentAndCompletedOnce() async throws {
+        let outbox = InMemoryOutbox()
+        let transport = RecordingTransport()
+        let service = try Self.service(outbox, transport)
+        let batch = (1...7).map { i in
+            ClaimedMail(
+                id: Int64(i), kind: "activation", recipient: "guest\(i)@example.com", tokenID: "token-\(i)",
+                tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: nil, clientName: nil, portName: "North Harbour",
+                replyTo: nil, supportPhone: nil, attempts: 1)
+        }
+        await outbox.queue(batch)
+        try await service.drain()
+        #expect(transport.messages.map(\.recipient) == batch.map(\.recipient), "one connection, the claim's order")
+        let calls = await outbox.calls
+        for call in ["renew", "seal", "complete"] {
+            #expect(calls.filter { $0 == call }.count == 7, "\(call) once per mail")
+        }
+        #expect(service.stats.sent == 7)
+    }
 
     @Test func aDeliveredMailIsCompletedWithALinkFromItsSealedToken() async throws {
         let outbox = InMemoryOutbox()

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Prometheus
@@ -27,16 +28,40 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
     }
 
     private func record(_ request: Request, _ context: Context, status: Int, since start: ContinuousClock.Instant) {
-        let labels = [("method", request.method.rawValue), ("route", context.endpointPath ?? "unmatched"),
-                      ("status", String(status))]
-        GatewayMetrics.registry.makeCounter(
-            descriptor: GatewayMetrics.named("http_requests_total", "HTTP responses by method, route and status sent"),
-            labels: labels
-        ).increment()
-        GatewayMetrics.registry.makeDurationHistogram(
-            descriptor: GatewayMetrics.named("http_server_request_duration_seconds", "Time from request head to response"),
-            labels: labels, buckets: GatewayMetrics.latencyBuckets
-        ).recordNanoseconds(Int64((ContinuousClock.now - start).nanoseconds))
+        let series = Self.series.get(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status)
+        series.requests.increment()
+        series.duration.recordNanoseconds(Int64((ContinuousClock.now - start).nanoseconds))
+    }
+
+    /// The counter and histogram of each (method, route, status), looked up in the registry once:
+    /// asking the registry builds the label array and descriptor and takes its lock on every call.
+    private static let series = SeriesCache()
+
+    final class SeriesCache: @unchecked Sendable {
+        struct Key: Hashable {
+            let method: String
+            let route: String
+            let status: Int
+        }
+
+        private let lock = NSLock()
+        private var known: [Key: (requests: Counter, duration: DurationHistogram)] = [:]
+
+        func get(method: String, route: String, status: Int) -> (requests: Counter, duration: DurationHistogram) {
+            let key = Key(method: method, route: route, status: status)
+            if let found = lock.withLock({ known[key] }) { return found }
+            let labels = [("method", method), ("route", route), ("status", String(status))]
+            let made = (
+                requests: GatewayMetrics.registry.makeCounter(
+                    descriptor: GatewayMetrics.named("http_requests_total", "HTTP responses by method, route and status sent"),
+                    labels: labels),
+                duration: GatewayMetrics.registry.makeDurationHistogram(
+                    descriptor: GatewayMetrics.named("http_server_request_duration_seconds", "Time from request head to response"),
+                    labels: labels, buckets: GatewayMetrics.latencyBuckets)
+            )
+            lock.withLock { known[key] = made }
+            return made
+        }
     }
 }
 
