@@ -26,7 +26,7 @@ public struct MailerDependencies: Sendable {
         // durable before a send — the token's seal, or the mailed link would not work — turns
         // synchronous commit back on for its own transaction (`OutboxStore.seal`).
         pool = ConnectionPool(
-            conninfo: config.databaseURL, size: 2, applicationName: "portal-auth-mailer",
+            conninfo: config.databaseURL, size: MailerService.prepareAhead, applicationName: "portal-auth-mailer",
             options: "-c synchronous_commit=off", logger: logger)
         let store = OutboxStore(pool: pool, conninfo: config.databaseURL, worker: config.workerID, logger: logger)
         service = MailerService(config: config, store: store, transport: transport, templates: templates, logger: logger)

@@ -116,36 +116,47 @@ public final class MailerService: Service, Sendable {
 
     /// Claims and delivers until the outbox has nothing due, or shutdown begins.
     ///
-    /// A one-deep pipeline: the next mail is renewed, sealed and rendered while the previous one
-    /// is on the wire, so the database round trips of a mail overlap the SMTP conversation of the
-    /// one before instead of adding to it. The SMTP connection still carries one mail at a time.
+    /// A pipeline: up to `prepareAhead` mails of the batch are renewed, sealed and rendered
+    /// concurrently while the mail before them is on the wire, so their database round trips
+    /// (the seal's durable commit above all) overlap the SMTP conversation and share WAL flushes
+    /// instead of adding up. Sends stay one at a time, in the claim's order, on one SMTP connection.
     func drain() async throws {
         while !Task.isShuttingDownGracefully {
             let batch = try await store.claim(limit: config.batchSize)
             if batch.isEmpty { return }
             metrics.claimBatchSize.record(Double(batch.count))
-            var sending: Task<Void, Error>?
-            do {
-                for (index, mail) in batch.enumerated() {
-                    if Task.isShuttingDownGracefully {
-                        try await sending?.value
-                        sending = nil
-                        for rest in batch[index...] { _ = try? await store.release(rest.id) }
-                        return
-                    }
-                    let ready = try await prepare(mail)
-                    try await sending?.value
-                    sending = nil
-                    if let ready { sending = Task { try await self.send(ready) } }
+            var preparing: [Task<ReadyMail?, Error>] = []
+            var next = 0
+            func fill() {
+                while preparing.count < Self.prepareAhead, next < batch.count, !Task.isShuttingDownGracefully {
+                    let mail = batch[next]
+                    next += 1
+                    preparing.append(Task { try await self.prepare(mail) })
                 }
-                try await sending?.value
+            }
+            do {
+                fill()
+                while !preparing.isEmpty {
+                    let ready = try await preparing.removeFirst().value
+                    if let ready { try await send(ready) }
+                    fill()
+                }
             } catch {
-                // The mail on the wire finishes and records its outcome before the error goes up.
-                _ = try? await sending?.value
+                // Mails being prepared finish (they may have sealed); the batch's lease brings back
+                // what was not sent.
+                for task in preparing { _ = try? await task.value }
                 throw error
+            }
+            if next < batch.count {
+                // Shutdown began: what was not started goes back to the queue now.
+                for rest in batch[next...] { _ = try? await store.release(rest.id) }
+                return
             }
         }
     }
+
+    /// Mails prepared ahead of the one being sent (and the mailer's database connections).
+    static let prepareAhead = 4
 
     /// A mail renewed, sealed and rendered, waiting for the SMTP connection.
     struct ReadyMail: Sendable {
