@@ -8,7 +8,6 @@ import PortalCore
 /// overrides one. HTML templates escape every value; text templates declare
 /// `{{% CONTENT_TYPE: TEXT}}`.
 public struct MailTemplates: Sendable {
-    public static let kinds = MailKind.allCases.map(\.rawValue)
     static let parts = ["subject", "text", "html"]
 
     private let templates: [String: MustacheTemplate]
@@ -16,9 +15,9 @@ public struct MailTemplates: Sendable {
     /// Loads and parses every template now, so a broken override stops the mailer at start.
     public init(overrideDirectory: String? = nil) throws {
         var templates: [String: MustacheTemplate] = [:]
-        for kind in Self.kinds {
+        for kind in MailKind.allCases {
             for part in Self.parts {
-                let name = "\(kind).\(part)"
+                let name = "\(kind.rawValue).\(part)"
                 let source: String
                 if let overrideDirectory,
                    let text = try? String(contentsOfFile: "\(overrideDirectory)/\(name).mustache", encoding: .utf8) {
@@ -40,10 +39,10 @@ public struct MailTemplates: Sendable {
     }
 
     /// The rendered subject (one line), text and HTML of a mail.
-    public func render(kind: String, context: [String: Any]) throws -> (subject: String, text: String, html: String) {
-        guard let subject = templates["\(kind).subject"], let text = templates["\(kind).text"],
-              let html = templates["\(kind).html"]
-        else { throw ConfigError("no templates for mail kind \(kind)") }
+    public func render(kind: MailKind, context: [String: Any]) throws -> (subject: String, text: String, html: String) {
+        guard let subject = templates["\(kind.rawValue).subject"], let text = templates["\(kind.rawValue).text"],
+              let html = templates["\(kind.rawValue).html"]
+        else { throw ConfigError("no templates for mail kind \(kind.rawValue)") }
         let line = subject.render(context).split(whereSeparator: \.isNewline).joined(separator: " ")
             .trimmingCharacters(in: .whitespaces)
         return (line, text.render(context), html.render(context))

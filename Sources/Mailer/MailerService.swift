@@ -211,7 +211,7 @@ public final class MailerService: Service, Sendable {
                 logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])
                 return nil
             }
-            link = PortalPaths.link(baseURL: config.baseURL, type: MailKind(rawValue: mail.kind)?.tokenType ?? .reset, rawToken: raw)
+            link = PortalPaths.link(baseURL: config.baseURL, type: mail.kind.tokenType ?? .reset, rawToken: raw)
         }
         let message: MailMessage
         do {

@@ -136,9 +136,14 @@ public final class AdminStore {
         _ = try run("select portal_api.invite($1, $2, $3, $4)", [client, email, name, actor])
     }
 
-    /// resend | disable | enable | unlock | revoke-sessions, through its DBA function.
+    /// resend | disable | enable | unlock | revoke-sessions, through its DBA function. An invite
+    /// needs an address: it is `invite(client:email:name:actor:)`, and refused here.
     public func perform(_ action: ClientAction, client: String, actor: String) throws(AdminRefusal) {
         let sql = switch action {
+        case .invite:
+            throw AdminRefusal(
+                kind: .refused(.invalidRequest), code: PortalError.Reason.invalidRequest.rawValue,
+                message: "an invite needs an email address")
         case .resend: "select portal_api.resend_activation($1, $2)"
         case .disable: "select portal_api.disable_portal_user($1, $2)"
         case .enable: "select portal_api.enable_portal_user($1, $2)"

@@ -46,7 +46,7 @@ public struct SessionUser: Sendable, Equatable {
 public struct PortalUserStatus: Codable, Sendable, Equatable {
     public struct LastMail: Codable, Sendable, Equatable {
         public let id: Int
-        public let kind: String
+        public let kind: MailKind
         public let status: String
         public let attempts: Int
         public let createdAt: String
@@ -58,7 +58,7 @@ public struct PortalUserStatus: Codable, Sendable, Equatable {
     public struct Link: Codable, Sendable, Equatable {
         /// `live`, `expired`, `revoked`, `used` or `none`.
         public let state: String
-        public let type: String?
+        public let type: TokenType?
         public let expiresAt: String?
     }
 
@@ -69,8 +69,8 @@ public struct PortalUserStatus: Codable, Sendable, Equatable {
     public let email: String?
     public let name: String?
     public let state: AccountState
-    /// What staff may do now (`ClientAction` values, or `invite` in state `none`).
-    public let actions: [String]
+    /// What staff may do now: `invite` in state `none`, else `?action=` values.
+    public let actions: [ClientAction]
     public let createdAt: String?
     public let activatedAt: String?
     public let lastLoginAt: String?
@@ -86,8 +86,8 @@ public struct PortalUserStatus: Codable, Sendable, Equatable {
 public struct TokenStatus: Codable, Sendable, Equatable {
     /// `valid`, `expired`, `used` or `invalid`.
     public let status: String
-    /// `activation` or `reset`; nil for an invalid token.
-    public let type: String?
+    /// Nil for an invalid token.
+    public let type: TokenType?
     /// The marina's name, for a valid token only.
     public let portName: String?
 
@@ -252,12 +252,12 @@ public struct AuthStore: Sendable {
     }
 
     /// `portal_api.consume_token`: uses the token once and sets the password hash.
-    public func consumeToken(type: String, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?)
+    public func consumeToken(type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?)
         async throws -> PortalUser
     {
         guard let user = try await json(
             PortalUser.self, "select portal_api.consume_token($1, $2, $3, $4::inet, $5)",
-            [type, tokenHash, passwordHash, ip, userAgent])
+            [type.rawValue, tokenHash, passwordHash, ip, userAgent])
         else { throw Self.unexpected("NULL from consume_token") }
         return user
     }

@@ -22,7 +22,7 @@ public protocol GatewayStore: Sendable {
     func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?) async throws -> Bool
     func requestPasswordReset(email: String, ip: String?, userAgent: String?) async throws
     func tokenStatus(tokenHash: [UInt8]) async throws -> TokenStatus
-    func consumeToken(type: String, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?) async throws -> PortalUser
+    func consumeToken(type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?) async throws -> PortalUser
     func changePasswordLookup(userID: String, epoch: Int, jti: String) async throws -> (sessionValid: Bool, passwordHash: String?)
     func changePassword(userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?) async throws -> SessionUser
 

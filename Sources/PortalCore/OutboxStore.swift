@@ -5,7 +5,7 @@ import PQ
 /// A mail claimed from the outbox.
 public struct ClaimedMail: Sendable {
     public let id: Int64
-    public let kind: String
+    public let kind: MailKind
     public let recipient: String
     public let tokenID: String?
     /// Seconds since 1970 when the token expires.
@@ -19,7 +19,7 @@ public struct ClaimedMail: Sendable {
     public let attempts: Int
 
     public init(
-        id: Int64, kind: String, recipient: String, tokenID: String?, tokenExpiresAt: Int?, name: String?, clientName: String?,
+        id: Int64, kind: MailKind, recipient: String, tokenID: String?, tokenExpiresAt: Int?, name: String?, clientName: String?,
         portName: String?, replyTo: String?, supportPhone: String?, attempts: Int
     ) {
         self.id = id
@@ -33,6 +33,17 @@ public struct ClaimedMail: Sendable {
         self.replyTo = replyTo
         self.supportPhone = supportPhone
         self.attempts = attempts
+    }
+}
+
+/// `mail_outbox.kind` read from a row. The table's CHECK allows only the known kinds, so one this
+/// build does not know is a bug, and fails the claim as an internal error (`StoreRow`).
+extension MailKind: PQDecodable {
+    public init(pqText: String) throws {
+        guard let kind = MailKind(rawValue: pqText) else {
+            throw PQError(kind: .decoding, message: "a column value did not decode as MailKind")
+        }
+        self = kind
     }
 }
 

@@ -96,9 +96,9 @@ public struct PortalService: Sendable {
         guard violations.isEmpty else { throw PortalError.weakPassword(violations) }
         let tokenHash = TokenKey.hash(rawToken: rawToken)
         let status = try await store.tokenStatus(tokenHash: tokenHash)
-        guard status.status == "valid", status.type == type.rawValue else { throw PortalError.invalidToken }
+        guard status.status == "valid", status.type == type else { throw PortalError.invalidToken }
         let newHash = try await hash(password)
-        _ = try await store.consumeToken(type: type.rawValue, tokenHash: tokenHash, passwordHash: newHash, ip: ip, userAgent: userAgent)
+        _ = try await store.consumeToken(type: type, tokenHash: tokenHash, passwordHash: newHash, ip: ip, userAgent: userAgent)
     }
 
     /// Change password for a signed-in user; every session ends, and the caller gets a new one.

@@ -1,7 +1,7 @@
 /// The words the HTTP API, the CLI and the mailer share with the SQL API, spelled once.
 
 /// What a single-use token is for (`portal_auth_tokens.type`).
-public enum TokenType: String, Sendable, CaseIterable {
+public enum TokenType: String, Sendable, CaseIterable, Codable {
     case activation
     case reset
 
@@ -15,7 +15,7 @@ public enum TokenType: String, Sendable, CaseIterable {
 }
 
 /// What a queued mail is (`mail_outbox.kind`): each has its templates.
-public enum MailKind: String, Sendable, CaseIterable {
+public enum MailKind: String, Sendable, CaseIterable, Codable {
     case activation
     case reset
     case passwordChanged = "password_changed"
@@ -40,17 +40,26 @@ public enum AccountState: String, Sendable, CaseIterable, Codable {
     case locked
 }
 
-/// What staff can do to a client's portal user (`portal.do_client_action`): the admin API's
-/// `?action=`, the CLI's subcommands and the DBA functions.
-public enum ClientAction: String, Sendable, CaseIterable {
+/// What staff can do to a client's portal user: the words of a status's `actions`, the CLI's
+/// subcommands and the DBA functions. All but `invite` are the admin API's `?action=` values
+/// (`portal.do_client_action`).
+public enum ClientAction: String, Sendable, CaseIterable, Codable {
+    /// Create the portal user and mail its activation link: the one action in state `none`. It is
+    /// a case here because a status lists it (the CRM renders its button from `actions`), but it
+    /// is no `?action=`: an invite carries an address (the admin API's POST without `action`,
+    /// `admin invite`, `portal_api.invite`), so `onPortalUser` leaves it out.
+    case invite
     case resend
     case disable
     case enable
     case unlock
     case revokeSessions = "revoke-sessions"
 
-    /// `resend, disable, enable, unlock, revoke-sessions`.
-    public static var list: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    /// The actions on an existing portal user: the `?action=` values, one DBA function each.
+    public static let onPortalUser: [ClientAction] = allCases.filter { $0 != .invite }
+
+    /// `resend, disable, enable, unlock, revoke-sessions`: the `?action=` values.
+    public static var list: String { onPortalUser.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// The portal's pages: served by the gateway, linked from mails, in one place.

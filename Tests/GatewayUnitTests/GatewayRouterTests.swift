@@ -122,7 +122,7 @@ import Testing
         let store = InMemoryGatewayStore(adminKey: Self.adminKey)
         let id = try await store.addUser(email: "new@example.com", password: nil)
         let raw = String(repeating: "A", count: 43)
-        await store.addToken(raw: raw, user: id, type: "activation")
+        await store.addToken(raw: raw, user: id, type: .activation)
         try await Self.withRouter(store) { client in
             let status = try await Self.post(client, "/api/portal/auth/token-status", #"{"token": "\#(raw)"}"#)
             #expect(Self.json(status.body)["status"] as? String == "valid")

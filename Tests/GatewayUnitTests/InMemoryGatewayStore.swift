@@ -19,7 +19,7 @@ actor InMemoryGatewayStore: GatewayStore {
     var users: [String: User] = [:]
     var revoked: Set<String> = []
     /// SHA-256 of a raw token → (user, type, used).
-    var tokens: [[UInt8]: (user: String, type: String, used: Bool)] = [:]
+    var tokens: [[UInt8]: (user: String, type: TokenType, used: Bool)] = [:]
     var clients: [String: (port: String, name: String)] = [:]
     let port = "port-1"
     let adminKeyHash: [UInt8]
@@ -42,7 +42,7 @@ actor InMemoryGatewayStore: GatewayStore {
         return id
     }
 
-    func addToken(raw: String, user: String, type: String) {
+    func addToken(raw: String, user: String, type: TokenType) {
         tokens[TokenKey.hash(rawToken: raw)] = (user, type, false)
     }
 
@@ -112,10 +112,10 @@ actor InMemoryGatewayStore: GatewayStore {
     func tokenStatus(tokenHash: [UInt8]) async throws -> TokenStatus {
         try check()
         guard let token = tokens[tokenHash] else { return .invalid }
-        return decode(TokenStatus.self, ["status": token.used ? "used" : "valid", "type": token.type])
+        return decode(TokenStatus.self, ["status": token.used ? "used" : "valid", "type": token.type.rawValue])
     }
 
-    func consumeToken(type: String, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?)
+    func consumeToken(type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?)
         async throws -> PortalUser
     {
         try check()
@@ -187,7 +187,7 @@ actor InMemoryGatewayStore: GatewayStore {
         case .disable: users[id]?.active = false; users[id]?.epoch += 1
         case .enable: users[id]?.active = true
         case .revokeSessions: users[id]?.epoch += 1
-        case .resend, .unlock: break
+        case .resend, .unlock, .invite: break
         }
         return try status(client: clientID)
     }

@@ -76,7 +76,7 @@ import Testing
     }
 
     static let mail = ClaimedMail(
-        id: 42, kind: "activation", recipient: "jane@example.com", tokenID: "token-1",
+        id: 42, kind: .activation, recipient: "jane@example.com", tokenID: "token-1",
         tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: "Jane", clientName: nil, portName: "North Harbour",
         replyTo: nil, supportPhone: nil, attempts: 1)
 

@@ -6,12 +6,12 @@ import Testing
 /// Each marina speaks as itself: the shipped templates name the marina and its contact, and the
 /// message carries its Reply-To. No database, no SMTP server.
 @Suite struct MarinaMailTests {
-    static func mail(portName: String? = "North Harbour", replyTo: String? = nil, phone: String? = nil, kind: String = "activation")
+    static func mail(portName: String? = "North Harbour", replyTo: String? = nil, phone: String? = nil, kind: MailKind = .activation)
         -> ClaimedMail
     {
         ClaimedMail(
-            id: 7, kind: kind, recipient: "jane@example.com", tokenID: kind == "password_changed" ? nil : "t1",
-            tokenExpiresAt: kind == "password_changed" ? nil : Int(Date().timeIntervalSince1970) + 72 * 3600, name: "Jane",
+            id: 7, kind: kind, recipient: "jane@example.com", tokenID: kind.tokenType == nil ? nil : "t1",
+            tokenExpiresAt: kind.tokenType == nil ? nil : Int(Date().timeIntervalSince1970) + 72 * 3600, name: "Jane",
             clientName: "Jane Boats", portName: portName, replyTo: replyTo, supportPhone: phone, attempts: 1)
     }
 
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func everyKindNamesTheMarinaAndItsContact() throws {
-        for kind in MailTemplates.kinds {
+        for kind in MailKind.allCases {
             let rendered = try Self.render(Self.mail(replyTo: "office@north.example", phone: "+44 1632 960123", kind: kind))
             #expect(rendered.subject.contains("North Harbour client portal"), "\(kind): \(rendered.subject)")
             #expect(rendered.text.contains("the North Harbour client portal"), "\(kind)")

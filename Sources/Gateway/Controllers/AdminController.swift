@@ -95,7 +95,8 @@ struct AdminController: Sendable {
         let hash = try await keyHash(request, alsoLimit: isInvite ? ["invite_key"] : [])
         let client = try clientID(context)
         if let action = request.uri.queryParameters.get("action") {
-            guard let action = ClientAction(rawValue: action) else {
+            // `invite` is an action too, but no `?action=`: an invite is the POST without one.
+            guard let action = ClientAction(rawValue: action), action != .invite else {
                 throw PortalError.badRequest("Query parameter 'action' must be one of: \(ClientAction.list).")
             }
             guard let status = try await store.keyClientAction(keyHash: hash, clientID: client, action: action) else {
