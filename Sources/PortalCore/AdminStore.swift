@@ -194,8 +194,15 @@ public final class AdminStore {
 
     /// Expired leases and windows cleaned up; the number of rows touched.
     public func maintenance() throws(AdminRefusal) -> String? { try text("select portal_api.maintenance()::text") }
-    /// The outbox by status, as JSON text.
-    public func outboxStats() throws(AdminRefusal) -> String? { try text("select portal_api.outbox_stats()::text") }
+    /// The outbox by status.
+    public func outboxStats() throws(AdminRefusal) -> OutboxStats {
+        guard let json = try text("select portal_api.outbox_stats()"),
+              let stats = try? JSONDecoder().decode(OutboxStats.self, from: Data(json.utf8))
+        else {
+            throw AdminRefusal(kind: .refused(.internalError), code: "internal_error", message: "unexpected answer from outbox_stats")
+        }
+        return stats
+    }
     /// The functions this role may call, with what each does.
     public func help() throws(AdminRefusal) -> AdminTable { AdminTable(try run("select * from portal_api.help()")) }
     /// After a restore from a backup: everyone signed out, every outstanding link revoked (JSON counts).

@@ -177,9 +177,12 @@ public struct AuthStore: Sendable {
         try await query("select function || ': ' || coalesce(description, '') from portal_api.help()").map { $0[0] ?? "" }
     }
 
-    /// `portal_api.outbox_stats`: mails by status and the oldest pending one's age, as JSON text.
-    public func outboxStats() async throws -> String? {
-        try await query("select portal_api.outbox_stats()::text").scalar()
+    /// `portal_api.outbox_stats`: mails by status and the oldest pending one's age.
+    public func outboxStats() async throws -> OutboxStats {
+        guard let stats = try await json(OutboxStats.self, "select portal_api.outbox_stats()", []) else {
+            throw Self.unexpected("NULL from outbox_stats")
+        }
+        return stats
     }
 
     private func json<T: Decodable & Sendable>(_ type: T.Type, _ sql: String, _ parameters: [any PQEncodable]) async throws -> T? {

@@ -8,7 +8,7 @@ public protocol GatewayStore: Sendable {
     /// Calls waiting for a connection (a gauge).
     var waitingCalls: Int { get }
     func help() async throws -> [String]
-    func outboxStats() async throws -> String?
+    func outboxStats() async throws -> OutboxStats
 
     func rateLimitHit(bucket: String, key: String) async throws -> Int
     func signInGate(key: String) async throws -> Int

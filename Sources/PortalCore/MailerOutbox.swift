@@ -22,7 +22,7 @@ public protocol MailerOutbox: Sendable {
     func prune() async throws -> String?
     @discardableResult
     func maintenance() async throws -> Int
-    func outboxStats() async throws -> String?
+    func outboxStats() async throws -> OutboxStats
     func help() async throws -> [String]
 }
 

@@ -167,9 +167,12 @@ public struct OutboxStore: Sendable {
         try await query("select portal_api.prune()::text").scalar()
     }
 
-    /// `portal_api.outbox_stats`: mails by status and the oldest pending one's age, as JSON text.
-    public func outboxStats() async throws -> String? {
-        try await query("select portal_api.outbox_stats()::text").scalar()
+    /// `portal_api.outbox_stats`: mails by status and the oldest pending one's age.
+    public func outboxStats() async throws -> OutboxStats {
+        guard let text: String = try await query("select portal_api.outbox_stats()").scalar(),
+              let stats = try? JSONDecoder().decode(OutboxStats.self, from: Data(text.utf8))
+        else { throw AuthStore.unexpected("answer from outbox_stats") }
+        return stats
     }
 
     /// `portal_api.help`: the functions this role may call (name: description lines).

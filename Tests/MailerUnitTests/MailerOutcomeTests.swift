@@ -48,7 +48,9 @@ import Testing
         func release(_ id: Int64) async throws -> Bool { calls.append("release"); return true }
         func prune() async throws -> String? { nil }
         func maintenance() async throws -> Int { 0 }
-        func outboxStats() async throws -> String? { nil }
+        func outboxStats() async throws -> OutboxStats {
+            OutboxStats(queued: 0, retrying: 0, sending: 0, sent: 0, dead: 0, skipped: 0, oldestPendingSeconds: 0, nextRunAt: nil)
+        }
         func help() async throws -> [String] { [] }
     }
 

@@ -77,16 +77,15 @@ struct MetricsController: Sendable {
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_workers", "Hash workers")).set(Double(hashPool.workers))
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_db_pool_queued", "Database calls waiting for a connection")).set(Double(store.waitingCalls))
             var up = 0.0
-            if let text = try? await store.outboxStats(),
-               let stats = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+            if let stats = try? await store.outboxStats() {
                 up = 1
-                for status in ["queued", "retrying", "sending", "sent", "dead", "skipped"] {
+                for (status, count) in stats.byStatus {
                     registry.makeGauge(
                         descriptor: GatewayMetrics.named("portal_outbox_mails", "Mails in the outbox by status"), labels: [("status", status)])
-                        .set((stats[status] as? NSNumber)?.doubleValue ?? 0)
+                        .set(Double(count))
                 }
                 registry.makeGauge(descriptor: GatewayMetrics.named("portal_outbox_oldest_pending_seconds", "Age of the oldest mail not yet sent"))
-                    .set((stats["oldestPendingSeconds"] as? NSNumber)?.doubleValue ?? 0)
+                    .set(stats.oldestPendingSeconds)
             }
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_database_up", "1 when the database answered this scrape")).set(up)
             return Response(
