@@ -77,12 +77,13 @@ public final class AdminStore {
         }
     }
 
-    /// The functions this store calls: exactly `portal_admin`'s grants (a test compares the two).
+    /// The functions this store calls: with `StoreGrants.everyRole`, exactly `portal_admin`'s
+    /// grants (a test compares the two).
     public static let functions: Set<String> = [
         "create_port", "create_client", "set_port_contact", "create_admin_key", "revoke_admin_key", "list_admin_keys",
         "invite", "resend_activation", "disable_portal_user", "enable_portal_user", "unlock_portal_user", "revoke_sessions",
         "portal_user_status", "audit_events", "settings", "rate_limits", "set_setting", "set_rate_limit", "prune",
-        "import_port", "import_client", "import_portal_user", "maintenance", "outbox_stats", "help", "after_restore",
+        "import_port", "import_client", "import_portal_user", "maintenance", "outbox_stats", "after_restore",
     ]
 
     private func run(_ sql: String, _ parameters: [any PQEncodable] = []) throws(AdminRefusal) -> PQRows {
@@ -203,8 +204,6 @@ public final class AdminStore {
         }
         return stats
     }
-    /// The functions this role may call, with what each does.
-    public func help() throws(AdminRefusal) -> AdminTable { AdminTable(try run("select * from portal_api.help()")) }
     /// After a restore from a backup: everyone signed out, every outstanding link revoked (JSON counts).
     public func afterRestore() throws(AdminRefusal) -> String? { try text("select portal_api.after_restore()::text") }
 

@@ -126,11 +126,12 @@ public struct ClientPut: Codable, Sendable, Equatable {
 public struct AuthStore: Sendable {
     let pool: ConnectionPool
 
-    /// The functions this store calls: exactly `portal_gateway`'s grants (a test compares the two).
+    /// The functions this store calls: with `StoreGrants.everyRole`, exactly `portal_gateway`'s
+    /// grants (a test compares the two).
     public static let functions: Set<String> = [
         "rate_limit_hit", "sign_in_gate", "sign_in_lookup", "sign_in_record", "upgrade_password_hash", "session_check",
         "sign_out", "request_password_reset", "token_status", "consume_token", "change_password_lookup", "change_password",
-        "key_invite", "key_client_action", "key_client_status", "key_put_client", "outbox_stats", "help",
+        "key_invite", "key_client_action", "key_client_status", "key_put_client", "outbox_stats",
     ]
 
     public init(pool: ConnectionPool) {
@@ -171,11 +172,6 @@ public struct AuthStore: Sendable {
 
     /// Calls waiting for a pool connection (a gauge).
     public var waitingCalls: Int { pool.queuedJobs }
-
-    /// `portal_api.help`: the functions this role may call, with what each does (name: description lines).
-    public func help() async throws -> [String] {
-        try await query("select function || ': ' || coalesce(description, '') from portal_api.help()").map { $0[0] ?? "" }
-    }
 
     /// `portal_api.outbox_stats`: mails by status and the oldest pending one's age.
     public func outboxStats() async throws -> OutboxStats {

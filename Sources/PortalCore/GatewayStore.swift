@@ -7,7 +7,6 @@ public protocol GatewayStore: Sendable {
     func ping() async throws
     /// Calls waiting for a connection (a gauge).
     var waitingCalls: Int { get }
-    func help() async throws -> [String]
     func outboxStats() async throws -> OutboxStats
 
     func rateLimitHit(bucket: String, key: String) async throws -> Int

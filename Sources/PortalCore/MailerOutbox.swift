@@ -23,7 +23,6 @@ public protocol MailerOutbox: Sendable {
     @discardableResult
     func maintenance() async throws -> Int
     func outboxStats() async throws -> OutboxStats
-    func help() async throws -> [String]
 }
 
 extension OutboxStore: MailerOutbox {}

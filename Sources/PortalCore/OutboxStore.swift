@@ -56,10 +56,11 @@ public struct OutboxStore: Sendable {
     private let conninfo: String
     private let logger: Logger
 
-    /// The functions this store calls: exactly `portal_mailer`'s grants (a test compares the two).
+    /// The functions this store calls: with `StoreGrants.everyRole`, exactly `portal_mailer`'s
+    /// grants (a test compares the two).
     public static let functions: Set<String> = [
         "claim_mail", "renew_mail", "seal_token", "complete_mail", "fail_mail", "skip_mail", "release_mail", "prune",
-        "maintenance", "outbox_stats", "help",
+        "maintenance", "outbox_stats",
     ]
 
     public init(pool: ConnectionPool, conninfo: String, worker: String, logger: Logger) {
@@ -173,11 +174,6 @@ public struct OutboxStore: Sendable {
               let stats = try? JSONDecoder().decode(OutboxStats.self, from: Data(text.utf8))
         else { throw AuthStore.unexpected("answer from outbox_stats") }
         return stats
-    }
-
-    /// `portal_api.help`: the functions this role may call (name: description lines).
-    public func help() async throws -> [String] {
-        try await query("select function || ': ' || coalesce(description, '') from portal_api.help()").map { $0[0] ?? "" }
     }
 
     /// `portal_api.maintenance`.

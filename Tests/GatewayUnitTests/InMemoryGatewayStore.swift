@@ -61,7 +61,6 @@ actor InMemoryGatewayStore: GatewayStore {
 
     nonisolated var waitingCalls: Int { 0 }
     func ping() async throws { try check() }
-    func help() async throws -> [String] { try check(); return [] }
     func outboxStats() async throws -> OutboxStats {
         try check()
         return OutboxStats(queued: 0, retrying: 0, sending: 0, sent: 0, dead: 0, skipped: 0, oldestPendingSeconds: 0, nextRunAt: nil)

@@ -51,7 +51,6 @@ import Testing
         func outboxStats() async throws -> OutboxStats {
             OutboxStats(queued: 0, retrying: 0, sending: 0, sent: 0, dead: 0, skipped: 0, oldestPendingSeconds: 0, nextRunAt: nil)
         }
-        func help() async throws -> [String] { [] }
     }
 
     /// Records what it was asked to send; fails as told.
