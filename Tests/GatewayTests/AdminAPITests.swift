@@ -62,12 +62,12 @@ import Testing
             #expect(try await gateway.admin(.post, path, key: fixture.adminKey, json: #"{"email": "nope"}"#).status == 400)
             #expect(try await gateway.admin(.post, path + "?action=explode", key: fixture.adminKey).status == 400)
 
-            let firstToken = try fixture.sealedToken(email: email, type: "activation")
+            let firstToken = try fixture.sealedToken(email: email, type: .activation)
             let resend = try await gateway.admin(.post, path + "?action=resend", key: fixture.adminKey)
             #expect(resend.status == 200)
             #expect(try await gateway.post("/api/portal/auth/token-status", #"{"token": "\#(firstToken)"}"#).json["status"] as? String
                     == "invalid", "a resend revokes the old link")
-            let token = try fixture.sealedToken(email: email, type: "activation")
+            let token = try fixture.sealedToken(email: email, type: .activation)
             #expect(try await gateway.post("/api/portal/auth/activate",
                 #"{"token": "\#(token)", "password": "\#(PortalFlowTests.goodPassword)"}"#).status == 200)
             let again = try await gateway.admin(.post, path + "?action=resend", key: fixture.adminKey)

@@ -76,11 +76,11 @@ struct Fixture {
     }
 
     /// Seals the live token of `type` for the user with `email`, as the mailer would, and returns the raw token.
-    func sealedToken(email: String, type: String) throws -> String {
+    func sealedToken(email: String, type: TokenType) throws -> String {
         let id: String = try #require(try db.query("""
             select t.id from portal.portal_auth_tokens t join portal.portal_users u on u.id = t.portal_user_id
              where u.email = $1 and t.type = $2 and t.used_at is null and t.revoked_at is null
-            """, [email, type]).scalar())
+            """, [email, type.rawValue]).scalar())
         let raw = Harness.tokenKey.rawToken(tokenID: id)
         try db.query("select portal_api.seal_token($1, $2)", [id, TokenKey.hash(rawToken: raw)])
         return raw

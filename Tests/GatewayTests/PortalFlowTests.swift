@@ -23,7 +23,7 @@ import Testing
             #expect(portalUser["email"] as? String == email)
             #expect((portalUser["lastMail"] as? [String: Any])?["status"] as? String == "queued")
 
-            let token = try fixture.sealedToken(email: email, type: "activation")
+            let token = try fixture.sealedToken(email: email, type: .activation)
             let status = try await gateway.post("/api/portal/auth/token-status", #"{"token": "\#(token)"}"#)
             #expect(status.status == 200)
             #expect(status.json["status"] as? String == "valid")
@@ -71,7 +71,7 @@ import Testing
             let forgot = try await gateway.post("/api/portal/auth/forgot-password", #"{"email": "\#(email)"}"#)
             #expect(forgot.status == 200)
             #expect(forgot.body == #"{"ok":true}"#)
-            let resetToken = try fixture.sealedToken(email: email, type: "reset")
+            let resetToken = try fixture.sealedToken(email: email, type: .reset)
             let reset = try await gateway.post("/api/portal/auth/reset-password", #"{"token": "\#(resetToken)", "password": "\#(Self.newPassword)"}"#)
             #expect(reset.status == 200)
 
@@ -157,7 +157,7 @@ import Testing
         let client = try fixture.client()
         let email = Fixture.uniqueEmail("race")
         _ = try fixture.db.query("select portal_api.invite($1, $2)", [client, email])
-        let token = try fixture.sealedToken(email: email, type: "activation")
+        let token = try fixture.sealedToken(email: email, type: .activation)
         try await Harness.withGateway(try Harness.config(workers: 4, queue: 64, pool: 10)) { gateway in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for i in 0..<50 {

@@ -221,7 +221,7 @@ enum FlowSupport {
         let client = try fixture.client()
         let email = Fixture.uniqueEmail()
         _ = try fixture.db.query("select portal_api.invite($1, $2)", [client, email])
-        let token = try fixture.sealedToken(email: email, type: "activation")
+        let token = try fixture.sealedToken(email: email, type: .activation)
         try await Harness.withGateway(config) { gateway in
             let reply = try await gateway.post("/api/portal/auth/activate", #"{"token": "\#(token)", "password": "\#(password)"}"#)
             #expect(reply.status == 200)

@@ -87,7 +87,7 @@ import Testing
         let service = try Self.service(outbox, transport)
         let batch = (1...7).map { i in
             ClaimedMail(
-                id: Int64(i), kind: "activation", recipient: "guest\(i)@example.com", tokenID: "token-\(i)",
+                id: Int64(i), kind: .activation, recipient: "guest\(i)@example.com", tokenID: "token-\(i)",
                 tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: nil, clientName: nil, portName: "North Harbour",
                 replyTo: nil, supportPhone: nil, attempts: 1)
         }

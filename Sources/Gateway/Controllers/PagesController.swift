@@ -40,11 +40,11 @@ struct PagesController: Sendable {
             "forgot-password": try render("forgot", ["title": "Forgot password", "script": "forgot.js"]),
             "activate": try render("set-password", [
                 "title": "Set your password", "script": "set-password.js", "heading": "Set your password",
-                "kind": "activation", "button": "Set password", "minLength": passwordMinLength,
+                "kind": TokenType.activation.rawValue, "button": "Set password", "minLength": passwordMinLength,
             ]),
             "reset-password": try render("set-password", [
                 "title": "Choose a new password", "script": "set-password.js", "heading": "Choose a new password",
-                "kind": "reset", "button": "Save new password", "minLength": passwordMinLength,
+                "kind": TokenType.reset.rawValue, "button": "Save new password", "minLength": passwordMinLength,
             ]),
             "home": try render("home", ["title": "Your account", "script": "home.js", "minLength": passwordMinLength]),
         ]
