@@ -25,23 +25,29 @@ public final class MailerMetrics: Sendable {
     let claimBatchSize: ValueHistogram
     let listenReconnects: Counter
 
+    /// A metric name with its help text. The unit is part of the name (`_seconds`, `_total`), so
+    /// the descriptor's own unit is empty: it joins only the parts that are not.
+    private static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
     public init() {
         var outcomes: [Outcome: Counter] = [:]
         for outcome in Outcome.allCases {
             outcomes[outcome] = registry.makeCounter(
-                descriptor: MetricNameDescriptor(metricName: "portal_mailer_mails_total", helpText: "Claimed mails by what became of them"),
+                descriptor: MailerMetrics.named("portal_mailer_mails_total", "Claimed mails by what became of them"),
                 labels: [("outcome", outcome.rawValue)])
         }
         self.outcomes = outcomes
         sendDuration = registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(metricName: "portal_mailer_send_duration_seconds", helpText: "Time one SMTP transaction (or file write) took"),
+            descriptor: MailerMetrics.named("portal_mailer_send_duration_seconds", "Time one SMTP transaction (or file write) took"),
             buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
                       .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)])
         claimBatchSize = registry.makeValueHistogram(
-            descriptor: MetricNameDescriptor(metricName: "portal_mailer_claim_batch_size", helpText: "Mails per claim that found any"),
+            descriptor: MailerMetrics.named("portal_mailer_claim_batch_size", "Mails per claim that found any"),
             buckets: [1, 2, 5, 10, 20, 50, 100, 1000])
         listenReconnects = registry.makeCounter(
-            descriptor: MetricNameDescriptor(metricName: "portal_mailer_listen_reconnects_total", helpText: "LISTEN sessions re-established after a loss"))
+            descriptor: MailerMetrics.named("portal_mailer_listen_reconnects_total", "LISTEN sessions re-established after a loss"))
     }
 
     func record(_ outcome: Outcome) { outcomes[outcome]?.increment() }

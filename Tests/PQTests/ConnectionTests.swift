@@ -51,7 +51,7 @@ import Testing
     @Test func transactionsCommitOrRollBack() throws {
         let connection = try TestDatabase.connect()
         try connection.execute("create temporary table tx_probe (v int)")
-        try connection.withTransaction { try $0.query("insert into tx_probe values (1)") }
+        try connection.withTransaction { _ = try $0.query("insert into tx_probe values (1)") }
         struct Boom: Error {}
         #expect(throws: Boom.self) {
             try connection.withTransaction { connection in

@@ -15,9 +15,10 @@ public enum GatewayMetrics {
         return registry
     }()
 
-    /// A metric name with its help text (the unit is part of the name).
+    /// A metric name with its help text. The unit is part of the name (`_seconds`, `_total`), so
+    /// the descriptor's own unit is empty: it joins only the parts that are not.
     static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(metricName: name, helpText: help)
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// Counts a sign-in by outcome: ok, invalid_credentials, rate_limited, overloaded, unavailable, invalid_request.
