@@ -6,7 +6,8 @@ import Testing
 
 /// One store per database role, whose functions (with the ones every role is granted for psql,
 /// `StoreGrants.everyRole`) are exactly that role's grants: a function granted but not in the
-/// store is dead surface; one in the store but not granted fails at run time.
+/// store is dead surface; one in the store but not granted fails at run time. (That each list is
+/// what its store's SQL calls is checked without a database: `SQLBindingSourceTests`.)
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh"))
 struct StoreGrantsTests {
     static func grants(of role: String) throws -> Set<String> {
@@ -25,14 +26,5 @@ struct StoreGrantsTests {
         let functions = functions.union(StoreGrants.everyRole)
         #expect(granted.subtracting(functions).isEmpty, "granted to \(role) but no store method: \(granted.subtracting(functions))")
         #expect(functions.subtracting(granted).isEmpty, "in the store but not granted to \(role): \(functions.subtracting(granted))")
-    }
-
-    /// Each store's source calls only the functions it lists (the list is not just a claim).
-    @Test(arguments: [("AuthStore.swift", AuthStore.functions), ("OutboxStore.swift", OutboxStore.functions),
-                      ("AdminStore.swift", AdminStore.functions)])
-    func eachStoreSourceCallsOnlyItsListedFunctions(file: String, functions: Set<String>) throws {
-        let source = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/Sources/PortalCore/" + file, encoding: .utf8)
-        let called = Set(source.matches(of: /portal_api\.([a-z_]+)\(/).map { String($0.output.1) })
-        #expect(called == functions, "\(file): called \(called.symmetricDifference(functions)) differs from its list")
     }
 }
