@@ -9,16 +9,16 @@ struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply pending sql/migrations/*.sql in order, once each (checksummed, under an advisory lock).",
-        discussion: ConfigVariable.help(EnvCommand.migrateVariables)
+        discussion: ConfigVariable.help(Migrator.variables)
     )
 
-    /// The settings' flags, generated from `EnvCommand.migrateVariables` (see --help).
+    /// The settings' flags, generated from `Migrator.variables` (see --help).
     @Argument(parsing: .allUnrecognized, help: .hidden) var flags: [String] = []
 
     func run() throws {
         let overrides: [String: String]
         do {
-            overrides = try ConfigVariable.overrides(flags, for: EnvCommand.migrateVariables)
+            overrides = try ConfigVariable.overrides(flags, for: Migrator.variables)
         } catch let error as ConfigError {
             throw ValidationError(error.message)
         }

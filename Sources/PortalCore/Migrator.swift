@@ -51,6 +51,16 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// Every environment variable `portal-auth migrate` reads (`portal-auth env migrate` prints them).
+    public static let variables: [ConfigVariable] = [
+        ConfigVariable("DATABASE_URL", required: true, secret: true, "libpq URI or conninfo of the owner or a superuser"),
+        ConfigVariable("PGPASSWORD", secret: true, environmentOnly: true, "the role's password, read by libpq: keeps it out of DATABASE_URL"),
+        ConfigVariable("PORTAL_MIGRATIONS_DIR", default: "the migrations next to the binary, or ./sql/migrations", flag: "dir",
+                       "migrations folder"),
+        ConfigVariable("PORTAL_GATEWAY_DB_PASSWORD", secret: true, "sets portal_gateway's password (as a SCRAM verifier)"),
+        ConfigVariable("PORTAL_MAILER_DB_PASSWORD", secret: true, "sets portal_mailer's password (as a SCRAM verifier)"),
+    ] + ConfigVariable.logging
+
     /// Arbitrary but fixed: the advisory lock key of `portal-auth migrate`.
     static let lockKey: Int64 = 0x706F_7274_616C_6D67
 
