@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import PQ
 import PortalCore
 
 /// `portal-auth migrate`: applies pending SQL migrations.
@@ -33,27 +32,11 @@ struct MigrateCommand: ParsableCommand {
             let report = try migrator.run(conninfo: url)
             print("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
             for name in report.applied { print("  applied \(name)") }
-            // Container deployments have no psql: set the login roles' passwords from the
+            // Container deployments have no psql: the login roles' passwords come from the
             // environment when given (PORTAL_GATEWAY_DB_PASSWORD, PORTAL_MAILER_DB_PASSWORD).
-            let passwords = [("portal_gateway", "PORTAL_GATEWAY_DB_PASSWORD"), ("portal_mailer", "PORTAL_MAILER_DB_PASSWORD")]
-                .compactMap { role, key in environment[key].flatMap { $0.isEmpty ? nil : (role, $0) } }
-            if !passwords.isEmpty {
-                let connection = try Connection(conninfo: url, applicationName: "portal-auth-migrate")
-                for (role, password) in passwords {
-                    // The SCRAM verifier, not the password, goes over the wire and into any log.
-                    let verifier = try connection.scramVerifier(password: password, role: role)
-                    try connection.execute(
-                        "alter role \(try connection.quoteIdentifier(role)) password \(try connection.quoteLiteral(verifier))")
-                    print("  password set for \(role)")
-                }
-            }
+            try Migrator.setRolePasswords(from: environment, conninfo: url) { role in print("  password set for \(role)") }
         } catch let failure as Migrator.Failure {
             throw CLIFailure(message: failure.description)
-        } catch let error as PQError where error.sqlState == SQLState.insufficientPrivilege {
-            throw CLIFailure(message: "migrate: \(error.message). Run it as the database owner or a superuser: it creates roles, schemas and functions.")
-        } catch let error as PQError where error.kind == .connection {
-            // Operators need libpq's reason (host, socket, auth method); it holds no secret.
-            throw CLIFailure(message: "cannot connect to the database: \(error.message)")
         }
     }
 }

@@ -30,13 +30,23 @@ public struct Migrator: Sendable {
         public var alreadyApplied = 0
     }
 
-    /// Why a run refused to apply anything.
+    /// Why a run refused to apply anything, or stopped: each says what to do in words fit for
+    /// the terminal (`portal-auth migrate` prints the description, exit 1).
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case noMigrations(directory: String)
         case badFileName(String)
         case changedAfterApply(String)
         case unknownApplied(String)
         case failed(name: String, sqlState: String?)
+        /// The connection could not be opened: libpq's reason (host, socket, authentication
+        /// method), which operators need and which holds no secret.
+        case cannotConnect(reason: String)
+        /// The role lacks a privilege migrate needs (it creates roles, schemas and functions, and
+        /// sets the login roles' passwords), outside a migration file (that is `failed`).
+        case permissionDenied(message: String)
+        /// Any other database failure outside a migration file, in the database layer's generic
+        /// words (the SQLSTATE, no server text).
+        case database(String)
 
         public var description: String {
             switch self {
@@ -47,6 +57,21 @@ public struct Migrator: Sendable {
             case .failed(let name, let sqlState):
                 return "migration \(name) failed" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
                     + (sqlState == SQLState.insufficientPrivilege ? ": permission denied. Run migrate as the database owner or a superuser (it creates roles and schemas)." : "")
+            case .cannotConnect(let reason): return "cannot connect to the database: \(reason)"
+            case .permissionDenied(let message):
+                return "migrate: \(message). Run it as the database owner or a superuser: it creates roles, schemas and functions."
+            case .database(let description): return description
+            }
+        }
+
+        /// What a database failure outside a migration file means to the operator.
+        init(_ error: PQError) {
+            if error.sqlState == SQLState.insufficientPrivilege {
+                self = .permissionDenied(message: error.message)
+            } else if error.kind == .connection {
+                self = .cannotConnect(reason: error.message)
+            } else {
+                self = .database(error.description)
             }
         }
     }
@@ -60,6 +85,11 @@ public struct Migrator: Sendable {
         ConfigVariable("PORTAL_GATEWAY_DB_PASSWORD", secret: true, "sets portal_gateway's password (as a SCRAM verifier)"),
         ConfigVariable("PORTAL_MAILER_DB_PASSWORD", secret: true, "sets portal_mailer's password (as a SCRAM verifier)"),
     ] + ConfigVariable.logging
+
+    /// The login roles whose password migrate sets, each from its variable (in `variables`).
+    static let rolePasswordVariables: [(role: String, variable: String)] = [
+        ("portal_gateway", "PORTAL_GATEWAY_DB_PASSWORD"), ("portal_mailer", "PORTAL_MAILER_DB_PASSWORD"),
+    ]
 
     /// Arbitrary but fixed: the advisory lock key of `portal-auth migrate`.
     static let lockKey: Int64 = 0x706F_7274_616C_6D67
@@ -107,8 +137,40 @@ public struct Migrator: Sendable {
         return installed
     }
 
-    /// Applies what is pending. Blocking: run it off any event loop.
+    /// Applies what is pending. Blocking: run it off any event loop. Every failure is a `Failure`.
     public func run(conninfo: String) throws -> Report {
+        do {
+            return try applyPending(conninfo: conninfo)
+        } catch let error as PQError {
+            throw Failure(error)
+        }
+    }
+
+    /// Sets the passwords of the login roles whose variable `environment` holds (unset or empty:
+    /// that role is left alone), calling `didSet` after each. Container deployments have no psql,
+    /// so migrate does it. Only the SCRAM verifier, never the password, goes over the wire (and
+    /// into any server log). Blocking; every failure is a `Failure`.
+    public static func setRolePasswords(
+        from environment: [String: String], conninfo: String, didSet: (_ role: String) -> Void
+    ) throws {
+        let passwords = rolePasswordVariables.compactMap { pair in
+            environment[pair.variable].flatMap { $0.isEmpty ? nil : (role: pair.role, password: $0) }
+        }
+        guard !passwords.isEmpty else { return }
+        do {
+            let connection = try Connection(conninfo: conninfo, applicationName: "portal-auth-migrate")
+            for (role, password) in passwords {
+                let verifier = try connection.scramVerifier(password: password, role: role)
+                try connection.execute(
+                    "alter role \(try connection.quoteIdentifier(role)) password \(try connection.quoteLiteral(verifier))")
+                didSet(role)
+            }
+        } catch let error as PQError {
+            throw Failure(error)
+        }
+    }
+
+    private func applyPending(conninfo: String) throws -> Report {
         let connection = try Connection(conninfo: conninfo, applicationName: "portal-auth-migrate")
         try connection.query("select pg_advisory_lock($1)", [Self.lockKey])
         defer { _ = try? connection.query("select pg_advisory_unlock($1)", [Self.lockKey]) }
