@@ -269,15 +269,8 @@ extension AdminCommand {
         do {
             try body()
         } catch let failure as AdminRefusal {
-            if options.json {
-                var error: [String: Any] = ["code": failure.code, "message": failure.message]
-                if let hint = failure.hint { error["hint"] = hint }
-                let data = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys])) ?? Data()
-                FileHandle.standardError.write(data + Data("\n".utf8))
-            } else {
-                FileHandle.standardError.write(Data("error: \(failure.description)\n".utf8))
-            }
-            throw ExitCode(failure.kind == .unreachable ? 3 : 1)
+            FileHandle.standardError.write(Data((failure.report(json: options.json) + "\n").utf8))
+            throw ExitCode(failure.exitCode)
         }
     }
 }

@@ -14,7 +14,7 @@ public struct AdminTable: Sendable, Equatable {
 
 /// What a DBA-side call can end in besides success: a refusal in the database's own words (it
 /// names the value or the id and holds no secret, unlike what the gateway may tell a client), or an
-/// unreachable database. The CLI maps `.unreachable` to exit 3, everything else to exit 1.
+/// unreachable database. The CLI prints `report(json:)` and exits with `exitCode`.
 public struct AdminRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// The database could not be reached (libpq's reason: host, socket, authentication).
@@ -30,6 +30,20 @@ public struct AdminRefusal: Error, Sendable, Equatable, CustomStringConvertible 
     public let message: String
     public let hint: String?
     public var description: String { message + (hint.map { " (\($0))" } ?? "") }
+
+    /// The CLI's exit code: 3 when the database is unreachable (retry later), 1 for every refusal.
+    public var exitCode: Int32 { kind == .unreachable ? 3 : 1 }
+
+    /// The line the CLI prints on standard error (without its newline): `error: <message>
+    /// (<hint>)`, or for `--json` `{"error":{"code":…,"hint":…,"message":…}}` (sorted keys; a hint
+    /// only when there is one), so scripts match on the stable code.
+    public func report(json: Bool) -> String {
+        guard json else { return "error: \(description)" }
+        var error: [String: Any] = ["code": code, "message": message]
+        if let hint { error["hint"] = hint }
+        let data = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
 
     public init(kind: Kind, code: String, message: String, hint: String? = nil) {
         self.kind = kind
