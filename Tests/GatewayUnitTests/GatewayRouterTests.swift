@@ -158,6 +158,11 @@ import Testing
                                                   body: ByteBuffer(string: #"{"email": "owner@sloop.example"}"#))
             #expect(invite.status == .created)
             #expect((Self.json(invite.body)["portalUser"] as? [String: Any])?["actions"] as? [String] == ["resend", "disable"])
+            // invite is an action a status lists, but no ?action=: an invite carries an address.
+            let inviteAction = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user?action=invite", method: .post, headers: auth)
+            #expect(inviteAction.status == .badRequest)
+            #expect((Self.json(inviteAction.body)["error"] as? [String: Any])?["message"] as? String
+                == "Query parameter 'action' must be one of: resend, disable, enable, unlock, revoke-sessions.")
             let badID = try await client.execute(uri: "/api/v1/clients/..%2Fx/portal-user", method: .get, headers: auth)
             #expect(badID.status == .badRequest)
             let noKey = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user", method: .get)
