@@ -116,10 +116,11 @@ public final class MailerService: Service, Sendable {
 
     /// Claims and delivers until the outbox has nothing due, or shutdown begins.
     ///
-    /// A pipeline: up to `prepareAhead` mails of the batch are renewed, sealed and rendered
-    /// concurrently while the mail before them is on the wire, so their database round trips
-    /// (the seal's durable commit above all) overlap the SMTP conversation and share WAL flushes
-    /// instead of adding up. Sends stay one at a time, in the claim's order, on one SMTP connection.
+    /// A pipeline: up to `prepareAhead` mails of the batch are sealed and rendered concurrently
+    /// while the mail before them is on the wire, so the seal's durable commit overlaps the SMTP
+    /// conversation and the seals share WAL flushes instead of adding up. Sends stay one at a
+    /// time, in the claim's order, on one SMTP connection, each right after its own renewal.
+    /// At shutdown the mail on the wire finishes; prepared ones go back to the queue unsent.
     func drain() async throws {
         while !Task.isShuttingDownGracefully {
             let batch = try await store.claim(limit: config.batchSize)
@@ -138,13 +139,19 @@ public final class MailerService: Service, Sendable {
                 fill()
                 while !preparing.isEmpty {
                     let ready = try await preparing.removeFirst().value
+                    if Task.isShuttingDownGracefully {
+                        if let ready { _ = try? await store.release(ready.mail.id) }
+                        await releasePrepared(preparing)
+                        preparing = []
+                        break
+                    }
                     if let ready { try await send(ready) }
                     fill()
                 }
             } catch {
-                // Mails being prepared finish (they may have sealed); the batch's lease brings back
-                // what was not sent.
-                for task in preparing { _ = try? await task.value }
+                // Mails being prepared finish (a seal is harmless: a retry seals the same hash)
+                // and go back to the queue now rather than when the batch's lease runs out.
+                await releasePrepared(preparing)
                 throw error
             }
             if next < batch.count {
@@ -158,11 +165,17 @@ public final class MailerService: Service, Sendable {
     /// Mails prepared ahead of the one being sent (and the mailer's database connections).
     static let prepareAhead = 4
 
-    /// A mail renewed, sealed and rendered, waiting for the SMTP connection.
+    /// Waits for mails still being prepared and returns the prepared ones to the queue.
+    private func releasePrepared(_ preparing: [Task<ReadyMail?, Error>]) async {
+        for task in preparing {
+            if let ready = try? await task.value { _ = try? await store.release(ready.mail.id) }
+        }
+    }
+
+    /// A mail sealed and rendered, waiting for the SMTP connection.
     struct ReadyMail: Sendable {
         let mail: ClaimedMail
         let message: MailMessage
-        let renewedAt: ContinuousClock.Instant
     }
 
     /// One mail from claim to outcome, without the pipeline (tests call it).
@@ -170,9 +183,10 @@ public final class MailerService: Service, Sendable {
         if let ready = try await prepare(mail) { try await send(ready) }
     }
 
-    /// The first half of a mail: renew its lease and re-check its token, seal the token, render.
+    /// The first half of a mail: seal its token and render it. The second half, `send`, renews
+    /// the lease and re-checks the token right before the SMTP conversation.
     ///
-    /// The renewal shortly before the send (at most 5 s before it, see `send`) is what keeps a slow relay from causing duplicates: a
+    /// The renewal right before the send is what keeps a slow relay from causing duplicates: a
     /// batch is claimed under one short lease, and a relay that takes `SMTP_TIMEOUT` per mail
     /// would let the lease of the later mails run out while this mailer still works through the
     /// batch, so another mailer could claim and send them too. Renewed, each mail's lease covers
@@ -182,11 +196,6 @@ public final class MailerService: Service, Sendable {
     /// Nil when the mail was dealt with here (not sent: lease lost, token gone, bad recipient, or a
     /// template that would not render); otherwise the message, ready for `send`.
     func prepare(_ mail: ClaimedMail) async throws -> ReadyMail? {
-        guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
-            record(.notSent)
-            return nil
-        }
-        let renewedAt = ContinuousClock.now
         // Rows written under the looser rule of old (the CHECK is NOT VALID for them) must not
         // put header specials into RCPT TO or To:.
         guard EmailAddress.isValid(mail.recipient) else {
@@ -226,19 +235,16 @@ public final class MailerService: Service, Sendable {
             record(.dead)
             return nil
         }
-        return ReadyMail(mail: mail, message: message, renewedAt: renewedAt)
+        return ReadyMail(mail: mail, message: message)
     }
 
-    /// Sends a prepared mail and records the outcome. A mail that waited more than a few seconds
-    /// behind a slow send is renewed again first, so its lease still covers its own send.
+    /// Renews the lease (the token re-checked), sends the prepared mail and records the outcome.
     func send(_ ready: ReadyMail) async throws {
         let mail = ready.mail
         let message = ready.message
-        if ContinuousClock.now - ready.renewedAt > .seconds(5) {
-            guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
-                record(.notSent)
-                return
-            }
+        guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
+            record(.notSent)
+            return
         }
         let transport = self.transport
         let sendStart = ContinuousClock.now

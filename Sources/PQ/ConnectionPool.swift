@@ -107,6 +107,11 @@ public final class ConnectionPool: Sendable {
         case .threads(let pool): pool.close()
         }
     }
+
+    deinit {
+        // The reactor's connections hold their pool until they close, so it cannot close itself.
+        close()
+    }
 }
 
 /// The blocking pool the reactor replaced (`PORTAL_DB_IO=threads`), kept for side-by-side

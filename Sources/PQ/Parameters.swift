@@ -81,8 +81,10 @@ struct EncodedParameters: Sendable {
 /// A statement text with the name it is prepared under, the same on every connection.
 ///
 /// The SQL API is a fixed set of texts (each store's calls are string literals), so every text
-/// gets a process-wide number on first use and is prepared once per connection as `portal_<n>`;
-/// calls skip the parse and plan step on the server after that.
+/// is prepared once per connection, on first use, and calls skip the parse and plan step on the
+/// server after that. The name is a hash of the text (`portal_<16 hex digits>`), so a name means
+/// the same statement in every process — a session some pooler shared by mistake fails with
+/// 26000 instead of running another process's statement with these parameters.
 struct PreparedName: Sendable {
     let id: Int
     let name: String
@@ -98,7 +100,15 @@ struct PreparedName: Sendable {
         func name(for sql: String) -> PreparedName {
             lock.withLock {
                 if let known = names[sql] { return known }
-                let name = PreparedName(id: names.count + 1, name: "portal_\(names.count + 1)")
+                // FNV-1a, 64 bits: the same text gives the same name in every process.
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for byte in sql.utf8 {
+                    hash ^= UInt64(byte)
+                    hash &*= 0x0000_0100_0000_01b3
+                }
+                let digits = String(hash, radix: 16)
+                let name = PreparedName(
+                    id: names.count + 1, name: "portal_" + String(repeating: "0", count: 16 - digits.count) + digits)
                 names[sql] = name
                 return name
             }

@@ -72,11 +72,12 @@ final class Poller: @unchecked Sendable {
         }
     }
 
-    /// Stops watching `fd`. Call before the descriptor is closed (`PQfinish`).
-    func remove(id: UInt64, fd: Int32) {
+    /// Stops watching `fd` (nil: it is closed already, only forget the target). Call before the
+    /// descriptor is closed (`PQfinish`).
+    func remove(id: UInt64, fd: Int32?) {
         lock.withLock {
             var event = epoll_event()
-            if !descriptorsClosed { _ = epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &event) }
+            if let fd, !descriptorsClosed { _ = epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &event) }
             targets[id] = nil
         }
     }

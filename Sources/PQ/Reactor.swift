@@ -111,8 +111,12 @@ final class ReactorPool: @unchecked Sendable {
     func submit(_ work: Work) {
         while true {
             var connect = false
+            var refused = false
             let connection: ReactorConnection? = lock.withLock {
-                if closed { return nil }
+                if closed {
+                    refused = true
+                    return nil
+                }
                 if let connection = idle.popLast() { return connection }
                 waiting.append(work)
                 if live + connecting < size {
@@ -127,8 +131,9 @@ final class ReactorPool: @unchecked Sendable {
                 lost(connection)
                 continue
             }
+            // Once queued, the call belongs to the pool: `close()` fails it, never this path.
+            if refused { work.fail(PQError(kind: .closed, message: "pool closed")) }
             if connect { openConnection() }
-            else if lock.withLock({ closed }) { work.fail(PQError(kind: .closed, message: "pool closed")) }
             return
         }
     }
@@ -282,7 +287,10 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
     }
 
     let connection: Connection
-    private unowned let pool: ReactorPool
+    /// Strong: the poller hands a finished connection back to its pool after resuming the caller,
+    /// who may by then have dropped the last reference to the pool. The cycle ends when the
+    /// connection is forgotten (closed).
+    private let pool: ReactorPool
     private let id: UInt64
     private let fd: Int32
     private let lock = NSLock()
@@ -323,7 +331,7 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
         switch work {
         case .checkout(let continuation):
             state = .lent
-            pool.poller.remove(id: id, fd: fd)
+            pool.poller.remove(id: id, fd: fd)  // idle and checked: libpq still owns this socket
             watchingWrites = false
             PQsetnonblocking(handle, 0)
             lock.unlock()
@@ -376,6 +384,7 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
             }
             return true
         case 1:
+            guard PQsocket(handle) == fd else { return false }
             if !watchingWrites {
                 watchingWrites = true
                 pool.poller.modify(id: id, fd: fd, writable: true)
@@ -420,7 +429,12 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
             fail(query)
             return
         }
-        if PQconsumeInput(handle) == 0 {
+        // What libpq read before an EOF is still parsed: a complete answer followed by the
+        // server's goodbye is an answer, and a FATAL it sent says why the connection ended.
+        let consumed = PQconsumeInput(handle) == 1
+        // Reading can also complete a pending write; stop watching for writability then, or the
+        // level-triggered EPOLLOUT would wake the poller in a loop.
+        if consumed, watchingWrites, !flush() {
             fail(query)
             return
         }
@@ -430,6 +444,10 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
                 return
             }
             record(result)
+        }
+        if !consumed || PQstatus(handle) != CONNECTION_OK {
+            fail(query)
+            return
         }
         lock.unlock()
     }
@@ -443,7 +461,8 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
         default:
             let error = PQError.from(result: result, connection: handle)
             // 26000: a statement we prepared is gone (a `DISCARD ALL`, a pooler that moved us).
-            if error.sqlState == "26000" { retire = true }
+            // 42P05: the name is taken on this session already (it can only be a pooler's doing).
+            if error.sqlState == "26000" || error.sqlState == "42P05" { retire = true }
             if case .failure = outcome {} else { outcome = .failure(error) }
         }
     }
@@ -497,8 +516,10 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
     /// Back from the blocking path: non-blocking again and watched, unless it broke meanwhile.
     func returnToReactor(poller: Poller) -> Bool {
         lock.withLock {
-            guard case .lent = state, PQstatus(handle) == CONNECTION_OK, PQsetnonblocking(handle, 1) == 0,
-                poller.add(self, id: id, fd: fd, writable: false)
+            // Only a connection outside any transaction comes back: one that a body left in an
+            // open or failed transaction would run every later call inside it.
+            guard case .lent = state, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) == PQTRANS_IDLE,
+                PQsetnonblocking(handle, 1) == 0, poller.add(self, id: id, fd: fd, writable: false)
             else {
                 state = .closed
                 return false
@@ -515,7 +536,10 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
             guard !forgotten else { return false }
             forgotten = true
             state = .closed
-            poller.remove(id: id, fd: fd)
+            // libpq closes the socket itself when it sees the connection break; the kernel then
+            // dropped its registration, and the number may already belong to a new connection
+            // whose registration a DEL would remove.
+            poller.remove(id: id, fd: PQsocket(handle) == fd ? fd : nil)
             return true
         }
     }

@@ -48,8 +48,9 @@ import Testing
         let started = ContinuousClock.now
         let error = await #expect(throws: PQError.self) { try await pool.query("select 1") }
         #expect(error?.isConnectionFailure == true)
-        // Refused at once; the bound only proves it does not hang (the machine may be busy).
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Refused at once; the bound only proves it does not hang (connect_timeout=2): under the
+        // integration tier's parallel suites on 2 cores, resuming the task alone took 10 s once.
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 }
 

@@ -24,9 +24,9 @@ struct ReactorTests {
         #expect(answers.count == 200)
         #expect(answers.allSatisfy { $0.1 == $0.0 * 2 }, "every caller got its own answer")
         #expect(Set(answers.map(\.2)).count <= 4, "never more connections than the pool's size")
-        // The same text ran as a named statement, or never did.
+        // The same text ran as a named statement (named after a hash of its text), or never did.
         let named = try await pool.query(
-            "select count(*) from pg_prepared_statements where name like 'portal%' and statement = $1",
+            "select count(*) from pg_prepared_statements where name ~ '^portal_[0-9a-f]{16}$' and statement = $1",
             ["select $1::int * 2, pg_backend_pid() from pg_sleep(0.002)"]
         ).scalar(Int.self)
         #expect(prepared ? named == 1 : named == 0)
@@ -81,6 +81,47 @@ struct ReactorTests {
             #expect(local.first?[1] == "on")
         }
         #expect(try await pool.query("show synchronous_commit").scalar(String.self) == "off", "back to the session's value")
+    }
+
+    @Test func closingWithCallsQueuedFailsEachOnceAndCrashesNothing() async throws {
+        for _ in 0..<5 {
+            let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 1)
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for i in 0..<60 {
+                    group.addTask {
+                        do {
+                            _ = try await pool.query("select $1::int from pg_sleep(0.001)", [i])
+                            return "answered"
+                        } catch let error as PQError {
+                            return error.kind == .closed ? "closed" : "other: \(String(reflecting: error))"
+                        } catch {
+                            return "other: \(error)"
+                        }
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(15))
+                    pool.close()
+                    return "closer"
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(outcomes.count == 61, "every call came back exactly once")
+            #expect(outcomes.allSatisfy { ["answered", "closed", "closer"].contains($0) }, "\(outcomes.filter { $0.hasPrefix("other") })")
+        }
+    }
+
+    @Test func aConnectionLentBackInsideATransactionIsNotReused() async throws {
+        let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 1)
+        defer { pool.close() }
+        let lent = try await pool.withConnection { connection in
+            _ = try connection.execute("begin")
+            _ = try connection.query("select txid_current()")
+            return connection.backendPID
+        }
+        let row = try #require(try await pool.query("select pg_backend_pid(), pg_current_xact_id_if_assigned() is null").first)
+        #expect(try row.decode(0, as: Int32.self) != lent, "a fresh connection")
+        #expect(try row.decode(1, as: Bool.self) == true, "not inside the abandoned transaction")
     }
 
     @Test func aLargeParameterAndResultTravelWhole() async throws {
