@@ -116,10 +116,11 @@ public final class MailerService: Service, Sendable {
 
     /// Claims and delivers until the outbox has nothing due, or shutdown begins.
     ///
-    /// A pipeline: up to `prepareAhead` mails of the batch are sealed and rendered concurrently
-    /// while the mail before them is on the wire, so the seal's durable commit overlaps the SMTP
-    /// conversation and the seals share WAL flushes instead of adding up. Sends stay one at a
-    /// time, in the claim's order, on one SMTP connection, each right after its own renewal.
+    /// A pipeline: up to `prepareAhead` mails of the batch are renewed, sealed and rendered
+    /// concurrently while the mail before them is on the wire, so the seal's durable commit
+    /// overlaps the SMTP conversation and the seals share WAL flushes instead of adding up. Sends
+    /// stay one at a time, in the claim's order, on one SMTP connection, each right after a
+    /// second renewal of its own (the lease and the token checked again at the last moment).
     /// At shutdown the mail on the wire finishes; prepared ones go back to the queue unsent.
     func drain() async throws {
         while !Task.isShuttingDownGracefully {
@@ -172,7 +173,7 @@ public final class MailerService: Service, Sendable {
         }
     }
 
-    /// A mail sealed and rendered, waiting for the SMTP connection.
+    /// A mail renewed, sealed and rendered, waiting for the SMTP connection.
     struct ReadyMail: Sendable {
         let mail: ClaimedMail
         let message: MailMessage
@@ -183,8 +184,9 @@ public final class MailerService: Service, Sendable {
         if let ready = try await prepare(mail) { try await send(ready) }
     }
 
-    /// The first half of a mail: seal its token and render it. The second half, `send`, renews
-    /// the lease and re-checks the token right before the SMTP conversation.
+    /// The first half of a mail: renew its lease and re-check its token, seal the token (only
+    /// while the lease is ours: a mailer that lost it must not seal under its own key), render.
+    /// The second half, `send`, renews again right before the SMTP conversation.
     ///
     /// The renewal right before the send is what keeps a slow relay from causing duplicates: a
     /// batch is claimed under one short lease, and a relay that takes `SMTP_TIMEOUT` per mail
@@ -196,6 +198,10 @@ public final class MailerService: Service, Sendable {
     /// Nil when the mail was dealt with here (not sent: lease lost, token gone, bad recipient, or a
     /// template that would not render); otherwise the message, ready for `send`.
     func prepare(_ mail: ClaimedMail) async throws -> ReadyMail? {
+        guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
+            record(.notSent)
+            return nil
+        }
         // Rows written under the looser rule of old (the CHECK is NOT VALID for them) must not
         // put header specials into RCPT TO or To:.
         guard EmailAddress.isValid(mail.recipient) else {
@@ -238,7 +244,8 @@ public final class MailerService: Service, Sendable {
         return ReadyMail(mail: mail, message: message)
     }
 
-    /// Renews the lease (the token re-checked), sends the prepared mail and records the outcome.
+    /// Renews the lease again (the token re-checked: a resend or disable while the mail waited
+    /// behind others stops it here), sends the prepared mail and records the outcome.
     func send(_ ready: ReadyMail) async throws {
         let mail = ready.mail
         let message = ready.message
