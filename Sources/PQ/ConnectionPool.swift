@@ -52,7 +52,7 @@ public final class ConnectionPool: Sendable {
             do {
                 reactor = try ReactorPool(
                     conninfo: conninfo, size: size, prepared: prepared, applicationName: applicationName, options: options,
-                    outages: outages, logger: logger)
+                    outages: outages)
             } catch {
                 // Only when the kernel refuses an epoll or eventfd descriptor: the blocking pool
                 // works without them.

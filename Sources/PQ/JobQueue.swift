@@ -58,6 +58,21 @@ public final class JobQueue<Job>: @unchecked Sendable {
     /// Jobs running now.
     public var busy: Int { condition.withLock { running } }
 
+    /// Starts a thread that runs jobs until the queue is closed and drained (for queues of
+    /// closures; a pool with its own per-thread state, like the blocking libpq pool, loops itself).
+    public func startThread(name: String, stackSize: Int? = nil) where Job == @Sendable () -> Void {
+        let thread = Thread {
+            var finishedOne = false
+            while let job = self.next(finishedOne: finishedOne) {
+                job()
+                finishedOne = true
+            }
+        }
+        thread.name = name
+        if let stackSize { thread.stackSize = stackSize }
+        thread.start()
+    }
+
     /// Refuses new jobs; the threads finish what is queued, then `next` returns nil.
     public func close() {
         condition.withLock {

@@ -1,7 +1,6 @@
 import CLibPQ
 import CPoll
 import Foundation
-import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -46,7 +45,6 @@ final class ReactorPool: @unchecked Sendable {
     private let conninfo: String
     private let applicationName: String
     private let options: String?
-    private let logger: Logger
     private let connector: JobQueue<@Sendable () -> Void>
 
     private let lock = NSLock()
@@ -57,8 +55,7 @@ final class ReactorPool: @unchecked Sendable {
     private var closed = false
 
     init(
-        conninfo: String, size: Int, prepared: Bool, applicationName: String, options: String?, outages: OutageReporter,
-        logger: Logger
+        conninfo: String, size: Int, prepared: Bool, applicationName: String, options: String?, outages: OutageReporter
     ) throws(PQError) {
         self.size = max(1, size)
         self.prepared = prepared
@@ -66,19 +63,9 @@ final class ReactorPool: @unchecked Sendable {
         self.applicationName = applicationName
         self.options = options
         self.outages = outages
-        self.logger = logger
         poller = try Poller(name: "pq-poller")
-        let connector = JobQueue<@Sendable () -> Void>(threads: 1)
-        self.connector = connector
-        let thread = Thread {
-            var finishedOne = false
-            while let job = connector.next(finishedOne: finishedOne) {
-                job()
-                finishedOne = true
-            }
-        }
-        thread.name = "pq-connect"
-        thread.start()
+        connector = JobQueue<@Sendable () -> Void>(threads: 1)
+        connector.startThread(name: "pq-connect")
     }
 
     /// Calls waiting for a connection right now.

@@ -22,16 +22,7 @@ public final class WorkerPool: Sendable {
         let state = JobQueue<@Sendable () -> Void>(threads: max(1, workers), limit: max(0, queueLimit))
         self.state = state
         for index in 0..<self.workers {
-            let thread = Thread {
-                var finishedOne = false
-                while let job = state.next(finishedOne: finishedOne) {
-                    job()
-                    finishedOne = true
-                }
-            }
-            thread.name = "\(name)-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
+            state.startThread(name: "\(name)-\(index)", stackSize: 1 << 20)
         }
     }
 
