@@ -140,8 +140,14 @@ public struct OutboxStore: Sendable {
     }
 
     /// `portal_api.complete_mail`: false when the lease was lost (another mailer re-claimed it).
+    ///
+    /// Durable before the next mail goes out, like the seal: a completion lost to a crash or a
+    /// failover sends its mail again, so an asynchronous one would put every mail sent since the
+    /// last flush at risk of a duplicate instead of only the mail on the wire.
     public func complete(_ id: Int64) async throws -> Bool {
-        try await query("select portal_api.complete_mail($1, $2)", [id, worker]).scalar(Bool.self) ?? false
+        try await query(
+            "select portal_api.complete_mail($1, $2), set_config('synchronous_commit', 'on', true)", [id, worker]
+        ).scalar(Bool.self) ?? false
     }
 
     /// `portal_api.fail_mail`: the new status (`queued` or `dead`), nil when the lease was lost.
