@@ -129,6 +129,9 @@ public final class MailerService: Service, Sendable {
             metrics.claimBatchSize.record(Double(batch.count))
             var preparing: [Task<ReadyMail?, Error>] = []
             var next = 0
+            // The mail on the wire last, until its completion is durable: that happens in the
+            // round trip that renews the next mail (before that mail's send), or alone.
+            var owed: ClaimedMail?
             func fill() {
                 while preparing.count < Self.prepareAhead, next < batch.count, !Task.isShuttingDownGracefully {
                     let mail = batch[next]
@@ -141,17 +144,26 @@ public final class MailerService: Service, Sendable {
                 while !preparing.isEmpty {
                     let ready = try await preparing.removeFirst().value
                     if Task.isShuttingDownGracefully {
+                        if let sent = owed.take() { try await settle(sent) }
                         if let ready { _ = try? await store.release(ready.mail.id) }
                         await releasePrepared(preparing)
                         preparing = []
                         break
                     }
-                    if let ready { try await send(ready) }
+                    if let ready {
+                        owed = try await send(ready, completing: owed.take())
+                    } else if let sent = owed.take() {
+                        try await settle(sent)
+                    }
                     fill()
                 }
+                if let sent = owed.take() { try await settle(sent) }
             } catch {
-                // Mails being prepared finish (a seal is harmless: a retry seals the same hash)
-                // and go back to the queue now rather than when the batch's lease runs out.
+                // A mail that went out is completed if the database still answers (else its lease
+                // runs out and it goes again: the one duplicate a crash may cost). Mails being
+                // prepared finish (a seal is harmless: a retry seals the same hash) and go back
+                // to the queue now rather than when the batch's lease runs out.
+                if let sent = owed.take() { try? await settle(sent) }
                 await releasePrepared(preparing)
                 throw error
             }
@@ -181,7 +193,7 @@ public final class MailerService: Service, Sendable {
 
     /// One mail from claim to outcome, without the pipeline (tests call it).
     func deliver(_ mail: ClaimedMail) async throws {
-        if let ready = try await prepare(mail) { try await send(ready) }
+        if let ready = try await prepare(mail), let sent = try await send(ready) { try await settle(sent) }
     }
 
     /// The first half of a mail: renew its lease and re-check its token, seal the token (only
@@ -245,13 +257,28 @@ public final class MailerService: Service, Sendable {
     }
 
     /// Renews the lease again (the token re-checked: a resend or disable while the mail waited
-    /// behind others stops it here), sends the prepared mail and records the outcome.
-    func send(_ ready: ReadyMail) async throws {
+    /// behind others stops it here), sends the prepared mail and records a failure. Returns the
+    /// mail when the relay accepted it: its completion is owed, to `settle` or to the next
+    /// `send(_:completing:)`, before anything else goes out.
+    ///
+    /// `previous`, the mail sent before, is completed in the round trip that renews this one:
+    /// one durable commit per mail, and still nothing on the wire before the mail before it is
+    /// recorded as sent — so a crash can cost at most the one mail on the wire a duplicate.
+    func send(_ ready: ReadyMail, completing previous: ClaimedMail? = nil) async throws -> ClaimedMail? {
         let mail = ready.mail
         let message = ready.message
-        guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
+        let renewed: Bool
+        if let previous {
+            let (completed, next) = try await store.complete(
+                previous.id, renewing: mail.id, sendTimeout: config.sendTimeoutSeconds)
+            recordCompletion(of: previous, completed: completed)
+            renewed = next
+        } else {
+            renewed = try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds)
+        }
+        guard renewed else {
             record(.notSent)
-            return
+            return nil
         }
         let transport = self.transport
         let sendStart = ContinuousClock.now
@@ -267,19 +294,29 @@ public final class MailerService: Service, Sendable {
         metrics.sendDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         switch outcome {
         case .success:
-            if try await store.complete(mail.id) {
-                record(.sent)
-            } else {
-                // The lease ran out while sending and another mailer took it: it may go twice.
-                record(.leaseLost)
-                logger.warning("mail sent after its lease was lost", metadata: ["outboxId": "\(mail.id)"])
-            }
+            return mail
         case .failure(let error):
             let status = try await store.fail(mail.id, reason: error.reason, permanent: error.permanent)
             record(status == "dead" ? .dead : .failed)
             logger.warning("mail not sent", metadata: [
                 "outboxId": "\(mail.id)", "reason": "\(error.reason)", "status": "\(status ?? "lease lost")",
             ])
+            return nil
+        }
+    }
+
+    /// Completes a sent mail on its own (the last of a batch, or one with no send after it).
+    func settle(_ sent: ClaimedMail) async throws {
+        recordCompletion(of: sent, completed: try await store.complete(sent.id))
+    }
+
+    private func recordCompletion(of mail: ClaimedMail, completed: Bool) {
+        if completed {
+            record(.sent)
+        } else {
+            // The lease ran out while sending and another mailer took it: it may go twice.
+            record(.leaseLost)
+            logger.warning("mail sent after its lease was lost", metadata: ["outboxId": "\(mail.id)"])
         }
     }
 

@@ -1,6 +1,10 @@
 import CLibPQ
 
 /// The rows of a query result, copied out of the `PGresult` (which is cleared at once).
+///
+/// The cells are one flat array (row after row), so a result costs one allocation for its values
+/// however many rows it has, and `scalar` — the shape of most calls on the hot path — reads its
+/// cell without building a row.
 public struct PQRows: Sendable, RandomAccessCollection {
     /// Column names, in order.
     public let columns: [String]
@@ -8,40 +12,47 @@ public struct PQRows: Sendable, RandomAccessCollection {
     public let columnTypes: [UInt32]
     /// Rows affected by an INSERT/UPDATE/DELETE (PQcmdTuples), or the row count.
     public let affectedRows: Int
-    let values: [[String?]]
+    /// Every cell, row after row; nil for SQL NULL.
+    let cells: [String?]
+    public let count: Int
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { values.count }
-    public subscript(position: Int) -> PQRow { PQRow(columns: columns, values: values[position]) }
+    public var endIndex: Int { count }
+    public subscript(position: Int) -> PQRow {
+        let width = columns.count
+        return PQRow(columns: columns, values: Array(cells[position * width..<(position + 1) * width]))
+    }
 
     init(result: OpaquePointer) {
         let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))
-        columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
-        columnTypes = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
-        var rows: [[String?]] = []
-        rows.reserveCapacity(rowCount)
-        for r in 0..<rowCount {
-            var row: [String?] = []
-            row.reserveCapacity(columnCount)
-            for c in 0..<columnCount {
-                if PQgetisnull(result, Int32(r), Int32(c)) == 1 {
-                    row.append(nil)
-                } else {
-                    row.append(String(cString: PQgetvalue(result, Int32(r), Int32(c))))
-                }
-            }
-            rows.append(row)
+        if columnCount == 1 {
+            columns = [String(cString: PQfname(result, 0))]
+            columnTypes = [UInt32(PQftype(result, 0))]
+        } else {
+            columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+            columnTypes = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
         }
-        values = rows
-        let tuples = String(cString: PQcmdTuples(result))
-        affectedRows = Int(tuples) ?? rowCount
+        var cells: [String?] = []
+        cells.reserveCapacity(rowCount * columnCount)
+        for r in 0..<Int32(rowCount) {
+            for c in 0..<Int32(columnCount) {
+                cells.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+            }
+        }
+        self.cells = cells
+        count = rowCount
+        affectedRows = Int(String(cString: PQcmdTuples(result))) ?? rowCount
     }
 
-    /// The single value of a one-row, one-column result (e.g. `select portal_api.invite(...)`).
+    /// The single value of a one-row, one-column result (e.g. `select portal_api.invite(...)`):
+    /// the first column of the first row, read without building a row; nil for no row or NULL.
     public func scalar<T: PQDecodable>(_ type: T.Type = T.self) throws -> T? {
-        guard let first else { return nil }
-        return try first.decode(0, as: type)
+        guard count > 0, !columns.isEmpty else {
+            if count > 0 { throw PQError(kind: .decoding, message: "no column at index 0") }
+            return nil
+        }
+        return try cells[0].map { try T(pqText: $0) }
     }
 }
 

@@ -12,6 +12,7 @@ public protocol MailerOutbox: Sendable {
     func renew(_ id: Int64, sendTimeout: Int) async throws -> Bool
     func seal(tokenID: String, hash: [UInt8]) async throws
     func complete(_ id: Int64) async throws -> Bool
+    func complete(_ id: Int64, renewing next: Int64, sendTimeout: Int) async throws -> (completed: Bool, renewed: Bool)
     @discardableResult
     func fail(_ id: Int64, reason: String, permanent: Bool) async throws -> String?
     @discardableResult

@@ -150,6 +150,20 @@ public struct OutboxStore: Sendable {
         ).scalar(Bool.self) ?? false
     }
 
+    /// `portal_api.complete_mail` for the mail just sent and `portal_api.renew_mail` for the next
+    /// one, in one round trip and one durable commit (see `complete`): the next mail's last
+    /// check before its send costs nothing extra. `completed` false: the sent mail's lease was
+    /// lost; `renewed` false: send the next one not at all.
+    public func complete(_ id: Int64, renewing next: Int64, sendTimeout: Int) async throws -> (completed: Bool, renewed: Bool) {
+        let row = try await query("""
+            select portal_api.complete_mail($1, $2) as completed,
+                   portal_api.renew_mail($3, $2, make_interval(secs => $4)) as renewed,
+                   set_config('synchronous_commit', 'on', true)
+            """, [id, worker, next, sendTimeout]).first
+        guard let row else { throw AuthStore.unexpected("answer from complete_mail and renew_mail") }
+        return (try row.decode("completed") ?? false, try row.decode("renewed") ?? false)
+    }
+
     /// `portal_api.fail_mail`: the new status (`queued` or `dead`), nil when the lease was lost.
     @discardableResult
     public func fail(_ id: Int64, reason: String, permanent: Bool) async throws -> String? {
