@@ -11,7 +11,9 @@
  * refused → dead), then the SMTP transaction (accepted, or refused → fail_mail: retry or dead),
  * (the mailer renews once more right before the SMTP transaction, while earlier mails of its
  * batch are sent; that second check can only withhold a send or extend the lease, so it is
- * left out here: every behaviour it allows is one the model already has)
+ * left out here: every behaviour it allows is one the model already has; the same holds for
+ * that renewal sharing one statement with the previous mail's complete_mail: one coarser atomic
+ * step, fewer interleavings)
  * then complete_mail (only if the lease is still ours). A lease may run out at any time, also
  * while its holder is sending (a fault); a mailer may crash between any two of its steps (a
  * fault) and restarts with nothing in hand, perhaps with a rotated token key. At most FAULTS

@@ -127,31 +127,42 @@ public final class MailerService: Service, Sendable {
             let batch = try await store.claim(limit: config.batchSize)
             if batch.isEmpty { return }
             metrics.claimBatchSize.record(Double(batch.count))
-            var preparing: [Task<ReadyMail?, Error>] = []
+            var preparing: [Preparing] = []
             var next = 0
             // The mail on the wire last, until its completion is durable: that happens in the
             // round trip that renews the next mail (before that mail's send), or alone.
             var owed: ClaimedMail?
+            // Taken from `preparing`, not sent yet: back to the queue if anything fails.
+            var current: ReadyMail?
             func fill() {
                 while preparing.count < Self.prepareAhead, next < batch.count, !Task.isShuttingDownGracefully {
                     let mail = batch[next]
                     next += 1
-                    preparing.append(Task { try await self.prepare(mail) })
+                    let done = DoneFlag()
+                    preparing.append(Preparing(task: Task {
+                        defer { done.set() }
+                        return try await self.prepare(mail)
+                    }, done: done))
                 }
             }
             do {
                 fill()
                 while !preparing.isEmpty {
-                    let ready = try await preparing.removeFirst().value
+                    let head = preparing.removeFirst()
+                    // The sent mail's completion rides with the next renewal only when that mail
+                    // is ready now: it does not wait behind a slow seal while its lease runs.
+                    if !head.done.isSet, let sent = owed.take() { try await settle(sent) }
+                    current = try await head.task.value
                     if Task.isShuttingDownGracefully {
                         if let sent = owed.take() { try await settle(sent) }
-                        if let ready { _ = try? await store.release(ready.mail.id) }
+                        if let ready = current.take() { _ = try? await store.release(ready.mail.id) }
                         await releasePrepared(preparing)
                         preparing = []
                         break
                     }
-                    if let ready {
+                    if let ready = current {
                         owed = try await send(ready, completing: owed.take())
+                        current = nil
                     } else if let sent = owed.take() {
                         try await settle(sent)
                     }
@@ -160,10 +171,11 @@ public final class MailerService: Service, Sendable {
                 if let sent = owed.take() { try await settle(sent) }
             } catch {
                 // A mail that went out is completed if the database still answers (else its lease
-                // runs out and it goes again: the one duplicate a crash may cost). Mails being
-                // prepared finish (a seal is harmless: a retry seals the same hash) and go back
-                // to the queue now rather than when the batch's lease runs out.
+                // runs out and it goes again: the one duplicate a crash may cost). The mail in
+                // hand and those being prepared (they finish: a seal is harmless, a retry seals
+                // the same hash) go back to the queue now rather than when the lease runs out.
                 if let sent = owed.take() { try? await settle(sent) }
+                if let ready = current.take() { _ = try? await store.release(ready.mail.id) }
                 await releasePrepared(preparing)
                 throw error
             }
@@ -178,10 +190,16 @@ public final class MailerService: Service, Sendable {
     /// Mails prepared ahead of the one being sent (and the mailer's database connections).
     static let prepareAhead = 4
 
+    /// A mail being renewed, sealed and rendered ahead, and whether that has finished.
+    struct Preparing {
+        let task: Task<ReadyMail?, Error>
+        let done: DoneFlag
+    }
+
     /// Waits for mails still being prepared and returns the prepared ones to the queue.
-    private func releasePrepared(_ preparing: [Task<ReadyMail?, Error>]) async {
-        for task in preparing {
-            if let ready = try? await task.value { _ = try? await store.release(ready.mail.id) }
+    private func releasePrepared(_ preparing: [Preparing]) async {
+        for entry in preparing {
+            if let ready = try? await entry.task.value { _ = try? await store.release(ready.mail.id) }
         }
     }
 
@@ -269,10 +287,17 @@ public final class MailerService: Service, Sendable {
         let message = ready.message
         let renewed: Bool
         if let previous {
-            let (completed, next) = try await store.complete(
-                previous.id, renewing: mail.id, sendTimeout: config.sendTimeoutSeconds)
-            recordCompletion(of: previous, completed: completed)
-            renewed = next
+            let answer: (completed: Bool, renewed: Bool)
+            do {
+                answer = try await store.complete(previous.id, renewing: mail.id, sendTimeout: config.sendTimeoutSeconds)
+            } catch {
+                // The statement rolled back as a whole (the renewal may have failed alone, on a
+                // lock or a timeout): the sent mail is completed on its own before giving up.
+                try? await settle(previous)
+                throw error
+            }
+            recordCompletion(of: previous, completed: answer.completed)
+            renewed = answer.renewed
         } else {
             renewed = try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds)
         }
@@ -349,6 +374,14 @@ public final class MailerService: Service, Sendable {
         var snapshot: Snapshot { lock.withLock { value } }
         func add(_ key: WritableKeyPath<Snapshot, Int>) { lock.withLock { value[keyPath: key] += 1 } }
     }
+}
+
+/// Set once, read from any thread.
+final class DoneFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
 
 /// A level-triggered wake-up: `signal` any number of times, `wait` returns once per burst.

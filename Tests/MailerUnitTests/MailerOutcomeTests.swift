@@ -16,6 +16,9 @@ import Testing
         var renewAnswer = true
         var completeAnswer = true
         var sealFailure: PortalError?
+        /// Thrown once by the combined completion + renewal (the statement rolls back).
+        var combinedFailure: PortalError?
+        func failCombinedOnce(_ error: PortalError) { combinedFailure = error }
         var failAnswer: String? = "queued"
         /// What the next claim returns (once).
         var due: [ClaimedMail] = []
@@ -49,6 +52,11 @@ import Testing
             return completeAnswer
         }
         func complete(_ id: Int64, renewing next: Int64, sendTimeout: Int) async throws -> (completed: Bool, renewed: Bool) {
+            if let combinedFailure {
+                self.combinedFailure = nil
+                calls.append("complete+renew failed")
+                throw combinedFailure
+            }
             calls.append("complete+renew")
             timeline.add("complete \(id)")
             return (completeAnswer, renewAnswer)
@@ -107,6 +115,13 @@ import Testing
         tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: "Jane", clientName: nil, portName: "North Harbour",
         replyTo: nil, supportPhone: nil, attempts: 1)
 
+    static func mail(_ id: Int64) -> ClaimedMail {
+        ClaimedMail(
+            id: id, kind: .activation, recipient: "guest\(id)@example.com", tokenID: "token-\(id)",
+            tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: nil, clientName: nil, portName: "North Harbour",
+            replyTo: nil, supportPhone: nil, attempts: 1)
+    }
+
     @Test func aDrainedBatchGoesOutInOrderEachMailRenewedSealedSentAndCompletedOnce() async throws {
         let timeline = Timeline()
         let outbox = InMemoryOutbox(timeline: timeline)
@@ -122,15 +137,38 @@ import Testing
         try await service.drain()
         #expect(transport.messages.map(\.recipient) == batch.map(\.recipient), "one connection, the claim's order")
         let calls = await outbox.calls
-        // Renewed and sealed ahead; right before its send each mail is renewed again — the
-        // first alone, the others in the round trip that completes the mail before them.
-        for (call, times) in [("renew", 8), ("seal", 7), ("complete+renew", 6), ("complete", 1)] {
-            #expect(calls.filter { $0 == call }.count == times, "\(call) × \(times)")
-        }
+        // Renewed and sealed ahead; right before its send each mail is renewed again — alone,
+        // or in the round trip that completes the mail before it (when that one is ready).
+        let count = { (call: String) in calls.filter { $0 == call }.count }
+        #expect(count("renew") + count("complete+renew") == 14, "two renewals per mail")
+        #expect(count("complete") + count("complete+renew") == 7, "one completion per mail")
+        #expect(count("seal") == 7)
         // Nothing goes out before the mail before it is recorded as sent: a crash can cost at
         // most the one mail on the wire a duplicate.
         #expect(timeline.events == (1...7).flatMap { ["send \($0)", "complete \($0)"] })
         #expect(service.stats.sent == 7)
+    }
+
+    @Test func theMailSentBeforeIsCompletedInTheRoundTripThatRenewsTheNextAndAloneIfThatFails() async throws {
+        let timeline = Timeline()
+        let outbox = InMemoryOutbox(timeline: timeline)
+        let transport = RecordingTransport(timeline: timeline)
+        let service = try Self.service(outbox, transport)
+        let first = try #require(try await service.prepare(Self.mail(1)))
+        let second = try #require(try await service.prepare(Self.mail(2)))
+        let third = try #require(try await service.prepare(Self.mail(3)))
+        let sent = try #require(try await service.send(first), "accepted: its completion is owed")
+        #expect(await outbox.calls.suffix(1) == ["renew"], "the first send's renewal is alone")
+        let sentNext = try #require(try await service.send(second, completing: sent))
+        #expect(await outbox.calls.suffix(1) == ["complete+renew"])
+        #expect(timeline.events == ["send 1", "complete 1", "send 2"], "nothing on the wire before the mail before it is recorded")
+        // The combined statement fails (rolled back whole): the sent mail is completed alone,
+        // nothing more goes out, and the error reaches the caller.
+        await outbox.failCombinedOnce(PortalError.unavailable())
+        await #expect(throws: PortalError.self) { _ = try await service.send(third, completing: sentNext) }
+        #expect(await outbox.calls.suffix(2) == ["complete+renew failed", "complete"])
+        #expect(timeline.events == ["send 1", "complete 1", "send 2", "complete 2"])
+        #expect(service.stats.sent == 2)
     }
 
     @Test func aDeliveredMailIsCompletedWithALinkFromItsSealedToken() async throws {
