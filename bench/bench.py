@@ -247,8 +247,7 @@ class Bench:
         email, _ = self.user_with_password(10)
         figures = {}
         claims = None
-        variants = {"threads": {"PORTAL_DB_IO": "threads"}, "reactor": {"PORTAL_DB_IO": "reactor"},
-                    "nio": {"PORTAL_DB_IO": "reactor", "PORTAL_EXECUTOR": "nio"}}
+        variants = {"threads": {"PORTAL_DB_IO": "threads"}, "reactor": {"PORTAL_DB_IO": "reactor"}}
         for io, extra in variants.items():
             gateway, port = self.gateway("ln=10,r=8,p=1", self.cores, pool=10, extra=extra)
             try:
@@ -295,13 +294,6 @@ class Bench:
         self.row("reactor ÷ old pool (PORTAL_DB_IO=threads): /me, /readyz", me["rps"] / old["me"]["rps"], "> 1",
                  "/me %.0f vs %.0f req/s (p99 %.2f vs %.2f ms); /readyz %.0f vs %.0f req/s" % (
                      me["rps"], old["me"]["rps"], me["p99"], old["me"]["p99"], new["readyz"]["rps"], old["readyz"]["rps"]))
-
-        nio = figures["nio"]
-        self.row("NIO event loops as the global executor (PORTAL_EXECUTOR=nio) ÷ default: /me", nio["me"]["rps"] / me["rps"],
-                 "keep if > 1", "/me %.0f vs %.0f req/s (p99 %.2f vs %.2f ms, %.0f vs %.0f µs CPU); /readyz %.0f vs %.0f; "
-                 "/healthz %.0f vs %.0f" % (nio["me"]["rps"], me["rps"], nio["me"]["p99"], me["p99"], nio["me"]["cpu_us"],
-                                            me["cpu_us"], nio["readyz"]["rps"], new["readyz"]["rps"],
-                                            nio["healthz"]["rps"], new["healthz"]["rps"]))
 
     def pgbench(self, script, clients, seconds, user=None, mode="simple"):
         url = self.database + (" user=%s" % user if user else "")

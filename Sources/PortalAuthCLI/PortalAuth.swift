@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import NIOCore
-import NIOPosix
 
 /// `portal-auth`: the gateway, the mailer and the operator tools in one executable.
 @main
@@ -20,12 +18,6 @@ struct PortalAuth: AsyncParsableCommand {
         sigaddset(&signals, SIGTERM)
         sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
-        // The A/B of issue 13 (bench/run.sh): Swift's global executor replaced by NIO's event
-        // loops, so a task resumed by the database poller may run on an event loop instead of a
-        // Dispatch worker. Off unless asked for; see the README's benchmark table for why.
-        if ProcessInfo.processInfo.environment["PORTAL_EXECUTOR"] == "nio" {
-            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

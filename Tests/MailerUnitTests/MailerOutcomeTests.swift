@@ -140,7 +140,7 @@ import Testing
         // Renewed and sealed ahead; right before its send each mail is renewed again — alone,
         // or in the round trip that completes the mail before it (when that one is ready).
         let count = { (call: String) in calls.filter { $0 == call }.count }
-        #expect(count("renew") + count("complete+renew") == 14, "two renewals per mail")
+        #expect(count("renew") >= 7, "renewed ahead")
         #expect(count("complete") + count("complete+renew") == 7, "one completion per mail")
         #expect(count("seal") == 7)
         // Nothing goes out before the mail before it is recorded as sent: a crash can cost at
@@ -154,11 +154,12 @@ import Testing
         let outbox = InMemoryOutbox(timeline: timeline)
         let transport = RecordingTransport(timeline: timeline)
         let service = try Self.service(outbox, transport)
-        let first = try #require(try await service.prepare(Self.mail(1)))
+        var first = try #require(try await service.prepare(Self.mail(1)))
         let second = try #require(try await service.prepare(Self.mail(2)))
         let third = try #require(try await service.prepare(Self.mail(3)))
+        first.renewed = .now - .seconds(5)  // it waited behind a slow relay
         let sent = try #require(try await service.send(first), "accepted: its completion is owed")
-        #expect(await outbox.calls.suffix(1) == ["renew"], "the first send's renewal is alone")
+        #expect(await outbox.calls.suffix(2) == ["seal", "renew"], "a mail that waited is renewed again, alone")
         let sentNext = try #require(try await service.send(second, completing: sent))
         #expect(await outbox.calls.suffix(1) == ["complete+renew"])
         #expect(timeline.events == ["send 1", "complete 1", "send 2"], "nothing on the wire before the mail before it is recorded")
@@ -176,7 +177,7 @@ import Testing
         let transport = RecordingTransport()
         let service = try Self.service(outbox, transport)
         try await service.deliver(Self.mail)
-        #expect(await outbox.calls == ["renew", "seal", "renew", "complete"], "renewed and sealed ahead, renewed again right before the send")
+        #expect(await outbox.calls == ["renew", "seal", "complete"], "renewed and sealed, sent at once (no second renewal), completed")
         #expect(service.stats.sent == 1)
         let text = String(decoding: try #require(transport.messages.first).data, as: UTF8.self)
         #expect(text.contains("Subject: Set your password for the North Harbour client portal"))
@@ -186,13 +187,13 @@ import Testing
         let outbox = InMemoryOutbox()
         let transient = try Self.service(outbox, RecordingTransport(failure: MailSendError(permanent: false, reason: "421 try later")))
         try await transient.deliver(Self.mail)
-        #expect(await outbox.calls == ["renew", "seal", "renew", "fail"])
+        #expect(await outbox.calls == ["renew", "seal", "fail"])
         #expect(transient.stats.failed == 1)
 
         let dead = InMemoryOutbox()
         let permanent = try Self.service(dead, RecordingTransport(failure: MailSendError(permanent: true, reason: "550 no such user")))
         try await permanent.deliver(Self.mail)
-        #expect(await dead.calls == ["renew", "seal", "renew", "fail permanent"])
+        #expect(await dead.calls == ["renew", "seal", "fail permanent"])
         #expect(permanent.stats.dead == 1)
     }
 
