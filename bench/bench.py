@@ -348,9 +348,13 @@ class Bench:
             started = time.time()
             mailer = subprocess.Popen([self.binary, "mailer"], env=env, stdout=open(os.path.join(self.logs, "mailer.log"), "a"),
                                       stderr=subprocess.STDOUT)
-            while len(glob.glob(os.path.join(maildir, "*.eml"))) < count and time.time() - started < 600:
-                time.sleep(0.05)
-            rate = len(glob.glob(os.path.join(maildir, "*.eml"))) / (time.time() - started)
+            def delivered():
+                # Names only (the sink's unfinished files start with a dot), every 0.2 s: globbing
+                # thousands of files every 50 ms took 14 % of a core from what is measured.
+                return sum(1 for name in os.listdir(maildir) if not name.startswith("."))
+            while delivered() < count and time.time() - started < 600:
+                time.sleep(0.2)
+            rate = delivered() / (time.time() - started)
             self.row("mail backlog (%d) ÷ plain SMTP client into the same sink" % count, rate / reference, "—",
                      "%.0f mails/s vs %.0f messages/s" % (rate, reference))
             for path in glob.glob(os.path.join(maildir, "*.eml")):

@@ -121,6 +121,15 @@ class Formation:
                 os.kill(int(open(os.path.join(self.dir, name, "postmaster.pid")).readline()), signal.SIGKILL)
             except (OSError, ValueError):
                 pass
+        # A SIGKILLed postmaster can leave children behind (the monitor's logger and health-check
+        # worker outlived it once): every process still working in one of our data folders goes.
+        time.sleep(0.5)
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if os.readlink("/proc/%s/cwd" % pid).startswith(self.dir + os.sep):
+                    os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
         time.sleep(0.5)
         shutil.rmtree(self.dir, ignore_errors=True)
 
