@@ -15,7 +15,7 @@ struct PortalError: Error {
 }
 
 enum Target: String, CaseIterable {
-    case hash, session, json, forwarded, password, mime, email
+    case hash, session, json, forwarded, password, mime, email, claims
 }
 
 let target: Target = {
@@ -76,6 +76,12 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         // Never accept a cookie this secret did not sign, in exactly this spelling.
         if let claims = signer.verify(text, now: now) {
             precondition(signer.sign(claims) == text, "accepted a cookie that is not the one we sign: \(text)")
+        }
+    case .claims:
+        // The byte-level claims reader (behind the MAC) answers what JSONDecoder answers, or nil.
+        if let read = SessionClaims(compactJSON: bytes) {
+            precondition(read == (try? JSONDecoder().decode(SessionClaims.self, from: Data(bytes))),
+                         "the claims reader disagrees with JSONDecoder on \(text)")
         }
     case .json:
         // Accepted bodies are objects of known fields only, with no trailing comma, that survive

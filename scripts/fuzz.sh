@@ -12,7 +12,7 @@ source scripts/lib.sh
 
 SECONDS_EACH="${1:-20}"
 shift || true
-TARGETS="${*:-hash session json forwarded password mime email}"
+TARGETS="${*:-hash session json forwarded password mime email claims}"
 OUT=.run/fuzz
 BUILD=.build/fuzz
 rm -rf "$BUILD/src"
