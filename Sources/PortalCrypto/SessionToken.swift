@@ -33,11 +33,13 @@ public struct SessionClaims: Codable, Sendable, Equatable {
 extension SessionClaims {
     /// The claims from the compact JSON this service's signer writes (`JSONEncoder`, sorted keys:
     /// no whitespace, strings with at most `\/`, `\"` and `\\` escaped, integers), read byte by
-    /// byte: `JSONDecoder` was a tenth of the gateway's CPU per /me. Nil for anything else —
-    /// another escape, whitespace, an unknown, missing or repeated key, a wrong type — and the
-    /// caller falls back to `JSONDecoder`, so this reader decides nothing on its own: it only
-    /// ever sees a payload whose MAC already checked out, and where it answers, it answers what
-    /// `JSONDecoder` would.
+    /// byte: `JSONDecoder` was a tenth of the gateway's CPU per /me. Nil for anything outside
+    /// that shape — another escape, whitespace, an unknown, missing or repeated key, a wrong
+    /// type, a fraction or leading zero, invalid UTF-8 — and the caller falls back to
+    /// `JSONDecoder`, so this reader decides nothing on its own: it only ever sees a payload whose
+    /// MAC already checked out, and where it answers, it answers what `JSONDecoder` would. (It
+    /// also reads a few spellings the signer never writes — keys in any order, a raw `/`, `-0` —
+    /// exactly as `JSONDecoder` does; the `claims` fuzz target holds the two together.)
     init?(compactJSON bytes: [UInt8]) {
         var strings: [String?] = [nil, nil, nil, nil, nil, nil]  // sub cid pid jti iss aud
         var integers: [Int?] = [nil, nil, nil]  // sv iat exp
