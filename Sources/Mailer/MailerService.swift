@@ -285,9 +285,9 @@ public final class MailerService: Service, Sendable {
     }
 
     /// Renews the lease again unless `prepare` just did (the token re-checked: a resend or
-    /// disable while the mail waited behind others stops it here), sends the prepared mail and records a failure. Returns the
-    /// mail when the relay accepted it: its completion is owed, to `settle` or to the next
-    /// `send(_:completing:)`, before anything else goes out.
+    /// disable while the mail waited behind others stops it here), sends the prepared mail and
+    /// records a failure. Returns the mail when the relay accepted it: its completion is owed, to
+    /// `settle` or to the next `send(_:completing:)`, before anything else goes out.
     ///
     /// `previous`, the mail sent before, is completed in the round trip that renews this one:
     /// one durable commit per mail, and still nothing on the wire before the mail before it is

@@ -26,13 +26,8 @@ public struct PQRows: Sendable, RandomAccessCollection {
     init(result: OpaquePointer) {
         let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))
-        if columnCount == 1 {
-            columns = [String(cString: PQfname(result, 0))]
-            columnTypes = [UInt32(PQftype(result, 0))]
-        } else {
-            columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
-            columnTypes = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
-        }
+        columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        columnTypes = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
         var cells: [String?] = []
         cells.reserveCapacity(rowCount * columnCount)
         for r in 0..<Int32(rowCount) {
@@ -48,10 +43,8 @@ public struct PQRows: Sendable, RandomAccessCollection {
     /// The single value of a one-row, one-column result (e.g. `select portal_api.invite(...)`):
     /// the first column of the first row, read without building a row; nil for no row or NULL.
     public func scalar<T: PQDecodable>(_ type: T.Type = T.self) throws -> T? {
-        guard count > 0, !columns.isEmpty else {
-            if count > 0 { throw PQError(kind: .decoding, message: "no column at index 0") }
-            return nil
-        }
+        guard count > 0 else { return nil }
+        guard !columns.isEmpty else { throw PQError(kind: .decoding, message: "no column at index 0") }
         return try cells[0].map { try T(pqText: $0) }
     }
 }
