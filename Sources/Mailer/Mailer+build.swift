@@ -20,13 +20,15 @@ public struct MailerDependencies: Sendable {
         case .files(let directory): FileTransport(directory: directory, logger: logger)
         }
         self.config = config
-        // The mailer's bookkeeping commits without waiting for the WAL flush (claim, renew,
-        // complete, fail): a crash can lose at most the last moments of it, which costs a mail
-        // sent twice after its lease runs out, never a lost one. The one commit that must be
-        // durable before a send — the token's seal, or the mailed link would not work — turns
-        // synchronous commit back on for its own transaction (`OutboxStore.seal`).
+        // The mailer's bookkeeping commits without waiting for the WAL flush (claim, fail, skip,
+        // release): a crash can lose at most its last moments, which costs a mail delayed or
+        // retried, never one lost or sent twice. The commits that must be durable — a token's
+        // seal before its link goes out, a mail's completion before the next send — turn
+        // synchronous commit back on for their own transaction (`OutboxStore.dispatch`,
+        // `complete`). Two connections: sends go one at a time; the second spares a release or
+        // a maintenance call a wait.
         pool = ConnectionPool(
-            conninfo: config.databaseURL, size: MailerService.prepareAhead, applicationName: "portal-auth-mailer",
+            conninfo: config.databaseURL, size: 2, applicationName: "portal-auth-mailer",
             options: "-c synchronous_commit=off", logger: logger)
         let store = OutboxStore(pool: pool, conninfo: config.databaseURL, worker: config.workerID, logger: logger)
         service = MailerService(config: config, store: store, transport: transport, templates: templates, logger: logger)

@@ -8,7 +8,7 @@ import ServiceLifecycle
 ///
 /// `LISTEN portal_mail` wakes it; a poll every `pollInterval` is the backstop (a notification is
 /// a hint, the outbox is the truth). Each wake drains the outbox: claim a batch (lease, SKIP
-/// LOCKED), and for each mail derive + seal its token, render, send, and mark it sent — or
+/// LOCKED), and for each mail derive its token, render, seal, send, and mark it sent — or
 /// failed with back-off, dead, or skipped. After every (re)connect of the listener it drains
 /// again. On graceful shutdown (SIGTERM/SIGINT) it finishes the mail in hand, releases the rest of
 /// the batch and returns. Any number of mailers may run against one database.
@@ -116,68 +116,43 @@ public final class MailerService: Service, Sendable {
 
     /// Claims and delivers until the outbox has nothing due, or shutdown begins.
     ///
-    /// A pipeline: up to `prepareAhead` mails of the batch are renewed, sealed and rendered
-    /// concurrently while the mail before them is on the wire, so the seal's durable commit
-    /// overlaps the SMTP conversation and the seals share WAL flushes instead of adding up. Sends
-    /// stay one at a time, in the claim's order, on one SMTP connection, each right after a
-    /// second renewal of its own (the lease and the token checked again at the last moment; not
-    /// for a mail prepared less than `freshRenewal` ago).
-    /// At shutdown the mail on the wire finishes; prepared ones go back to the queue unsent.
+    /// Sends go one at a time, in the claim's order, on one SMTP connection. Each is preceded by
+    /// one round trip and one durable commit (`dispatch`) that renews its lease, seals its token
+    /// and records the mail before it as sent — so nothing is on the wire before the mail before
+    /// it is recorded, and a crash can cost at most the one mail on the wire a duplicate.
+    /// At shutdown the mail on the wire finishes; the rest of the batch goes back to the queue.
     func drain() async throws {
         while !Task.isShuttingDownGracefully {
             let batch = try await store.claim(limit: config.batchSize)
             if batch.isEmpty { return }
             metrics.claimBatchSize.record(Double(batch.count))
-            var preparing: [Preparing] = []
-            var next = 0
             // The mail on the wire last, until its completion is durable: that happens in the
-            // round trip that renews the next mail (before that mail's send), or alone.
+            // round trip before the next send, or alone.
             var owed: ClaimedMail?
-            // Taken from `preparing`, not sent yet: back to the queue if anything fails.
-            var current: ReadyMail?
-            func fill() {
-                while preparing.count < Self.prepareAhead, next < batch.count, !Task.isShuttingDownGracefully {
-                    let mail = batch[next]
-                    next += 1
-                    let done = DoneFlag()
-                    preparing.append(Preparing(task: Task {
-                        defer { done.set() }
-                        return try await self.prepare(mail)
-                    }, done: done))
-                }
-            }
+            // The first mail of the batch not yet sent or dealt with.
+            var next = 0
+            // The next mail, rendered while the one before it is on the wire.
+            var upcoming: Task<ReadyMail?, Error>?
             do {
-                fill()
-                while !preparing.isEmpty {
-                    let head = preparing.removeFirst()
-                    // The sent mail's completion rides with the next renewal only when that mail
-                    // is ready now: it does not wait behind a slow seal while its lease runs.
-                    if !head.done.isSet, let sent = owed.take() { try await settle(sent) }
-                    current = try await head.task.value
-                    if Task.isShuttingDownGracefully {
-                        if let sent = owed.take() { try await settle(sent) }
-                        if let ready = current.take() { _ = try? await store.release(ready.mail.id) }
-                        await releasePrepared(preparing)
-                        preparing = []
-                        break
-                    }
-                    if let ready = current {
+                upcoming = prepareAhead(batch[0])
+                while let preparing = upcoming, !Task.isShuttingDownGracefully {
+                    let ready = try await preparing.value
+                    upcoming = next + 1 < batch.count ? prepareAhead(batch[next + 1]) : nil
+                    if let ready {
                         owed = try await send(ready, completing: owed.take())
-                        current = nil
-                    } else if let sent = owed.take() {
-                        try await settle(sent)
                     }
-                    fill()
+                    next += 1
                 }
+                _ = try? await upcoming?.value
                 if let sent = owed.take() { try await settle(sent) }
             } catch {
                 // A mail that went out is completed if the database still answers (else its lease
-                // runs out and it goes again: the one duplicate a crash may cost). The mail in
-                // hand and those being prepared (they finish: a seal is harmless, a retry seals
-                // the same hash) go back to the queue now rather than when the lease runs out.
+                // runs out and it goes again: the one duplicate a crash may cost); the mail in
+                // hand and the rest of the batch go back to the queue now rather than when the
+                // lease runs out.
+                _ = try? await upcoming?.value
                 if let sent = owed.take() { try? await settle(sent) }
-                if let ready = current.take() { _ = try? await store.release(ready.mail.id) }
-                await releasePrepared(preparing)
+                for rest in batch[next...] { _ = try? await store.release(rest.id) }
                 throw error
             }
             if next < batch.count {
@@ -188,60 +163,32 @@ public final class MailerService: Service, Sendable {
         }
     }
 
-    /// Mails prepared ahead of the one being sent (and the mailer's database connections).
-    static let prepareAhead = 4
-
-    /// A mail being renewed, sealed and rendered ahead, and whether that has finished.
-    struct Preparing {
-        let task: Task<ReadyMail?, Error>
-        let done: DoneFlag
+    /// `prepare` in a task of its own: rendering (a fifth of the mailer's CPU) overlaps the
+    /// send before it instead of adding to it.
+    private func prepareAhead(_ mail: ClaimedMail) -> Task<ReadyMail?, Error> {
+        Task { try await self.prepare(mail) }
     }
 
-    /// Waits for mails still being prepared and returns the prepared ones to the queue.
-    private func releasePrepared(_ preparing: [Preparing]) async {
-        for entry in preparing {
-            if let ready = try? await entry.task.value { _ = try? await store.release(ready.mail.id) }
-        }
-    }
-
-    /// A mail renewed, sealed and rendered, waiting for the SMTP connection.
+    /// A mail rendered, its token derived, waiting for its send.
     struct ReadyMail: Sendable {
         let mail: ClaimedMail
         let message: MailMessage
-        /// When its lease was renewed and its token checked (in `prepare`).
-        var renewed = ContinuousClock.now
+        /// The token to seal in the round trip before the send (nil: the mail carries no link).
+        let seal: OutboxStore.TokenSeal?
     }
 
-    /// A mail sent within this long of its renewal in `prepare` is not renewed again before the
-    /// send: it did not wait behind other mails, its lease still covers the send by `SMTP_TIMEOUT`
-    /// + 9 s at least, and a token that died in that second only makes a link the gateway refuses
-    /// — as for a mail already on the wire. It spares a single mail one round trip.
-    static let freshRenewal = Duration.seconds(1)
-
-    /// One mail from claim to outcome, without the pipeline (tests call it).
+    /// One mail from claim to outcome (tests call it).
     func deliver(_ mail: ClaimedMail) async throws {
         if let ready = try await prepare(mail), let sent = try await send(ready) { try await settle(sent) }
     }
 
-    /// The first half of a mail: renew its lease and re-check its token, seal the token (only
-    /// while the lease is ours: a mailer that lost it must not seal under its own key), render.
-    /// The second half, `send`, renews again right before the SMTP conversation.
+    /// The first half of a mail, without the database unless the mail is refused: check the
+    /// recipient, derive the token and its link, render. The second half, `send`, renews the
+    /// lease and seals the token in the round trip right before the SMTP conversation.
     ///
-    /// The renewal right before the send is what keeps a slow relay from causing duplicates: a
-    /// batch is claimed under one short lease, and a relay that takes `SMTP_TIMEOUT` per mail
-    /// would let the lease of the later mails run out while this mailer still works through the
-    /// batch, so another mailer could claim and send them too. Renewed, each mail's lease covers
-    /// its own send (`SMTP_TIMEOUT` + 10 s at least); a mail whose lease was already taken over, or
-    /// whose token died meanwhile (resend, disable, expiry), is not sent at all.
-    ///
-    /// Nil when the mail was dealt with here (not sent: lease lost, token gone, bad recipient, or a
-    /// template that would not render); otherwise the message, ready for `send`.
+    /// Nil when the mail was dealt with here (a bad recipient, or a template that would not
+    /// render: dead); otherwise the message, ready for `send`.
     func prepare(_ mail: ClaimedMail) async throws -> ReadyMail? {
-        let renewed = ContinuousClock.now
-        guard try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds) else {
-            record(.notSent)
-            return nil
-        }
         // Rows written under the looser rule of old (the CHECK is NOT VALID for them) must not
         // put header specials into RCPT TO or To:.
         guard EmailAddress.isValid(mail.recipient) else {
@@ -251,21 +198,10 @@ public final class MailerService: Service, Sendable {
             return nil
         }
         var link: String?
+        var seal: OutboxStore.TokenSeal?
         if let tokenID = mail.tokenID {
             let raw = config.tokenKey.rawToken(tokenID: tokenID)
-            do {
-                try await store.seal(tokenID: tokenID, hash: TokenKey.hash(rawToken: raw))
-            } catch let error as PortalError where error.reason == .invalidToken {
-                try await store.skip(mail.id, reason: "token no longer exists")
-                record(.skipped)
-                return nil
-            } catch let error as PortalError where error.reason == .tokenConflict {
-                // Sealed before under another PORTAL_TOKEN_KEY: this mail's link could never work.
-                try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
-                record(.dead)
-                logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])
-                return nil
-            }
+            seal = OutboxStore.TokenSeal(tokenID: tokenID, hash: TokenKey.hash(rawToken: raw))
             link = PortalPaths.link(baseURL: config.baseURL, type: mail.kind.tokenType ?? .reset, rawToken: raw)
         }
         let message: MailMessage
@@ -281,43 +217,53 @@ public final class MailerService: Service, Sendable {
             record(.dead)
             return nil
         }
-        return ReadyMail(mail: mail, message: message, renewed: renewed)
+        return ReadyMail(mail: mail, message: message, seal: seal)
     }
 
-    /// Renews the lease again unless `prepare` just did (the token re-checked: a resend or
-    /// disable while the mail waited behind others stops it here), sends the prepared mail and
-    /// records a failure. Returns the mail when the relay accepted it: its completion is owed, to
-    /// `settle` or to the next `send(_:completing:)`, before anything else goes out.
+    /// Renews the lease, seals the token and completes `previous` (the mail sent before) in one
+    /// round trip (`dispatch`), then sends and records a failure. Returns the mail when the relay
+    /// accepted it: its completion is owed, to `settle` or to the next `send(_:completing:)`,
+    /// before anything else goes out.
     ///
-    /// `previous`, the mail sent before, is completed in the round trip that renews this one:
-    /// one durable commit per mail, and still nothing on the wire before the mail before it is
-    /// recorded as sent — so a crash can cost at most the one mail on the wire a duplicate.
+    /// The renewal right before the send is what keeps a slow relay from causing duplicates: a
+    /// batch is claimed under one short lease, and a relay that takes `SMTP_TIMEOUT` per mail
+    /// would let the lease of the later mails run out while this mailer still works through the
+    /// batch, so another mailer could claim and send them too. Renewed, each mail's lease covers
+    /// its own send (`SMTP_TIMEOUT` + 10 s at least); a mail whose lease was already taken over, or
+    /// whose token died meanwhile (resend, disable, expiry), is not sent at all, and its token is
+    /// not sealed.
     func send(_ ready: ReadyMail, completing previous: ClaimedMail? = nil) async throws -> ClaimedMail? {
         let mail = ready.mail
-        let message = ready.message
-        let renewed: Bool
-        if let previous {
-            let answer: (completed: Bool, renewed: Bool)
-            do {
-                answer = try await store.complete(previous.id, renewing: mail.id, sendTimeout: config.sendTimeoutSeconds)
-            } catch {
-                // The statement rolled back as a whole (the renewal may have failed alone, on a
-                // lock or a timeout): the sent mail is completed on its own before giving up.
-                try? await settle(previous)
-                throw error
+        let dispatch: OutboxStore.Dispatch
+        do {
+            dispatch = try await store.dispatch(mail.id, sealing: ready.seal, completing: previous?.id, sendTimeout: config.sendTimeoutSeconds)
+        } catch let error as PortalError where error.reason == .invalidToken || error.reason == .tokenConflict {
+            // The seal refused, and the statement rolled back as a whole: the sent mail is
+            // completed on its own before anything else happens.
+            if let previous { try await settle(previous) }
+            if error.reason == .invalidToken {
+                try await store.skip(mail.id, reason: "token no longer exists")
+                record(.skipped)
+            } else {
+                // Sealed before under another PORTAL_TOKEN_KEY: this mail's link could never work.
+                try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
+                record(.dead)
+                logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])
             }
-            recordCompletion(of: previous, completed: answer.completed)
-            renewed = answer.renewed
-        } else if ContinuousClock.now - ready.renewed < Self.freshRenewal {
-            renewed = true
-        } else {
-            renewed = try await store.renew(mail.id, sendTimeout: config.sendTimeoutSeconds)
+            return nil
+        } catch {
+            // Rolled back as a whole (a lock, a timeout, the database gone): the sent mail is
+            // completed on its own if the database still answers, before giving up.
+            if let previous { try? await settle(previous) }
+            throw error
         }
-        guard renewed else {
+        if let previous, let completed = dispatch.completed { recordCompletion(of: previous, completed: completed) }
+        guard dispatch.renewed else {
             record(.notSent)
             return nil
         }
         let transport = self.transport
+        let message = ready.message
         let sendStart = ContinuousClock.now
         let outcome: Result<Void, MailSendError> = try await smtpThread.run {
             do throws(MailSendError) {
@@ -386,14 +332,6 @@ public final class MailerService: Service, Sendable {
         var snapshot: Snapshot { lock.withLock { value } }
         func add(_ key: WritableKeyPath<Snapshot, Int>) { lock.withLock { value[keyPath: key] += 1 } }
     }
-}
-
-/// Set once, read from any thread.
-final class DoneFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }
 
 /// A level-triggered wake-up: `signal` any number of times, `wait` returns once per burst.

@@ -9,10 +9,9 @@ public protocol MailerOutbox: Sendable {
     func newMail() -> AsyncStream<(listening: Bool, reconnected: Bool)>
 
     func claim(limit: Int) async throws -> [ClaimedMail]
-    func renew(_ id: Int64, sendTimeout: Int) async throws -> Bool
-    func seal(tokenID: String, hash: [UInt8]) async throws
+    func dispatch(_ id: Int64, sealing seal: OutboxStore.TokenSeal?, completing previous: Int64?, sendTimeout: Int) async throws
+        -> OutboxStore.Dispatch
     func complete(_ id: Int64) async throws -> Bool
-    func complete(_ id: Int64, renewing next: Int64, sendTimeout: Int) async throws -> (completed: Bool, renewed: Bool)
     @discardableResult
     func fail(_ id: Int64, reason: String, permanent: Bool) async throws -> String?
     @discardableResult

@@ -123,45 +123,79 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    /// `portal_api.renew_mail`: true when this worker still holds the lease and the token is
-    /// live (the lease now covers a send of `sendTimeout` seconds); false: send nothing.
-    public func renew(_ id: Int64, sendTimeout: Int) async throws -> Bool {
-        try await query(
-            "select portal_api.renew_mail($1, $2, make_interval(secs => $3))", [id, worker, sendTimeout]
-        ).scalar(Bool.self) ?? false
+    /// A token to seal with the send: its id and the hash of the raw token the mail carries.
+    public struct TokenSeal: Sendable, Equatable {
+        public let tokenID: String
+        public let hash: [UInt8]
+
+        public init(tokenID: String, hash: [UInt8]) {
+            self.tokenID = tokenID
+            self.hash = hash
+        }
     }
 
-    /// `portal_api.seal_token`.
-    public func seal(tokenID: String, hash: [UInt8]) async throws {
-        // Durable before the mail goes out, whatever the session's synchronous_commit: the
-        // set_config is local to this statement's transaction, so its COMMIT waits for the flush.
-        _ = try await query(
-            "select portal_api.seal_token($1, $2), set_config('synchronous_commit', 'on', true)", [tokenID, hash])
+    /// What the round trip before a send answered: `renewed` false, send nothing (the lease was
+    /// taken over, or the token died: resend, disable, expiry); `completed` false, the mail sent
+    /// before had lost its lease (nil: no mail was completed).
+    public struct Dispatch: Sendable, Equatable {
+        public let renewed: Bool
+        public let completed: Bool?
+
+        public init(renewed: Bool, completed: Bool?) {
+            self.renewed = renewed
+            self.completed = completed
+        }
     }
 
-    /// `portal_api.complete_mail`: false when the lease was lost (another mailer re-claimed it).
+    /// The one round trip right before a mail's send: `portal_api.renew_mail` (the lease now
+    /// covers a send of `sendTimeout` seconds, the token re-checked), then — only while the lease
+    /// is ours, so a mailer that lost it never seals under its own key — `portal_api.seal_token`,
+    /// and `portal_api.complete_mail` for the mail sent before it, all in one durable commit.
     ///
-    /// Durable before the next mail goes out, like the seal: a completion lost to a crash or a
-    /// failover sends its mail again, so an asynchronous one would put every mail sent since the
-    /// last flush at risk of a duplicate instead of only the mail on the wire.
+    /// Durable whatever the session's `synchronous_commit` (the `set_config` is local to the
+    /// statement's transaction, so its COMMIT waits for the flush): the seal must survive before
+    /// the link goes out, and a completion lost to a crash or a failover sends its mail again —
+    /// an asynchronous one would put every mail sent since the last flush at risk of a duplicate
+    /// instead of only the mail on the wire. One statement for all three: one flush per mail.
+    ///
+    /// A seal that fails (`invalidToken`: the token is gone; `tokenConflict`: sealed under another
+    /// key) rolls the whole statement back, the completion too: the caller completes that mail
+    /// alone.
+    public func dispatch(_ id: Int64, sealing seal: TokenSeal?, completing previous: Int64?, sendTimeout: Int) async throws -> Dispatch {
+        let sql: String
+        var parameters: [any PQEncodable] = [id, worker, sendTimeout]
+        switch (seal, previous) {
+        case (nil, nil):
+            sql = "select portal_api.renew_mail($1, $2, make_interval(secs => $3)) as renewed"
+        case (let seal?, nil):
+            sql = Self.renewing + "case when r.renewed then portal_api.seal_token($4, $5) end" + Self.durably
+            parameters += [seal.tokenID, seal.hash]
+        case (nil, let previous?):
+            sql = Self.renewing + "portal_api.complete_mail($4, $2) as completed" + Self.durably
+            parameters += [previous]
+        case (let seal?, let previous?):
+            sql = Self.renewing + "case when r.renewed then portal_api.seal_token($4, $5) end, "
+                + "portal_api.complete_mail($6, $2) as completed" + Self.durably
+            parameters += [seal.tokenID, seal.hash, previous]
+        }
+        guard let row = try await query(sql, parameters).first else { throw AuthStore.unexpected("answer from renew_mail") }
+        return Dispatch(renewed: try row.decode("renewed") ?? false, completed: previous == nil ? nil : try row.decode("completed") ?? false)
+    }
+
+    /// The head and tail of `dispatch`'s statements: the renewal first, in a subquery the planner
+    /// keeps (`offset 0`), so the seal is evaluated only for a lease still held.
+    private static let renewing = "select r.renewed, "
+    private static let durably = """
+        , set_config('synchronous_commit', 'on', true)
+          from (select portal_api.renew_mail($1, $2, make_interval(secs => $3)) as renewed offset 0) r
+        """
+
+    /// `portal_api.complete_mail` alone (the last mail of a batch, or one with no send after it):
+    /// false when the lease was lost (another mailer re-claimed it). Durable, as in `dispatch`.
     public func complete(_ id: Int64) async throws -> Bool {
         try await query(
             "select portal_api.complete_mail($1, $2), set_config('synchronous_commit', 'on', true)", [id, worker]
         ).scalar(Bool.self) ?? false
-    }
-
-    /// `portal_api.complete_mail` for the mail just sent and `portal_api.renew_mail` for the next
-    /// one, in one round trip and one durable commit (see `complete`): the next mail's last
-    /// check before its send costs nothing extra. `completed` false: the sent mail's lease was
-    /// lost; `renewed` false: send the next one not at all.
-    public func complete(_ id: Int64, renewing next: Int64, sendTimeout: Int) async throws -> (completed: Bool, renewed: Bool) {
-        let row = try await query("""
-            select portal_api.complete_mail($1, $2) as completed,
-                   portal_api.renew_mail($3, $2, make_interval(secs => $4)) as renewed,
-                   set_config('synchronous_commit', 'on', true)
-            """, [id, worker, next, sendTimeout]).first
-        guard let row else { throw AuthStore.unexpected("answer from complete_mail and renew_mail") }
-        return (try row.decode("completed") ?? false, try row.decode("renewed") ?? false)
     }
 
     /// `portal_api.fail_mail`: the new status (`queued` or `dead`), nil when the lease was lost.

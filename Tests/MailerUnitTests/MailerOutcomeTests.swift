@@ -5,7 +5,8 @@ import PortalCore
 import Testing
 
 /// The mailer's adapter decisions over an in-memory outbox and transport: which store call each
-/// outcome of renew, seal and send leads to (sent, retry, dead, skipped, not sent). No database,
+/// outcome of the round trip before a send (renew, seal, complete) and of the send leads to (sent,
+/// retry, dead, skipped, not sent). No database,
 /// no SMTP server: what those guarantee is tested by the integration suites.
 @Suite struct MailerOutcomeTests {
     /// The outbox calls the service made, in order.
@@ -16,7 +17,7 @@ import Testing
         var renewAnswer = true
         var completeAnswer = true
         var sealFailure: PortalError?
-        /// Thrown once by the combined completion + renewal (the statement rolls back).
+        /// Thrown once by the next `dispatch` (the statement rolls back).
         var combinedFailure: PortalError?
         func failCombinedOnce(_ error: PortalError) { combinedFailure = error }
         var failAnswer: String? = "queued"
@@ -41,25 +42,28 @@ import Testing
             defer { due = [] }
             return due
         }
-        func renew(_ id: Int64, sendTimeout: Int) async throws -> Bool { calls.append("renew"); return renewAnswer }
-        func seal(tokenID: String, hash: [UInt8]) async throws {
-            calls.append("seal")
-            if let sealFailure { throw sealFailure }
+        /// Recorded as its parts: "renew", "+seal" when a token is sealed (the lease held),
+        /// "+complete" when it completes the mail before; " failed" when it rolled back.
+        func dispatch(_ id: Int64, sealing seal: OutboxStore.TokenSeal?, completing previous: Int64?, sendTimeout: Int) async throws
+            -> OutboxStore.Dispatch
+        {
+            var parts = ["renew"]
+            if seal != nil, renewAnswer { parts.append("seal") }
+            if previous != nil { parts.append("complete") }
+            let call = parts.joined(separator: "+")
+            if let failure = combinedFailure ?? (seal != nil && renewAnswer ? sealFailure : nil) {
+                combinedFailure = nil
+                calls.append(call + " failed")
+                throw failure
+            }
+            calls.append(call)
+            if let previous { timeline.add("complete \(previous)") }
+            return OutboxStore.Dispatch(renewed: renewAnswer, completed: previous == nil ? nil : completeAnswer)
         }
         func complete(_ id: Int64) async throws -> Bool {
             calls.append("complete")
             timeline.add("complete \(id)")
             return completeAnswer
-        }
-        func complete(_ id: Int64, renewing next: Int64, sendTimeout: Int) async throws -> (completed: Bool, renewed: Bool) {
-            if let combinedFailure {
-                self.combinedFailure = nil
-                calls.append("complete+renew failed")
-                throw combinedFailure
-            }
-            calls.append("complete+renew")
-            timeline.add("complete \(id)")
-            return (completeAnswer, renewAnswer)
         }
         func fail(_ id: Int64, reason: String, permanent: Bool) async throws -> String? {
             calls.append(permanent ? "fail permanent" : "fail")
@@ -136,38 +140,34 @@ import Testing
         await outbox.queue(batch)
         try await service.drain()
         #expect(transport.messages.map(\.recipient) == batch.map(\.recipient), "one connection, the claim's order")
-        let calls = await outbox.calls
-        // Renewed and sealed ahead; right before its send each mail is renewed again — alone,
-        // or in the round trip that completes the mail before it (when that one is ready).
-        let count = { (call: String) in calls.filter { $0 == call }.count }
-        #expect(count("renew") >= 7, "renewed ahead")
-        #expect(count("complete") + count("complete+renew") == 7, "one completion per mail")
-        #expect(count("seal") == 7)
+        // One round trip before each send: its renewal and seal, and the completion of the mail
+        // before it; the last mail is completed alone.
+        #expect(await outbox.calls == ["renew+seal"] + Array(repeating: "renew+seal+complete", count: 6) + ["complete"])
         // Nothing goes out before the mail before it is recorded as sent: a crash can cost at
         // most the one mail on the wire a duplicate.
         #expect(timeline.events == (1...7).flatMap { ["send \($0)", "complete \($0)"] })
         #expect(service.stats.sent == 7)
     }
 
-    @Test func theMailSentBeforeIsCompletedInTheRoundTripThatRenewsTheNextAndAloneIfThatFails() async throws {
+    @Test func theMailSentBeforeIsCompletedInTheRoundTripBeforeTheNextSendAndAloneIfThatFails() async throws {
         let timeline = Timeline()
         let outbox = InMemoryOutbox(timeline: timeline)
         let transport = RecordingTransport(timeline: timeline)
         let service = try Self.service(outbox, transport)
-        var first = try #require(try await service.prepare(Self.mail(1)))
+        let first = try #require(try await service.prepare(Self.mail(1)))
         let second = try #require(try await service.prepare(Self.mail(2)))
         let third = try #require(try await service.prepare(Self.mail(3)))
-        first.renewed = .now - .seconds(5)  // it waited behind a slow relay
+        #expect(await outbox.calls.isEmpty, "preparing a mail asks the database nothing")
         let sent = try #require(try await service.send(first), "accepted: its completion is owed")
-        #expect(await outbox.calls.suffix(2) == ["seal", "renew"], "a mail that waited is renewed again, alone")
+        #expect(await outbox.calls == ["renew+seal"])
         let sentNext = try #require(try await service.send(second, completing: sent))
-        #expect(await outbox.calls.suffix(1) == ["complete+renew"])
+        #expect(await outbox.calls.suffix(1) == ["renew+seal+complete"])
         #expect(timeline.events == ["send 1", "complete 1", "send 2"], "nothing on the wire before the mail before it is recorded")
-        // The combined statement fails (rolled back whole): the sent mail is completed alone,
-        // nothing more goes out, and the error reaches the caller.
+        // The statement fails (rolled back whole): the sent mail is completed alone, nothing
+        // more goes out, and the error reaches the caller.
         await outbox.failCombinedOnce(PortalError.unavailable())
         await #expect(throws: PortalError.self) { _ = try await service.send(third, completing: sentNext) }
-        #expect(await outbox.calls.suffix(2) == ["complete+renew failed", "complete"])
+        #expect(await outbox.calls.suffix(2) == ["renew+seal+complete failed", "complete"])
         #expect(timeline.events == ["send 1", "complete 1", "send 2", "complete 2"])
         #expect(service.stats.sent == 2)
     }
@@ -177,7 +177,7 @@ import Testing
         let transport = RecordingTransport()
         let service = try Self.service(outbox, transport)
         try await service.deliver(Self.mail)
-        #expect(await outbox.calls == ["renew", "seal", "complete"], "renewed and sealed, sent at once (no second renewal), completed")
+        #expect(await outbox.calls == ["renew+seal", "complete"], "renewed and sealed in one round trip, sent, completed")
         #expect(service.stats.sent == 1)
         let text = String(decoding: try #require(transport.messages.first).data, as: UTF8.self)
         #expect(text.contains("Subject: Set your password for the North Harbour client portal"))
@@ -187,13 +187,13 @@ import Testing
         let outbox = InMemoryOutbox()
         let transient = try Self.service(outbox, RecordingTransport(failure: MailSendError(permanent: false, reason: "421 try later")))
         try await transient.deliver(Self.mail)
-        #expect(await outbox.calls == ["renew", "seal", "fail"])
+        #expect(await outbox.calls == ["renew+seal", "fail"])
         #expect(transient.stats.failed == 1)
 
         let dead = InMemoryOutbox()
         let permanent = try Self.service(dead, RecordingTransport(failure: MailSendError(permanent: true, reason: "550 no such user")))
         try await permanent.deliver(Self.mail)
-        #expect(await dead.calls == ["renew", "seal", "fail permanent"])
+        #expect(await dead.calls == ["renew+seal", "fail permanent"])
         #expect(permanent.stats.dead == 1)
     }
 
@@ -202,13 +202,28 @@ import Testing
         await gone.set(seal: .invalidToken)
         let transport = RecordingTransport()
         try await Self.service(gone, transport).deliver(Self.mail)
-        #expect(await gone.calls == ["renew", "seal", "skip"])
+        #expect(await gone.calls == ["renew+seal failed", "skip"])
 
         let otherKey = InMemoryOutbox()
         await otherKey.set(seal: PortalError.from(.init(kind: .query, sqlState: SQLState.tokenConflict, message: "x")))
         try await Self.service(otherKey, transport).deliver(Self.mail)
-        #expect(await otherKey.calls == ["renew", "seal", "fail permanent"])
+        #expect(await otherKey.calls == ["renew+seal failed", "fail permanent"])
         #expect(transport.messages.isEmpty)
+
+        // A refused seal rolls back the completion riding with it: the mail sent before is
+        // completed alone, before the refused one is dealt with.
+        let timeline = Timeline()
+        let after = InMemoryOutbox(timeline: timeline)
+        let afterTransport = RecordingTransport(timeline: timeline)
+        let service = try Self.service(after, afterTransport)
+        let one = try #require(try await service.prepare(Self.mail(1)))
+        let two = try #require(try await service.prepare(Self.mail(2)))
+        let sent = try #require(try await service.send(one))
+        await after.set(seal: .invalidToken)
+        #expect(try await service.send(two, completing: sent) == nil)
+        #expect(await after.calls == ["renew+seal", "renew+seal+complete failed", "complete", "skip"])
+        #expect(timeline.events == ["send 1", "complete 1"])
+        #expect(service.stats.sent == 1 && service.stats.skipped == 1)
     }
 
     @Test func aLostLeaseSendsNothingAndALeaseLostAfterTheSendIsCounted() async throws {
@@ -218,6 +233,7 @@ import Testing
         let service = try Self.service(taken, transport)
         try await service.deliver(Self.mail)
         #expect(await taken.calls == ["renew"], "a lost lease: nothing sealed, nothing sent")
+        #expect(taken.timeline.events.isEmpty)
         #expect(transport.messages.isEmpty)
 
         let late = InMemoryOutbox()
