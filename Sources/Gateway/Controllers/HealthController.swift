@@ -7,7 +7,11 @@ import PortalCore
 /// `GET /healthz` (the process answers, without touching the database or the hash pool) and
 /// `GET /readyz` (the database answers).
 struct HealthController: Sendable {
-    let store: any GatewayStore
+    let readiness: SharedProbe
+
+    init(store: any GatewayStore) {
+        readiness = SharedProbe { try await store.ping() }
+    }
 
     /// The two answers are constants: encoded once, not per probe.
     private static let ok = ByteBuffer(string: #"{"status":"ok"}"#)
@@ -20,12 +24,57 @@ struct HealthController: Sendable {
     func register(on router: Router<PortalRequestContext>) {
         router.get("healthz") { _, _ in Self.answer(Self.ok) }
         router.get("readyz") { _, _ in
-            do {
-                try await store.ping()
-                return Self.answer(Self.ready)
-            } catch {
-                throw PortalError.unavailable()
+            guard await readiness.check() else { throw PortalError.unavailable() }
+            return Self.answer(Self.ready)
+        }
+    }
+}
+
+/// Concurrent probes share one round trip, and every answer is fresh: a probe waits for the next
+/// round trip that *starts after it arrived* — never joins one already on its way — so "ready"
+/// always means the database answered after the question was asked. A lone probe costs what it
+/// did alone (one `select 1`); a hundred probes at once (load balancers, Kubernetes, a probe
+/// storm) cost the database one query in flight at a time instead of a hundred, and each waits at
+/// most the round trip in flight plus its own.
+final class SharedProbe: @unchecked Sendable {
+    private let roundTrip: @Sendable () async throws -> Void
+    private let lock = NSLock()
+    /// Probes waiting for the next round trip.
+    private var waiting: [CheckedContinuation<Bool, Never>] = []
+    /// Whether a task is running round trips (it stops when nobody waits).
+    private var running = false
+
+    init(_ roundTrip: @escaping @Sendable () async throws -> Void) {
+        self.roundTrip = roundTrip
+    }
+
+    /// Probes waiting for a round trip to start (tests).
+    var waitingCount: Int { lock.withLock { waiting.count } }
+
+    /// True when a round trip that began after this call answered without an error.
+    func check() async -> Bool {
+        await withCheckedContinuation { continuation in
+            let lead = lock.withLock {
+                waiting.append(continuation)
+                if running { return false }
+                running = true
+                return true
             }
+            if lead { Task { await self.rounds() } }
+        }
+    }
+
+    /// Round trips while probes wait: each takes everybody waiting *before* it starts.
+    private func rounds() async {
+        while true {
+            let batch: [CheckedContinuation<Bool, Never>] = lock.withLock {
+                if waiting.isEmpty { running = false }
+                defer { waiting = [] }
+                return waiting
+            }
+            if batch.isEmpty { return }
+            let answered = (try? await roundTrip()) != nil
+            for probe in batch { probe.resume(returning: answered) }
         }
     }
 }
