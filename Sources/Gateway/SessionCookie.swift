@@ -1,5 +1,4 @@
 import Foundation
-import Foundation
 import HTTPTypes
 import Hummingbird
 import PortalCore
@@ -40,6 +39,14 @@ struct SessionCookie: Sendable {
               let user = try await store.sessionCheck(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
         else { throw PortalError.unauthenticated }
         return (claims, user)
+    }
+
+    /// The signed-in user as `session_check`'s JSON text (for `/me`), or 401 `unauthenticated`.
+    func authenticatedJSON(_ request: Request) async throws -> String {
+        guard let claims = claims(of: request),
+              let user = try await store.sessionCheckJSON(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
+        else { throw PortalError.unauthenticated }
+        return user
     }
 
     /// The raw value of cookie `name` in the request's `Cookie` headers.

@@ -229,6 +229,18 @@ public struct AuthStore: Sendable {
         try await json(PortalUser.self, "select portal_api.session_check($1, $2, $3)", [userID, epoch, jti])
     }
 
+    /// `portal_api.session_check`'s JSON text, undecoded: `/me` writes it into its answer as it
+    /// is (decoding it to encode it again was a tenth of the gateway's CPU per request), so a
+    /// backend calling `session_check` as `portal_reader` reads the very bytes `/me` sends.
+    public func sessionCheckJSON(userID: String, epoch: Int, jti: String) async throws -> String? {
+        guard let text: String = try await query("select portal_api.session_check($1, $2, $3)", [userID, epoch, jti]).scalar()
+        else { return nil }
+        guard text.utf8.first == UInt8(ascii: "{"), text.utf8.last == UInt8(ascii: "}") else {
+            throw Self.unexpected("JSON from session_check")
+        }
+        return text
+    }
+
     /// `portal_api.sign_out`: one session, or every session with `all`.
     @discardableResult
     public func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?)

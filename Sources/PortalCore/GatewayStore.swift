@@ -17,6 +17,8 @@ public protocol GatewayStore: Sendable {
     ) async throws -> SessionUser?
     func upgradePasswordHash(userID: String, oldHash: String, newHash: String) async throws -> Bool
     func sessionCheck(userID: String, epoch: Int, jti: String) async throws -> PortalUser?
+    /// `sessionCheck`'s answer as the database wrote it (a JSON object), for `/me` to pass on.
+    func sessionCheckJSON(userID: String, epoch: Int, jti: String) async throws -> String?
     @discardableResult
     func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?) async throws -> Bool
     func requestPasswordReset(email: String, ip: String?, userAgent: String?) async throws

@@ -67,6 +67,16 @@ import Testing
             let me = try await gateway.get("/api/portal/auth/me", cookie: cookie)
             #expect(me.status == 200)
             #expect((me.json["user"] as? [String: Any])?["id"] as? String == user["id"] as? String)
+            // /me passes session_check's JSON on as the database wrote it: a backend asking
+            // session_check itself (portal_reader) reads the same bytes.
+            let payload = String(cookie.split(separator: ".")[1])
+            let claimBytes = try #require(Base64.decodeURL(payload))
+            let claims = try #require(try JSONSerialization.jsonObject(with: Data(claimBytes)) as? [String: Any])
+            let sub = try #require(claims["sub"] as? String)
+            let sv = try #require(claims["sv"] as? Int)
+            let jti = try #require(claims["jti"] as? String)
+            let checked: String = try #require(try fixture.db.query("select portal_api.session_check($1, $2, $3)", [sub, sv, jti]).scalar())
+            #expect(me.body == #"{"user":"# + checked + "}")
 
             let forgot = try await gateway.post("/api/portal/auth/forgot-password", #"{"email": "\#(email)"}"#)
             #expect(forgot.status == 200)

@@ -97,6 +97,11 @@ actor InMemoryGatewayStore: GatewayStore {
         return portalUser(user)
     }
 
+    func sessionCheckJSON(userID: String, epoch: Int, jti: String) async throws -> String? {
+        guard let user = try await sessionCheck(userID: userID, epoch: epoch, jti: jti) else { return nil }
+        return String(decoding: try JSONEncoder().encode(user), as: UTF8.self)
+    }
+
     func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?)
         async throws -> Bool
     {

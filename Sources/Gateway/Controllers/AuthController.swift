@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import PortalCore
 
 /// The portal's JSON API (cookie realm): `/api/portal/auth/…`.
@@ -132,9 +133,16 @@ struct AuthController: Sendable {
         return .json(try await service.tokenStatus(rawToken: body.token))
     }
 
+    /// `{"user": …}` with the user exactly as `session_check` wrote it: the same bytes a backend
+    /// asking `session_check` itself reads (a user without a name has `"name": null` there).
     @Sendable func me(_ request: Request, context: PortalRequestContext) async throws -> Response {
-        let (_, user) = try await sessions.authenticate(request)
-        return .json(UserResponse(user: user))
+        let user = try await sessions.authenticatedJSON(request)
+        var body = ByteBuffer()
+        body.reserveCapacity(user.utf8.count + 10)
+        body.writeStaticString(#"{"user":"#)
+        body.writeString(user)
+        body.writeStaticString("}")
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     /// For a reverse proxy's sub-request (nginx `auth_request`, Traefik `forwardAuth`, Caddy
