@@ -9,11 +9,9 @@
  * each claim one atomic step), and for each mail of the batch: renew_mail + seal_token (lease
  * still ours and token still live, else skipped; the first sealer's hash stays, another key is
  * refused → dead), then the SMTP transaction (accepted, or refused → fail_mail: retry or dead),
- * (the mailer renews once more right before the SMTP transaction, while earlier mails of its
- * batch are sent; that second check can only withhold a send or extend the lease, so it is
- * left out here: every behaviour it allows is one the model already has; the same holds for
- * that renewal sharing one statement with the previous mail's complete_mail: one coarser atomic
- * step, fewer interleavings)
+ * (renew and seal are one statement in the mailer too, right before the SMTP transaction; that
+ * statement also carries the previous mail's complete_mail: one coarser atomic step than the
+ * model's, so fewer interleavings, and every behaviour it allows is one the model already has)
  * then complete_mail (only if the lease is still ours). A lease may run out at any time, also
  * while its holder is sending (a fault); a mailer may crash between any two of its steps (a
  * fault) and restarts with nothing in hand, perhaps with a rotated token key. At most FAULTS
