@@ -136,11 +136,8 @@ public final class MailerService: Service, Sendable {
             do {
                 upcoming = prepareAhead(batch[0])
                 while let preparing = upcoming, !Task.isShuttingDownGracefully {
-                    let ready = try await preparing.value
                     upcoming = next + 1 < batch.count ? prepareAhead(batch[next + 1]) : nil
-                    if let ready {
-                        owed = try await send(ready, completing: owed.take())
-                    }
+                    owed = try await send(batch[next], rendering: preparing, completing: owed.take())
                     next += 1
                 }
                 _ = try? await upcoming?.value
@@ -164,17 +161,15 @@ public final class MailerService: Service, Sendable {
     }
 
     /// `prepare` in a task of its own: rendering (a fifth of the mailer's CPU) overlaps the
-    /// send before it instead of adding to it.
+    /// send before it, and its own mail's round trip, instead of adding to them.
     private func prepareAhead(_ mail: ClaimedMail) -> Task<ReadyMail?, Error> {
         Task { try await self.prepare(mail) }
     }
 
-    /// A mail rendered, its token derived, waiting for its send.
+    /// A mail rendered, waiting for its send.
     struct ReadyMail: Sendable {
         let mail: ClaimedMail
         let message: MailMessage
-        /// The token to seal in the round trip before the send (nil: the mail carries no link).
-        let seal: OutboxStore.TokenSeal?
     }
 
     /// One mail from claim to outcome (tests call it).
@@ -197,12 +192,8 @@ public final class MailerService: Service, Sendable {
             logger.error("mail not sent: malformed recipient address", metadata: ["outboxId": "\(mail.id)"])
             return nil
         }
-        var link: String?
-        var seal: OutboxStore.TokenSeal?
-        if let tokenID = mail.tokenID {
-            let raw = config.tokenKey.rawToken(tokenID: tokenID)
-            seal = OutboxStore.TokenSeal(tokenID: tokenID, hash: TokenKey.hash(rawToken: raw))
-            link = PortalPaths.link(baseURL: config.baseURL, type: mail.kind.tokenType ?? .reset, rawToken: raw)
+        let link = mail.tokenID.map { tokenID in
+            PortalPaths.link(baseURL: config.baseURL, type: mail.kind.tokenType ?? .reset, rawToken: config.tokenKey.rawToken(tokenID: tokenID))
         }
         let message: MailMessage
         do {
@@ -217,7 +208,7 @@ public final class MailerService: Service, Sendable {
             record(.dead)
             return nil
         }
-        return ReadyMail(mail: mail, message: message, seal: seal)
+        return ReadyMail(mail: mail, message: message)
     }
 
     /// Renews the lease, seals the token and completes `previous` (the mail sent before) in one
@@ -233,10 +224,21 @@ public final class MailerService: Service, Sendable {
     /// whose token died meanwhile (resend, disable, expiry), is not sent at all, and its token is
     /// not sealed.
     func send(_ ready: ReadyMail, completing previous: ClaimedMail? = nil) async throws -> ClaimedMail? {
-        let mail = ready.mail
+        try await send(ready.mail, rendering: Task { ready }, completing: previous)
+    }
+
+    /// `send`, with the round trip under way while `rendering` (this mail's `prepare`) finishes:
+    /// the seal needs the token, not the message. A mail `prepare` refused (and failed) is not
+    /// sent; the round trip did no harm (a renewed lease, a seal of a link never mailed).
+    func send(_ mail: ClaimedMail, rendering: Task<ReadyMail?, Error>, completing previous: ClaimedMail? = nil) async throws
+        -> ClaimedMail?
+    {
+        let seal = mail.tokenID.map { tokenID in
+            OutboxStore.TokenSeal(tokenID: tokenID, hash: TokenKey.hash(rawToken: config.tokenKey.rawToken(tokenID: tokenID)))
+        }
         let dispatch: OutboxStore.Dispatch
         do {
-            dispatch = try await store.dispatch(mail.id, sealing: ready.seal, completing: previous?.id, sendTimeout: config.sendTimeoutSeconds)
+            dispatch = try await store.dispatch(mail.id, sealing: seal, completing: previous?.id, sendTimeout: config.sendTimeoutSeconds)
         } catch let error as PortalError where error.reason == .invalidToken || error.reason == .tokenConflict {
             // The seal refused, and the statement rolled back as a whole: the sent mail is
             // completed on its own before anything else happens.
@@ -259,11 +261,12 @@ public final class MailerService: Service, Sendable {
         }
         if let previous, let completed = dispatch.completed { recordCompletion(of: previous, completed: completed) }
         guard dispatch.renewed else {
-            record(.notSent)
+            // Not counted twice: a mail `prepare` refused was counted there (dead).
+            if case .some(.some) = try? await rendering.value { record(.notSent) }
             return nil
         }
+        guard let message = try await rendering.value?.message else { return nil }
         let transport = self.transport
-        let message = ready.message
         let sendStart = ContinuousClock.now
         let outcome: Result<Void, MailSendError> = try await smtpThread.run {
             do throws(MailSendError) {

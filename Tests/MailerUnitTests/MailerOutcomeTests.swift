@@ -47,25 +47,29 @@ import Testing
         func dispatch(_ id: Int64, sealing seal: OutboxStore.TokenSeal?, completing previous: Int64?, sendTimeout: Int) async throws
             -> OutboxStore.Dispatch
         {
+            // A mail failed (dead or back in the queue) is no longer ours to renew.
+            let renewed = renewAnswer && !failed.contains(id)
             var parts = ["renew"]
-            if seal != nil, renewAnswer { parts.append("seal") }
+            if seal != nil, renewed { parts.append("seal") }
             if previous != nil { parts.append("complete") }
             let call = parts.joined(separator: "+")
-            if let failure = combinedFailure ?? (seal != nil && renewAnswer ? sealFailure : nil) {
+            if let failure = combinedFailure ?? (seal != nil && renewed ? sealFailure : nil) {
                 combinedFailure = nil
                 calls.append(call + " failed")
                 throw failure
             }
             calls.append(call)
             if let previous { timeline.add("complete \(previous)") }
-            return OutboxStore.Dispatch(renewed: renewAnswer, completed: previous == nil ? nil : completeAnswer)
+            return OutboxStore.Dispatch(renewed: renewed, completed: previous == nil ? nil : completeAnswer)
         }
         func complete(_ id: Int64) async throws -> Bool {
             calls.append("complete")
             timeline.add("complete \(id)")
             return completeAnswer
         }
+        private var failed: Set<Int64> = []
         func fail(_ id: Int64, reason: String, permanent: Bool) async throws -> String? {
+            failed.insert(id)
             calls.append(permanent ? "fail permanent" : "fail")
             return permanent ? "dead" : failAnswer
         }
@@ -147,6 +151,23 @@ import Testing
         // most the one mail on the wire a duplicate.
         #expect(timeline.events == (1...7).flatMap { ["send \($0)", "complete \($0)"] })
         #expect(service.stats.sent == 7)
+    }
+
+    @Test func aMailRefusedWhileRenderingIsNeitherSentNorCountedTwiceAndTheBatchGoesOn() async throws {
+        let timeline = Timeline()
+        let outbox = InMemoryOutbox(timeline: timeline)
+        let transport = RecordingTransport(timeline: timeline)
+        let service = try Self.service(outbox, transport)
+        let bad = ClaimedMail(
+            id: 2, kind: .activation, recipient: "two words@example.com", tokenID: "token-2",
+            tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: nil, clientName: nil, portName: "North Harbour",
+            replyTo: nil, supportPhone: nil, attempts: 1)
+        await outbox.queue([Self.mail(1), bad, Self.mail(3)])
+        try await service.drain()
+        #expect(transport.messages.map(\.outboxID) == [1, 3])
+        #expect(await outbox.calls.filter { $0 == "fail permanent" }.count == 1, "the malformed address ends dead")
+        #expect(service.stats == .init(sent: 2, dead: 1), "counted once, as dead")
+        #expect(timeline.events == ["send 1", "complete 1", "send 3", "complete 3"])
     }
 
     @Test func theMailSentBeforeIsCompletedInTheRoundTripBeforeTheNextSendAndAloneIfThatFails() async throws {
