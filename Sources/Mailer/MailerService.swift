@@ -137,7 +137,10 @@ public final class MailerService: Service, Sendable {
                 upcoming = prepareAhead(batch[0])
                 while let preparing = upcoming, !Task.isShuttingDownGracefully {
                     upcoming = next + 1 < batch.count ? prepareAhead(batch[next + 1]) : nil
-                    owed = try await send(batch[next], rendering: preparing, completing: owed.take())
+                    // `send` clears `owed` once that mail's completion is in; on an error, what
+                    // it could not complete is still here for the catch below.
+                    let sent = try await send(batch[next], rendering: preparing, owed: &owed)
+                    owed = sent
                     next += 1
                 }
                 _ = try? await upcoming?.value
@@ -187,8 +190,7 @@ public final class MailerService: Service, Sendable {
         // Rows written under the looser rule of old (the CHECK is NOT VALID for them) must not
         // put header specials into RCPT TO or To:.
         guard EmailAddress.isValid(mail.recipient) else {
-            try await store.fail(mail.id, reason: "malformed recipient address", permanent: true)
-            record(.dead)
+            record(try await store.fail(mail.id, reason: "malformed recipient address", permanent: true) == nil ? .notSent : .dead)
             logger.error("mail not sent: malformed recipient address", metadata: ["outboxId": "\(mail.id)"])
             return nil
         }
@@ -204,8 +206,7 @@ public final class MailerService: Service, Sendable {
                 recipient: mail.recipient, recipientName: mail.name, subject: rendered.subject, text: rendered.text,
                 html: rendered.html, replyTo: mail.replyTo)
         } catch {
-            try await store.fail(mail.id, reason: "could not render the mail", permanent: true)
-            record(.dead)
+            record(try await store.fail(mail.id, reason: "could not render the mail", permanent: true) == nil ? .notSent : .dead)
             return nil
         }
         return ReadyMail(mail: mail, message: message)
@@ -224,15 +225,16 @@ public final class MailerService: Service, Sendable {
     /// whose token died meanwhile (resend, disable, expiry), is not sent at all, and its token is
     /// not sealed.
     func send(_ ready: ReadyMail, completing previous: ClaimedMail? = nil) async throws -> ClaimedMail? {
-        try await send(ready.mail, rendering: Task { ready }, completing: previous)
+        var owed = previous
+        return try await send(ready.mail, rendering: Task { ready }, owed: &owed)
     }
 
     /// `send`, with the round trip under way while `rendering` (this mail's `prepare`) finishes:
     /// the seal needs the token, not the message. A mail `prepare` refused (and failed) is not
     /// sent; the round trip did no harm (a renewed lease, a seal of a link never mailed).
-    func send(_ mail: ClaimedMail, rendering: Task<ReadyMail?, Error>, completing previous: ClaimedMail? = nil) async throws
-        -> ClaimedMail?
-    {
+    /// `owed`, the mail sent before, is nil once its completion is in (always, when this returns).
+    func send(_ mail: ClaimedMail, rendering: Task<ReadyMail?, Error>, owed: inout ClaimedMail?) async throws -> ClaimedMail? {
+        let previous = owed
         let seal = mail.tokenID.map { tokenID in
             OutboxStore.TokenSeal(tokenID: tokenID, hash: TokenKey.hash(rawToken: config.tokenKey.rawToken(tokenID: tokenID)))
         }
@@ -242,23 +244,30 @@ public final class MailerService: Service, Sendable {
         } catch let error as PortalError where error.reason == .invalidToken || error.reason == .tokenConflict {
             // The seal refused, and the statement rolled back as a whole: the sent mail is
             // completed on its own before anything else happens.
-            if let previous { try await settle(previous) }
+            if let previous {
+                try await settle(previous)
+                owed = nil
+            }
+            // A mail `prepare` refused was failed and counted there.
+            guard case .some(.some) = try? await rendering.value else { return nil }
             if error.reason == .invalidToken {
-                try await store.skip(mail.id, reason: "token no longer exists")
-                record(.skipped)
+                record(try await store.skip(mail.id, reason: "token no longer exists") ? .skipped : .notSent)
             } else {
                 // Sealed before under another PORTAL_TOKEN_KEY: this mail's link could never work.
-                try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
-                record(.dead)
+                let status = try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
+                record(status == nil ? .notSent : .dead)
                 logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])
             }
             return nil
         } catch {
             // Rolled back as a whole (a lock, a timeout, the database gone): the sent mail is
-            // completed on its own if the database still answers, before giving up.
-            if let previous { try? await settle(previous) }
+            // completed on its own if the database still answers, before giving up; this mail's
+            // `prepare` finishes first, so the caller's release of it comes after any fail.
+            if let previous, (try? await settle(previous)) != nil { owed = nil }
+            _ = try? await rendering.value
             throw error
         }
+        owed = nil
         if let previous, let completed = dispatch.completed { recordCompletion(of: previous, completed: completed) }
         guard dispatch.renewed else {
             // Not counted twice: a mail `prepare` refused was counted there (dead).
@@ -283,7 +292,7 @@ public final class MailerService: Service, Sendable {
             return mail
         case .failure(let error):
             let status = try await store.fail(mail.id, reason: error.reason, permanent: error.permanent)
-            record(status == "dead" ? .dead : .failed)
+            record(status == nil ? .notSent : status == "dead" ? .dead : .failed)
             logger.warning("mail not sent", metadata: [
                 "outboxId": "\(mail.id)", "reason": "\(error.reason)", "status": "\(status ?? "lease lost")",
             ])

@@ -258,6 +258,33 @@ import Testing
     }
 
     /// A mail whose token was revoked before sending is skipped, not sent.
+    /// Mails without a link (the password changed) take the round trips without a seal: the
+    /// first of a batch renews alone, the next one also completes the mail before it.
+    @Test func mailsWithoutALinkAreSentAndCompleted() async throws {
+        let db = try MailHarness.database()
+        let sink = try SMTPSink()
+        let emails = [MailHarness.unique("changed-a"), MailHarness.unique("changed-b")]
+        _ = try MailHarness.invite(db, emails: emails)
+        for email in emails {
+            try db.query("update portal.mail_outbox set status = 'skipped' where recipient = $1 and status = 'queued'", [email])
+        }
+        let ids: [Int64] = try db.withTransaction { db in
+            try emails.map { email in
+                try #require(try db.query(
+                    "select portal.queue_mail('password_changed', u) from portal.portal_users u where u.email = $1", [email]
+                ).scalar(Int64.self))
+            }
+        }
+        try await MailHarness.withMailer(try MailHarness.environment(smtpPort: sink.port)) { (_: MailerService) async throws in
+            #expect(try await MailHarness.eventually(timeout: .seconds(10)) { emails.allSatisfy { !sink.messages(to: $0).isEmpty } })
+            #expect(try await MailHarness.eventually(timeout: .seconds(5)) { try ids.allSatisfy { try MailHarness.status(db, $0) == "sent" } })
+            for email in emails {
+                #expect(sink.messages(to: email).count == 1)
+                #expect(sink.messages(to: email).first?.token == nil, "no link in it")
+            }
+        }
+    }
+
     @Test func aMailWhoseTokenWasRevokedIsSkipped() async throws {
         let db = try MailHarness.database()
         let sink = try SMTPSink()
