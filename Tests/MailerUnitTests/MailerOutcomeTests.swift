@@ -118,29 +118,29 @@ import Testing
         return MailerService(config: config, store: outbox, transport: transport, templates: try MailTemplates(), logger: logger)
     }
 
+    /// An outbox and a transport writing to one timeline, and the service over them.
+    static func recording() throws -> (timeline: Timeline, outbox: InMemoryOutbox, transport: RecordingTransport, service: MailerService) {
+        let timeline = Timeline()
+        let outbox = InMemoryOutbox(timeline: timeline)
+        let transport = RecordingTransport(timeline: timeline)
+        return (timeline, outbox, transport, try service(outbox, transport))
+    }
+
     static let mail = ClaimedMail(
         id: 42, kind: .activation, recipient: "jane@example.com", tokenID: "token-1",
         tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: "Jane", clientName: nil, portName: "North Harbour",
         replyTo: nil, supportPhone: nil, attempts: 1)
 
-    static func mail(_ id: Int64) -> ClaimedMail {
+    static func mail(_ id: Int64, recipient: String? = nil) -> ClaimedMail {
         ClaimedMail(
-            id: id, kind: .activation, recipient: "guest\(id)@example.com", tokenID: "token-\(id)",
+            id: id, kind: .activation, recipient: recipient ?? "guest\(id)@example.com", tokenID: "token-\(id)",
             tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: nil, clientName: nil, portName: "North Harbour",
             replyTo: nil, supportPhone: nil, attempts: 1)
     }
 
     @Test func aDrainedBatchGoesOutInOrderEachMailRenewedSealedSentAndCompletedOnce() async throws {
-        let timeline = Timeline()
-        let outbox = InMemoryOutbox(timeline: timeline)
-        let transport = RecordingTransport(timeline: timeline)
-        let service = try Self.service(outbox, transport)
-        let batch = (1...7).map { i in
-            ClaimedMail(
-                id: Int64(i), kind: .activation, recipient: "guest\(i)@example.com", tokenID: "token-\(i)",
-                tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: nil, clientName: nil, portName: "North Harbour",
-                replyTo: nil, supportPhone: nil, attempts: 1)
-        }
+        let (timeline, outbox, transport, service) = try Self.recording()
+        let batch = (1...7).map { Self.mail(Int64($0)) }
         await outbox.queue(batch)
         try await service.drain()
         #expect(transport.messages.map(\.recipient) == batch.map(\.recipient), "one connection, the claim's order")
@@ -154,15 +154,8 @@ import Testing
     }
 
     @Test func aMailRefusedWhileRenderingIsNeitherSentNorCountedTwiceAndTheBatchGoesOn() async throws {
-        let timeline = Timeline()
-        let outbox = InMemoryOutbox(timeline: timeline)
-        let transport = RecordingTransport(timeline: timeline)
-        let service = try Self.service(outbox, transport)
-        let bad = ClaimedMail(
-            id: 2, kind: .activation, recipient: "two words@example.com", tokenID: "token-2",
-            tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: nil, clientName: nil, portName: "North Harbour",
-            replyTo: nil, supportPhone: nil, attempts: 1)
-        await outbox.queue([Self.mail(1), bad, Self.mail(3)])
+        let (timeline, outbox, transport, service) = try Self.recording()
+        await outbox.queue([Self.mail(1), Self.mail(2, recipient: "two words@example.com"), Self.mail(3)])
         try await service.drain()
         #expect(transport.messages.map(\.outboxID) == [1, 3])
         #expect(await outbox.calls.filter { $0 == "fail permanent" }.count == 1, "the malformed address ends dead")
@@ -171,10 +164,7 @@ import Testing
     }
 
     @Test func theMailSentBeforeIsCompletedInTheRoundTripBeforeTheNextSendAndAloneIfThatFails() async throws {
-        let timeline = Timeline()
-        let outbox = InMemoryOutbox(timeline: timeline)
-        let transport = RecordingTransport(timeline: timeline)
-        let service = try Self.service(outbox, transport)
+        let (timeline, outbox, _, service) = try Self.recording()
         let first = try #require(try await service.prepare(Self.mail(1)))
         let second = try #require(try await service.prepare(Self.mail(2)))
         let third = try #require(try await service.prepare(Self.mail(3)))
@@ -233,10 +223,7 @@ import Testing
 
         // A refused seal rolls back the completion riding with it: the mail sent before is
         // completed alone, before the refused one is dealt with.
-        let timeline = Timeline()
-        let after = InMemoryOutbox(timeline: timeline)
-        let afterTransport = RecordingTransport(timeline: timeline)
-        let service = try Self.service(after, afterTransport)
+        let (timeline, after, _, service) = try Self.recording()
         let one = try #require(try await service.prepare(Self.mail(1)))
         let two = try #require(try await service.prepare(Self.mail(2)))
         let sent = try #require(try await service.send(one))
