@@ -73,7 +73,8 @@ if want unit; then
 fi
 
 PG_PORT="${PORTAL_TEST_PG_PORT:-54329}"
-PG_DIR="$(cluster_dir "$PWD/.run/test-pg")"
+# PORTAL_TEST_PG_DIR and PORTAL_TEST_PG_PORT let two tiers run side by side, each on a cluster of its own.
+PG_DIR="$(cluster_dir "${PORTAL_TEST_PG_DIR:-$PWD/.run/test-pg}")"
 stop_cluster "$PG_DIR"
 rm -rf "$PG_DIR/data"
 cleanup() {
@@ -97,7 +98,7 @@ if want sql; then
 fi
 
 # A throw-away certificate for the STARTTLS tests.
-TLS_DIR="$PWD/.run/test-tls"
+TLS_DIR="$PG_DIR/tls"
 mkdir -p "$TLS_DIR"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" -days 2 \
     -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
