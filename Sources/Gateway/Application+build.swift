@@ -117,7 +117,8 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
         signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, store: dependencies.service.store)
     AuthController(
         service: dependencies.service, sessions: sessions,
-        trustedProxyHops: config.trustForwardedFor ? config.trustedProxyHops : 0)
+        trustedProxyHops: config.trustForwardedFor ? config.trustedProxyHops : 0,
+        originRule: OriginRule(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName))
         .register(on: router)
     AdminController(store: dependencies.service.store).register(on: router)
     dependencies.pages.register(on: router, sessions: sessions)

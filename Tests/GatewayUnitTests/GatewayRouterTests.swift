@@ -185,4 +185,33 @@ import Testing
             #expect(foreign.status == .forbidden)
         }
     }
+
+    /// Forward auth: the proxy's sub-request is a GET, and it names the client's method. A
+    /// state-changing request gets the Origin rule there too; a safe one only the session check.
+    @Test func theSessionCheckAppliesTheOriginRuleToTheMethodTheProxyNames() async throws {
+        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
+        _ = try await store.addUser(email: "fwd@example.com", password: Self.password)
+        try await Self.withRouter(store) { client in
+            let signIn = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "fwd@example.com", "password": "\#(Self.password)"}"#)
+            let cookie = try #require(Self.cookie(of: signIn))
+            func check(_ extra: HTTPFields) async throws -> TestResponse {
+                var headers: HTTPFields = [.cookie: cookie]
+                for field in extra { headers.append(field) }
+                return try await client.execute(uri: "/api/portal/auth/session", method: .get, headers: headers)
+            }
+            let method = HTTPField.Name("X-Original-Method")!
+            let forwarded = HTTPField.Name("X-Forwarded-Method")!
+            let evil = "https://evil.example"
+            #expect(try await check([:]).status == .noContent)
+            #expect(try await check([method: "GET", .origin: evil]).status == .noContent)
+            let crossSite = try await check([method: "POST", .origin: evil])
+            #expect(crossSite.status == .forbidden)
+            #expect(crossSite.headers[.cacheControl] == "no-store")
+            #expect(crossSite.headers[HTTPField.Name("X-Portal-User-Id")!] == nil)
+            #expect(try await check([forwarded: "DELETE", .origin: evil]).status == .forbidden)
+            #expect(try await check([method: "post"]).status == .forbidden, "a cookie and no Origin on a POST")
+            #expect(try await check([method: "POST", .origin: Self.origin]).status == .noContent)
+            #expect(try await check([method: "PUT", .origin: Self.origin]).status == .noContent)
+        }
+    }
 }

@@ -60,7 +60,17 @@ def snippet(backend_port):
 
 
 class EchoBackend(http.server.BaseHTTPRequestHandler):
-    """The CRM's berths backend: answers with the headers it received."""
+    """The CRM's berths backend: answers with the headers it received (and counts the POSTs that
+    reached it)."""
+
+    posts = 0
+
+    def do_POST(self):
+        EchoBackend.posts += 1
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self.do_GET()
 
     def do_GET(self):
         body = json.dumps({k.lower(): v for k, v in self.headers.items()}).encode()
@@ -109,13 +119,13 @@ def nginx(stack):
         backend.shutdown()
 
 
-def get(port, path, cookie=None, headers=None):
+def get(port, path, cookie=None, headers=None, method="GET", body=None):
     """(status, headers dict with lower-case names, body) — redirects are not followed."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     all_headers = dict(headers or {})
     if cookie:
         all_headers["Cookie"] = cookie
-    connection.request("GET", path, headers=all_headers)
+    connection.request(method, path, body=body, headers=all_headers)
     response = connection.getresponse()
     body = response.read()
     connection.close()
@@ -196,3 +206,24 @@ def test_a_backend_that_verifies_the_signature_itself_checks_revocation_in_one_c
     stack.request("POST", "/api/portal/auth/sign-out", {}, headers={"Cookie": cookie})
     answer = subprocess.run(["psql", reader, "-qtA", "-c", query], capture_output=True, text=True, check=True).stdout.strip()
     assert answer == "", "a signed-out session is NULL"
+
+
+def test_a_cross_site_post_to_a_protected_backend_is_refused_at_the_proxy(stack, nginx):
+    """auth_request's sub-request is a GET; the snippet names the client's method, so the gateway
+    applies the Origin rule of its own API to the backend's state-changing requests."""
+    address = stack.activated_user(unique("csrf"), PASSWORD)
+    cookie, _ = sign_in(stack, address)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    before = EchoBackend.posts
+
+    for headers in ({"Origin": "https://evil.example"}, {"Origin": "null"}, {}):
+        status, _, _ = get(nginx, "/berths/book", cookie, dict(form, **headers), method="POST", body=b"berth=7")
+        assert status == 403, headers
+    assert EchoBackend.posts == before, "nothing reached the backend"
+
+    # The portal's own origin passes, and a cross-site GET (a link) still works.
+    own = {"Origin": stack.base_url}
+    status, _, body = get(nginx, "/berths/book", cookie, dict(form, **own), method="POST", body=b"berth=7")
+    assert status == 200 and EchoBackend.posts == before + 1
+    status, _, _ = get(nginx, "/berths/list", cookie, {"Origin": "https://evil.example"})
+    assert status == 200

@@ -10,6 +10,8 @@ struct AuthController: Sendable {
     let sessions: SessionCookie
     /// Appending proxies whose `X-Forwarded-For` entries are trusted (0: none, use the peer).
     let trustedProxyHops: Int
+    /// The CSRF rule, applied by `/session` to the request a proxy asks about.
+    let originRule: OriginRule
 
     struct SignInRequest: Decodable, Validating {
         static let fields: Set<String> = ["email", "password"]
@@ -148,7 +150,18 @@ struct AuthController: Sendable {
     /// For a reverse proxy's sub-request (nginx `auth_request`, Traefik `forwardAuth`, Caddy
     /// `forward_auth`): the same check as `/me`, answered without a body — 204 with the ids the
     /// protected backend needs, or 401. Never cached: the answer changes at sign-out.
+    ///
+    /// The sub-request is a GET whatever the client sent, so the proxy names the original method
+    /// (`X-Original-Method`, `X-Forwarded-Method`) and passes the client's headers: a
+    /// state-changing request gets the Origin rule every API call gets (403 from a foreign origin,
+    /// or with the cookie and no origin), before the session is even looked up. Without this, a
+    /// protected backend's POST would rest on `SameSite=Lax` alone.
     @Sendable func session(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        if let refusal = originRule.refusal(method: OriginRule.originalMethod(of: request), request: request) {
+            var response = ErrorMiddleware.response(for: refusal)
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
         guard let claims = sessions.claims(of: request),
               let user = try await service.store.sessionCheck(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
         else { return Response(status: .unauthorized, headers: [.cacheControl: "no-store"]) }

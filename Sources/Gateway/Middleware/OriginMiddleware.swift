@@ -18,19 +18,18 @@ import PortalCore
 /// neither `Origin` nor a cookie and pass; it gets no CORS.
 struct OriginMiddleware: RouterMiddleware {
     typealias Context = PortalRequestContext
-    let allowedOrigins: Set<String>
-    let cookieName: String
+    let rule: OriginRule
+
+    init(allowedOrigins: Set<String>, cookieName: String) {
+        rule = OriginRule(allowedOrigins: allowedOrigins, cookieName: cookieName)
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path.contains("//") { return ErrorMiddleware.response(for: .malformedPath) }
         let origin = request.headers[.origin]
-        let allowed = origin.map { allowedOrigins.contains($0.lowercased()) } ?? false
-        let safe = request.method == .get || request.method == .head || request.method == .options
-        if !safe {
-            if origin != nil && !allowed { return ErrorMiddleware.response(for: .forbiddenOrigin) }
-            if origin == nil && SessionCookie.value(named: cookieName, in: request) != nil {
-                return ErrorMiddleware.response(for: .originRequired)
-            }
+        let allowed = rule.allows(origin)
+        if let refusal = rule.refusal(method: request.method, request: request) {
+            return ErrorMiddleware.response(for: refusal)
         }
         guard request.uri.path.hasPrefix("/api/portal/") else { return try await next(request, context) }
 
@@ -56,5 +55,46 @@ struct OriginMiddleware: RouterMiddleware {
         headers[.accessControlAllowCredentials] = "true"
         headers[.vary] = "Origin"
         return headers
+    }
+}
+
+/// The CSRF rule itself, shared by the middleware (for the request in hand) and the forward-auth
+/// check `/api/portal/auth/session` (for the request a proxy is about to pass on, whose method it
+/// names in `X-Original-Method` or `X-Forwarded-Method`: its sub-request is always a GET).
+struct OriginRule: Sendable {
+    let allowedOrigins: Set<String>
+    let cookieName: String
+
+    /// The proxy headers that name the original request's method: nginx's documented
+    /// `X-Original-Method` (set in the snippet), and `X-Forwarded-Method`, which Traefik's
+    /// `forwardAuth` and Caddy's `forward_auth` send by themselves.
+    static let originalMethodFields = [HTTPField.Name("X-Original-Method")!, HTTPField.Name("X-Forwarded-Method")!]
+
+    func allows(_ origin: String?) -> Bool {
+        origin.map { allowedOrigins.contains($0.lowercased()) } ?? false
+    }
+
+    static func isSafe(_ method: HTTPRequest.Method) -> Bool {
+        method == .get || method == .head || method == .options
+    }
+
+    /// Why a request made with `method` is refused (a state-changing request from a foreign
+    /// origin, or one carrying the session cookie without any origin), or nil when it passes.
+    func refusal(method: HTTPRequest.Method, request: Request) -> HTTPFailure? {
+        guard !Self.isSafe(method) else { return nil }
+        let origin = request.headers[.origin]
+        if origin != nil && !allows(origin) { return .forbiddenOrigin }
+        if origin == nil && SessionCookie.value(named: cookieName, in: request) != nil { return .originRequired }
+        return nil
+    }
+
+    /// The method a forward-auth sub-request stands for: the first proxy header naming one; an
+    /// unreadable value counts as state-changing (the stricter answer), no header as the GET it is.
+    static func originalMethod(of request: Request) -> HTTPRequest.Method {
+        for field in originalMethodFields {
+            guard let value = request.headers[field] else { continue }
+            return HTTPRequest.Method(value.trimmingCharacters(in: .whitespaces).uppercased()) ?? .post
+        }
+        return request.method
     }
 }
