@@ -53,14 +53,49 @@ public struct PasswordPolicy: Sendable {
         if length > Self.maximumLength {
             problems.append("Use at most \(Self.maximumLength) characters.")
         }
-        if common.contains(normalized.lowercased()) {
+        let folded = normalized.lowercased()
+        if common.contains(folded) {
             problems.append("This password is too common. Choose one that is harder to guess.")
+        } else if Self.isRepetitive(folded) {
+            problems.append("This password repeats the same few characters. Choose one that is harder to guess.")
+        } else if Self.isSequential(folded) {
+            problems.append("This password is a simple sequence (like abcd… or 1234…). Choose one that is harder to guess.")
         }
         return problems
     }
 
+    /// The whole password is one unit of up to four characters over and over ("aaaaaaaaaaaa",
+    /// "abababababab", "1234123412341234"): NIST SP 800-63B's "repetitive characters". Only the
+    /// whole password counts, so a passphrase with a doubled letter in it is never refused.
+    static func isRepetitive(_ password: String) -> Bool {
+        let characters = Array(password)
+        guard characters.count >= 2 else { return false }
+        for unit in 1...min(4, characters.count / 2) where characters.count % unit == 0 {
+            if characters.indices.allSatisfy({ characters[$0] == characters[$0 % unit] }) { return true }
+        }
+        return false
+    }
+
+    /// The whole password runs up or down one code point at a time ("abcdefghijklm",
+    /// "9876543210987", digits wrapping from 9 to 0): NIST's "sequential characters".
+    static func isSequential(_ password: String) -> Bool {
+        let scalars = password.unicodeScalars.map(\.value)
+        guard scalars.count >= 2, scalars.count == password.count else { return false }
+        func step(_ from: UInt32, _ to: UInt32) -> Int? {
+            let digits: ClosedRange<UInt32> = 0x30...0x39
+            if digits.contains(from), digits.contains(to) {
+                let difference = (Int(to) - Int(from) + 10) % 10
+                return difference == 1 ? 1 : difference == 9 ? -1 : nil
+            }
+            let difference = Int(to) - Int(from)
+            return abs(difference) == 1 ? difference : nil
+        }
+        guard let direction = step(scalars[0], scalars[1]) else { return false }
+        return zip(scalars, scalars.dropFirst()).allSatisfy { step($0, $1) == direction }
+    }
+
     /// The rules as shown on the set-password page.
     public var summary: String {
-        "At least \(minimumLength) and at most \(Self.maximumLength) characters, not a common password. Spaces and any characters are allowed."
+        "At least \(minimumLength) and at most \(Self.maximumLength) characters; not a common password, a repeated pattern or a simple sequence. Spaces and any characters are allowed."
     }
 }

@@ -128,14 +128,18 @@ import Testing
             #expect(Self.json(status.body)["status"] as? String == "valid")
             let weak = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "password123"}"#)
             #expect(weak.status.code == 422)
-            #expect(Self.json(status.body)["status"] as? String == "valid", "a weak password leaves the token alive")
+            let repeated = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "aaaaaaaaaaaa"}"#)
+            #expect(repeated.status.code == 422)
+            #expect(String(buffer: repeated.body).contains("repeats the same few characters"), "the reason is shown")
+            let again = try await Self.post(client, "/api/portal/auth/token-status", #"{"token": "\#(raw)"}"#)
+            #expect(Self.json(again.body)["status"] as? String == "valid", "a weak password leaves the token alive")
             let wrongKind = try await Self.post(client, "/api/portal/auth/reset-password", #"{"token": "\#(raw)", "password": "\#(Self.password)"}"#)
             #expect(wrongKind.status == .badRequest)
             let ok = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "\#(Self.password)"}"#)
             #expect(ok.status == .ok)
-            let again = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "\#(Self.password)"}"#)
-            #expect(again.status == .badRequest)
-            #expect(Self.json(again.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "invalid_token")
+            let reused = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "\#(Self.password)"}"#)
+            #expect(reused.status == .badRequest)
+            #expect(Self.json(reused.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "invalid_token")
         }
     }
 

@@ -75,6 +75,24 @@ import Testing
         #expect(policy.violations(of: "PASSWORD1234") == ["This password is too common. Choose one that is harder to guess."])
         #expect(policy.violations(of: "a long harbour passphrase").isEmpty)
     }
+
+    @Test(arguments: ["aaaaaaaaaaaa", "AAAAAAAAAAAAAAAA", "abababababab", "abcabcabcabc", "1234123412341234", "-=-=-=-=-=-=",
+                      "ééééééééééééé"])
+    func aRepeatedPatternIsRefusedWithItsReason(password: String) {
+        #expect(policy.violations(of: password) == ["This password repeats the same few characters. Choose one that is harder to guess."])
+    }
+
+    @Test(arguments: ["abcdefghijklm", "ZYXWVUTSRQPONM", "123456789012", "9876543210987", "012345678901234"])
+    func aSimpleSequenceIsRefusedWithItsReason(password: String) {
+        #expect(policy.violations(of: password)
+            == ["This password is a simple sequence (like abcd… or 1234…). Choose one that is harder to guess."])
+    }
+
+    /// Only the whole password counts: a passphrase with a run or a doubled letter in it passes.
+    @Test(arguments: ["aaaaaaaaaaab", "abcdefghijkz", "bookkeeper abcdef", "1234 harbour lane", "abcdeabcdeab", "ab ab ab ab ab x"])
+    func aPasswordWithARunInsideIsAccepted(password: String) {
+        #expect(policy.violations(of: password).isEmpty)
+    }
 }
 
 /// What a database failure means to a client (security review, item 18).
