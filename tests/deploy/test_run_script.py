@@ -66,3 +66,26 @@ def test_run_sh_says_what_to_do_next_and_resets():
     assert "is invited" in again and "action=resend" in again and "Invite the demo client" not in again, again[-2000:]
     reset = run_once(environment, "--reset")
     assert "Invite the demo client" in reset, reset[-2000:]
+
+
+def test_last_link_skips_newer_mail_without_a_link():
+    """After a reset the newest mail is the password-changed notice: last-link.sh prints the link
+    of the newest mail that has one."""
+    folder = tempfile.mkdtemp(prefix="portal-mail-")
+    link = "http://localhost:8080/portal/reset-password#token=" + "A" * 43
+
+    def write(name, text, when):
+        path = os.path.join(folder, name)
+        with open(path, "w") as handle:
+            handle.write("Subject: test\nContent-Type: text/plain; charset=utf-8\n\n" + text + "\n")
+        os.utime(path, (when, when))
+
+    now = time.time()
+    write("1.eml", "Set a new password: " + link, now - 60)
+    write("2.eml", "Your password was changed.", now)
+    script = os.path.join(ROOT, "scripts", "last-link.sh")
+    found = subprocess.run([script], env=dict(os.environ, MAIL_DIR=folder), capture_output=True, text=True, timeout=30)
+    assert found.returncode == 0 and found.stdout.strip() == link, found.stderr
+    os.remove(os.path.join(folder, "1.eml"))
+    none = subprocess.run([script], env=dict(os.environ, MAIL_DIR=folder), capture_output=True, text=True, timeout=30)
+    assert none.returncode != 0 and "carries a link" in none.stderr
