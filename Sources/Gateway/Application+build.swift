@@ -21,7 +21,8 @@ public struct GatewayDependencies: Sendable {
     public init(config: GatewayConfig, logger: Logger) throws {
         let pool = ConnectionPool(
             conninfo: config.databaseURL, size: config.databasePoolSize, applicationName: "portal-auth-gateway",
-            io: ConnectionPool.IO(rawValue: config.databaseIO) ?? .reactor, prepared: config.databasePrepared, logger: logger)
+            io: ConnectionPool.IO(rawValue: config.databaseIO) ?? .reactor, prepared: config.databasePrepared,
+            preparedSetting: "PORTAL_DB_PREPARED=false", logger: logger)
         try self.init(config: config, store: AuthStore(pool: pool), pool: pool, logger: logger)
     }
 
@@ -58,6 +59,26 @@ public struct GatewayDependencies: Sendable {
         } catch {
             logger.warning("starting without the database; /readyz answers 503 until it answers", metadata: ["target": "\(target)"])
         }
+    }
+
+    /// Counts the stored hashes this gateway's `PORTAL_SCRYPT` refuses (`HashCensus`): throws,
+    /// with the count and the fix, when it would refuse most accounts' hashes (unless
+    /// `PORTAL_SCRYPT_ALLOW_REFUSED`); warns with the same sentence when it refuses a few. A
+    /// database that does not answer yet is not a reason to stay down: the census is skipped.
+    public func checkStoredHashes(logger: Logger) async throws {
+        guard let pool else { return }
+        let census: HashCensus
+        do {
+            census = try await AuthStore(pool: pool).hashCensus()
+        } catch {
+            logger.warning("stored password hashes not counted (the database did not answer)", metadata: ["reason": "\(error)"])
+            return
+        }
+        let verdict = census.verdict(at: config.scrypt)
+        guard verdict.refusedUsers > 0 else { return }
+        let message = verdict.message(current: config.scrypt)
+        if verdict.refusesMost && !config.allowRefusedHashes { throw ConfigError(message) }
+        logger.critical("\(message)")
     }
 
     /// Says at start-up which session keys verify: a retired secret verifies until it is removed,
@@ -100,7 +121,9 @@ public func buildApplication(_ dependencies: GatewayDependencies, logger: Logger
 /// Middleware outermost first, then operations, the portal API, the admin API and the pages.
 public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalRequestContext> {
     let config = dependencies.config
-    let router = Router(context: PortalRequestContext.self)
+    // HEAD answers like GET without the body on every GET route (monitors and proxies probe
+    // /healthz, /readyz, /me and /session with it); routes with their own HEAD (pages) keep it.
+    let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Metrics first: they count the status every client received, the Origin check's 403s too.
     router.add(middleware: HTTPMetricsMiddleware())
     // Access log: method, path, status and duration — never the query, headers or bodies.
@@ -108,11 +131,18 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(https: config.baseURL.hasPrefix("https://")))
     router.add(middleware: OriginMiddleware(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName))
+    router.add(middleware: HeadMiddleware())
     router.add(middleware: ErrorMiddleware(notFoundPage: dependencies.pages.notFoundPage()))
+    let routes = RouteTable()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
 
     _ = GatewayMetrics.registry
-    HealthController(store: dependencies.service.store).register(on: router)
-    MetricsController(hashPool: dependencies.hashPool, store: dependencies.service.store, token: config.metricsToken).register(on: router)
+    // One readiness probe: /readyz and /metrics' portal_database_up share its round trips.
+    let health = HealthController(store: dependencies.service.store)
+    health.register(on: router)
+    MetricsController(
+        hashPool: dependencies.hashPool, store: dependencies.service.store, readiness: health.readiness, token: config.metricsToken
+    ).register(on: router)
     let sessions = SessionCookie(
         signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, store: dependencies.service.store)
     AuthController(
@@ -122,5 +152,6 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
         .register(on: router)
     AdminController(store: dependencies.service.store).register(on: router)
     dependencies.pages.register(on: router, sessions: sessions)
+    routes.record(router.routes)
     return router
 }

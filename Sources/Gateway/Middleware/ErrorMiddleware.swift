@@ -84,7 +84,7 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     static func response(for error: PortalError) -> Response {
-        var headers: HTTPFields = [:]
+        var headers: HTTPFields = [.portalErrorCode: error.code]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
         return .json(
             Body(error: .init(code: error.code, message: error.message, details: error.details)),
@@ -92,6 +92,14 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     static func response(for failure: HTTPFailure) -> Response {
-        .json(Body(error: .init(code: failure.code, message: failure.message, details: nil)), status: failure.status)
+        .json(
+            Body(error: .init(code: failure.code, message: failure.message, details: nil)), status: failure.status,
+            headers: [.portalErrorCode: failure.code])
     }
+}
+
+extension HTTPField.Name {
+    /// The error code of a refusal, from here to the access log (which logs it and removes the
+    /// field: the client has the code in the body).
+    static let portalErrorCode = Self("X-Portal-Error-Code")!
 }

@@ -21,9 +21,14 @@ window.portal = {
     }
   },
 
-  /** Shows a message (and optional list) in #status; kind is "error" or "ok". */
-  say(kind, message, items) {
-    const status = document.getElementById("status");
+  /**
+   * Shows a message (and optional list) in a status region: the page's #status, or the one named
+   * by `where` (a form's own, right above its button). kind is "error" or "ok". An error is
+   * scrolled into view and takes the focus, so it is seen on a phone whose screen shows the form,
+   * and read out by a screen reader.
+   */
+  say(kind, message, items, where) {
+    const status = document.getElementById(where || "status");
     status.className = "status " + kind;
     status.textContent = message;
     if (items && items.length) {
@@ -35,19 +40,32 @@ window.portal = {
       }
       status.appendChild(list);
     }
+    if (kind === "error") {
+      status.setAttribute("tabindex", "-1");
+      status.scrollIntoView({ block: "center" });
+      status.focus();
+    }
   },
 
-  clear() {
-    const status = document.getElementById("status");
+  clear(where) {
+    const status = document.getElementById(where || "status");
     status.className = "status";
     status.textContent = "";
   },
 
-  /** A sentence for failures every page shares. */
+  /**
+   * A sentence for failures every page shares. A refusal the server explains (a request from an
+   * origin it does not allow, a bad request) is shown in the server's own words: the page cannot
+   * say it better, and "Something went wrong" would hide the fix (PORTAL_ALLOWED_ORIGINS).
+   */
   common(result) {
     if (result.status === 0) return "The portal cannot be reached. Check your connection and try again.";
     if (result.status === 429) return "Too many attempts. Please wait " + (result.retryAfter || "a few") + " seconds and try again.";
     if (result.status === 503) return "The service is busy. Please try again in a moment.";
+    const error = result.data && result.data.error;
+    if (result.status >= 400 && result.status < 500 && error && typeof error.message === "string" && error.message) {
+      return error.message;
+    }
     return "Something went wrong. Please try again.";
   },
 

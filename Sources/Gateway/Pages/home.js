@@ -31,11 +31,13 @@
   document.getElementById("sign-out-all").addEventListener("click", () => signOut("all"));
 
   const form = document.getElementById("change-password");
+  // The form's messages stand beside it (a phone shows the form, not the top of the page).
+  const say = (kind, message, items) => portal.say(kind, message, items, "change-status");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    portal.clear("change-status");
     if (form["new-password"].value !== form.confirm.value) {
-      portal.say("error", "The two new passwords are not the same.");
-      form["new-password"].focus();
+      say("error", "The two new passwords are not the same.");
       return;
     }
     portal.busy(form, true);
@@ -44,15 +46,13 @@
     portal.busy(form, false);
     if (result.status === 200) {
       form.reset();
-      portal.say("ok", "Your password is changed. Every other session was signed out.");
+      say("ok", "Your password is changed. Every other session was signed out.");
     } else if (result.status === 401) {
-      portal.say("error", "The current password is not right.");
-      form.current.focus();
+      say("error", "The current password is not right.");
     } else if (result.status === 422) {
-      portal.say("error", "Please choose another password:", (result.data && result.data.error.details) || []);
-      form["new-password"].focus();
+      say("error", "Please choose another password:", (result.data && result.data.error.details) || []);
     } else {
-      portal.say("error", portal.common(result));
+      say("error", portal.common(result));
     }
   });
 })();
