@@ -19,6 +19,12 @@ and the mailer writing mail as .eml files to .run/mail. Ctrl-C stops everything.
 Environment: PORT (8080), HOST (127.0.0.1), PORTAL_BASE_URL, PORTAL_DEV_PG_PORT (54320, the
 cluster's port), PORTAL_DEV_DIR (.run, where the dev state lives), MAIL_DIR, and SMTP_HOST / SMTP_PORT / SMTP_TLS / SMTP_USER / SMTP_PASS /
 SMTP_FROM to send real mail instead of files.
+
+Behind a proxy (nginx, a dev server on another port): the browser's origin must be the gateway's
+PORTAL_BASE_URL or listed in PORTAL_ALLOWED_ORIGINS (comma-separated, e.g.
+PORTAL_ALLOWED_ORIGINS=http://localhost:3000). Otherwise every sign-in answers 403
+forbidden_origin ("Requests from this origin are not allowed"), and the gateway's log line for it
+names the refused origin.
 USAGE
 }
 RESET=false
@@ -35,9 +41,18 @@ DEV="${PORTAL_DEV_DIR:-$PWD/.run}"
 
 ensure_packages postgresql libpq-dev libssl-dev libcurl4-openssl-dev pkg-config curl python3
 
-log "building portal-auth"
-swift build --product portal-auth
 BIN="$(swift build --show-bin-path)/portal-auth"
+# Nothing changed since the last build: no 8-second no-op build on every start.
+if [ -x "$BIN" ] && [ -z "$(find Sources Package.swift Package.resolved -newer "$BIN" -print -quit)" ]; then
+    log "portal-auth is up to date"
+else
+    log "building portal-auth"
+    swift build --product portal-auth || {
+        log "the build failed. If the errors name a module cache or a path that moved (a checkout copied or renamed),"
+        log "build afresh: rm -rf .build && scripts/run.sh"
+        exit 1
+    }
+fi
 
 PG_PORT="${PORTAL_DEV_PG_PORT:-54320}"
 PG_DIR="$(cluster_dir "$DEV/dev-pg")"
@@ -81,6 +96,8 @@ psql "$DB" -q -c "do \$\$ begin if not exists (select from pg_roles where rolnam
 
 HTTP_PORT="${PORT:-8080}"
 BASE_URL="${PORTAL_BASE_URL:-http://localhost:$HTTP_PORT}"
+# Where the gateway listens; PORTAL_BASE_URL may name a proxy in front of it (links, origin).
+LISTEN_URL="http://localhost:$HTTP_PORT"
 set -a
 source "$DEV/dev/secrets.env"
 set +a
@@ -108,13 +125,13 @@ for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/n
 STATE=$(psql "$DB" -tAc "select coalesce((select portal.user_status(u)->>'state' from portal.portal_users u where u.client_id = '$CLIENT_ID'), 'none')")
 case "$STATE" in
     none) NEXT="  Invite the demo client; the activation mail appears in the mail folder:
-    curl -s -X POST $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user \\
+    curl -s -X POST $LISTEN_URL/api/v1/clients/$CLIENT_ID/portal-user \\
       -H 'Authorization: Bearer $ADMIN_KEY' -H 'Content-Type: application/json' \\
       -d '{\"email\": \"owner@demo.example\", \"name\": \"Demo Owner\"}'" ;;
     invited) NEXT="  The demo client is invited (not activated yet). Resend its activation mail with:
-    curl -s -X POST '$BASE_URL/api/v1/clients/$CLIENT_ID/portal-user?action=resend' -H 'Authorization: Bearer $ADMIN_KEY'" ;;
+    curl -s -X POST '$LISTEN_URL/api/v1/clients/$CLIENT_ID/portal-user?action=resend' -H 'Authorization: Bearer $ADMIN_KEY'" ;;
     *) NEXT="  The demo client's portal user is $STATE (owner@demo.example). Its status:
-    curl -s $BASE_URL/api/v1/clients/$CLIENT_ID/portal-user -H 'Authorization: Bearer $ADMIN_KEY'
+    curl -s $LISTEN_URL/api/v1/clients/$CLIENT_ID/portal-user -H 'Authorization: Bearer $ADMIN_KEY'
   Forgot the password? http://localhost:$HTTP_PORT/portal/forgot-password" ;;
 esac
 
@@ -122,7 +139,8 @@ cat <<INFO
 
   portal-auth is running.
 
-  Gateway     $BASE_URL        (GET /healthz, /readyz; API in openapi.yaml)
+  Gateway     $LISTEN_URL        (GET /healthz, /readyz; API in openapi.yaml)$(
+    [ "$BASE_URL" = "$LISTEN_URL" ] || printf '\n  Base URL    %s  (links and the allowed origin: PORTAL_BASE_URL; it must reach the gateway)' "$BASE_URL")
   Postgres    psql "$DB"
   Admin CLI   DATABASE_URL="host=$PG_DIR port=$PG_PORT dbname=portal user=portal_dev_admin" $BIN admin --help
   Demo port   $PORT_ID

@@ -62,8 +62,13 @@ def test_run_sh_says_what_to_do_next_and_resets():
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
-    again = run_once(environment)
+    # Behind a proxy PORTAL_BASE_URL names another port: the gateway is shown where it listens.
+    proxy = "http://localhost:%d" % free_port()
+    again = run_once(dict(environment, PORTAL_BASE_URL=proxy))
     assert "is invited" in again and "action=resend" in again and "Invite the demo client" not in again, again[-2000:]
+    assert "Gateway     http://localhost:%d " % http_port in again and "Base URL    " + proxy in again, again[-2000:]
+    assert "curl -s -X POST 'http://localhost:%d/api/v1/" % http_port in again, "the curl commands reach the gateway"
+    assert "portal-auth is up to date" in again, "nothing changed: no rebuild"
     reset = run_once(environment, "--reset")
     assert "Invite the demo client" in reset, reset[-2000:]
 
