@@ -1,5 +1,7 @@
 """The pages a client meets, from the invitation mail to the signed-in portal."""
 import os
+import time
+import urllib.request
 import uuid
 
 from selenium.webdriver.common.by import By
@@ -196,3 +198,115 @@ def test_pages_work_with_labels_a_keyboard_and_a_phone(portal, browser):
     visible(browser, "#sign-in")
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     shot(browser, "11-login-phone")
+
+
+def test_a_change_password_error_stands_beside_its_form_on_a_phone(portal, browser):
+    """On a phone the form is scrolled far below the top of the page: the error appears beside it,
+    in view, and takes the focus (a screen reader reads it out)."""
+    address = unique("phone")
+    portal.invite(address, "Pat Phone")
+    browser.get(portal.wait_for_link(address, "activate"))
+    set_password(browser, GOOD)
+    visible(browser, "#done")
+    browser.set_window_size(390, 844)
+    sign_in(browser, portal, address, GOOD)
+    text_in(browser, "#who-email", address)
+    form = browser.find_element(By.ID, "change-password")
+    browser.execute_script("arguments[0].scrollIntoView()", form)
+    browser.find_element(By.ID, "current").send_keys("not my password at all")
+    browser.find_element(By.ID, "new-password").send_keys(NEWER)
+    browser.find_element(By.ID, "confirm").send_keys(NEWER)
+    browser.find_element(By.CSS_SELECTOR, "#change-password button[type=submit]").click()
+    message = text_in(browser, "#change-status", "not right")
+    assert "The current password is not right." in message
+    assert browser.switch_to.active_element.get_attribute("id") == "change-status", "the error has the focus"
+    assert browser.execute_script(
+        "const r = document.getElementById('change-status').getBoundingClientRect();"
+        "return r.top >= 0 && r.bottom <= window.innerHeight"), "the error is in view"
+    assert browser.find_element(By.ID, "status").text == "", "nothing is printed at the top instead"
+    shot(browser, "12-change-password-error-phone")
+    browser.set_window_size(1000, 900)
+
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log info;
+events {{ worker_connections 64; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/tmp-body;
+    proxy_temp_path {dir}/tmp-proxy;
+    fastcgi_temp_path {dir}/tmp-fastcgi;
+    uwsgi_temp_path {dir}/tmp-uwsgi;
+    scgi_temp_path {dir}/tmp-scgi;
+    server {{
+        listen 127.0.0.1:{plain};
+        location / {{ proxy_pass http://127.0.0.1:{gateway}; }}
+    }}
+    server {{
+        listen 127.0.0.1:{allowed};
+        location / {{ proxy_pass http://127.0.0.1:{configured}; }}
+    }}
+}}
+"""
+
+
+def test_behind_a_proxy_the_page_says_why_a_foreign_origin_is_refused(portal, browser):
+    """Following the proxy section: a proxy on another origin, first without the documented setting
+    (the page shows the server's sentence, the log names the origin), then with
+    PORTAL_ALLOWED_ORIGINS naming it (sign-in works)."""
+    import shutil
+    import subprocess
+    import tempfile
+    from stack import free_port
+
+    address = unique("proxy")
+    portal.invite(address, "Pia Proxy")
+    browser.get(portal.wait_for_link(address, "activate"))
+    set_password(browser, GOOD)
+    visible(browser, "#done")
+
+    plain, allowed, configured = free_port(), free_port(), free_port()
+    gateway = portal.spawn_gateway(configured, name="gateway-proxied",
+                                   PORTAL_ALLOWED_ORIGINS="http://localhost:%d" % allowed)
+    portal.wait_ready(base_url="http://127.0.0.1:%d" % configured, process=gateway)
+    folder = tempfile.mkdtemp(prefix="browser-nginx-")
+    os.chmod(folder, 0o755)
+    with open(os.path.join(folder, "nginx.conf"), "w") as f:
+        f.write(NGINX_CONF.format(dir=folder, plain=plain, allowed=allowed, gateway=portal.port, configured=configured))
+    nginx = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-p", folder, "-e",
+                              os.path.join(folder, "error.log"), "-c", os.path.join(folder, "nginx.conf")])
+    try:
+        for port in (plain, allowed):
+            deadline = time.time() + 15
+            while True:
+                try:
+                    urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=2).read()
+                    break
+                except OSError:
+                    assert time.time() < deadline, "nginx did not come up"
+                    time.sleep(0.2)
+
+        browser.delete_all_cookies()
+        browser.get("http://localhost:%d/portal/login" % plain)
+        visible(browser, "#email").send_keys(address)
+        browser.find_element(By.ID, "password").send_keys(GOOD)
+        browser.find_element(By.CSS_SELECTOR, "#sign-in button[type=submit]").click()
+        message = text_in(browser, "#status", "origin")
+        assert "Requests from this origin are not allowed" in message and "Something went wrong" not in message
+        shot(browser, "13-proxy-origin-refused")
+        log = open(os.path.join(portal.log_dir, "gateway.log")).read()
+        assert "reason=forbidden_origin" in log and "origin=http://localhost:%d" % plain in log, "the log names the origin"
+
+        browser.get("http://localhost:%d/portal/login" % allowed)
+        visible(browser, "#email").send_keys(address)
+        browser.find_element(By.ID, "password").send_keys(GOOD)
+        browser.find_element(By.CSS_SELECTOR, "#sign-in button[type=submit]").click()
+        assert text_in(browser, "#who-email", address) == address
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        gateway.terminate()
+        gateway.wait(timeout=10)
