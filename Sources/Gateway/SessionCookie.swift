@@ -6,22 +6,27 @@ import PortalCrypto
 
 /// The session cookie: an HS256 JWT in `__Host-portal_session` (name configurable),
 /// `Secure; HttpOnly; SameSite=Lax; Path=/`. Each authenticated request verifies the JWT and then
-/// asks the database, in one call, whether the epoch is current, the account enabled and the
-/// `jti` not signed out.
+/// asks the database, in one call, whether the session (`jti`) was issued and is still live, the
+/// epoch current and the account enabled.
 struct SessionCookie: Sendable {
     let signer: SessionSigner
     let name: String
     let ttl: Int
     let store: any GatewayStore
 
-    /// A new session for `user`: the `Set-Cookie` value and its claims.
-    func issue(for user: SessionUser) -> (setCookie: String, claims: SessionClaims) {
-        let now = Int(Date().timeIntervalSince1970)
+    /// A session to issue, made before the database call that records it (sign-in, change
+    /// password): the cookie is then built from the same id and expiry (`issue(_:for:)`).
+    func newSession() -> NewSession { NewSession.make(ttl: ttl) }
+
+    /// The cookie of `session`, which the database has recorded for `user`: the `Set-Cookie`
+    /// value and its claims.
+    func issue(_ session: NewSession, for user: SessionUser) -> (setCookie: String, claims: SessionClaims) {
         let claims = SessionClaims(
             sub: user.user.id, cid: user.user.clientId, pid: user.user.portId, sv: user.sessionEpoch,
-            jti: Base64.encodeURL(Digest.randomBytes(16)), iat: now, exp: now + ttl,
+            jti: session.jti, iat: session.issuedAt, exp: session.expiresAt,
             iss: signer.issuer, aud: signer.audience)
-        return ("\(name)=\(signer.sign(claims)); Path=/; Max-Age=\(ttl); Secure; HttpOnly; SameSite=Lax", claims)
+        let maxAge = max(0, session.expiresAt - session.issuedAt)
+        return ("\(name)=\(signer.sign(claims)); Path=/; Max-Age=\(maxAge); Secure; HttpOnly; SameSite=Lax", claims)
     }
 
     /// The `Set-Cookie` value that deletes the cookie.

@@ -209,14 +209,16 @@ public struct AuthStore: Sendable {
         return (try row.decode("user_id"), try row.decode("password_hash"))
     }
 
-    /// `portal_api.sign_in_record`: the user and session epoch on success, nil on failure.
-    /// A failure also spends the address's budget (`limitKey`, see `sign_in_gate`).
+    /// `portal_api.sign_in_record`: the user and session epoch on success (with `session`
+    /// recorded, when given), nil on failure. A failure also spends the address's budget
+    /// (`limitKey`, see `sign_in_gate`).
     public func signInRecord(
-        email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?, limitKey: String
+        email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?, limitKey: String,
+        session: NewSession?
     ) async throws -> SessionUser? {
         try await sessionUser(
-            "select portal_api.sign_in_record($1, $2, $3, $4, $5::inet, $6, $7)",
-            [email, userID, seenHash, ok, ip, userAgent, limitKey])
+            "select portal_api.sign_in_record($1, $2, $3, $4, $5::inet, $6, $7, $8, to_timestamp($9))",
+            [email, userID, seenHash, ok, ip, userAgent, limitKey, session?.jti, session?.expiresAt])
     }
 
     /// `portal_api.upgrade_password_hash`: compare-and-swap; false when the hash changed meanwhile.
@@ -241,7 +243,8 @@ public struct AuthStore: Sendable {
         return text
     }
 
-    /// `portal_api.sign_out`: one session, or every session with `all`.
+    /// `portal_api.sign_out`: one session, or every session with `all`; false when the session
+    /// was not live (already signed out, ended, or never issued).
     @discardableResult
     public func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?)
         async throws -> Bool
@@ -282,12 +285,14 @@ public struct AuthStore: Sendable {
         return (try row.decode("session_valid") ?? false, try row.decode("password_hash"))
     }
 
-    /// `portal_api.change_password`: compare-and-swap; returns the user with the new epoch.
-    public func changePassword(userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?)
-        async throws -> SessionUser
-    {
+    /// `portal_api.change_password`: compare-and-swap; ends every session and records `session`,
+    /// the caller's new one; returns the user with the new epoch.
+    public func changePassword(
+        userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?, session: NewSession
+    ) async throws -> SessionUser {
         guard let user = try await sessionUser(
-            "select portal_api.change_password($1, $2, $3, $4::inet, $5)", [userID, oldHash, newHash, ip, userAgent])
+            "select portal_api.change_password($1, $2, $3, $4::inet, $5, $6, to_timestamp($7))",
+            [userID, oldHash, newHash, ip, userAgent, session.jti, session.expiresAt])
         else { throw Self.unexpected("NULL from change_password") }
         return user
     }

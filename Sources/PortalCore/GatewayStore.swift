@@ -12,8 +12,10 @@ public protocol GatewayStore: Sendable {
     func rateLimitHit(bucket: String, key: String) async throws -> Int
     func signInGate(key: String) async throws -> Int
     func signInLookup(email: String) async throws -> (userID: String?, passwordHash: String?)
+    /// On success, records `session` (when given): the cookie built from it is then valid.
     func signInRecord(
-        email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?, limitKey: String
+        email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?, limitKey: String,
+        session: NewSession?
     ) async throws -> SessionUser?
     func upgradePasswordHash(userID: String, oldHash: String, newHash: String) async throws -> Bool
     func sessionCheck(userID: String, epoch: Int, jti: String) async throws -> PortalUser?
@@ -25,7 +27,10 @@ public protocol GatewayStore: Sendable {
     func tokenStatus(tokenHash: [UInt8]) async throws -> TokenStatus
     func consumeToken(type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?) async throws -> PortalUser
     func changePasswordLookup(userID: String, epoch: Int, jti: String) async throws -> (sessionValid: Bool, passwordHash: String?)
-    func changePassword(userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?) async throws -> SessionUser
+    /// Ends every session of the user and records `session`, the caller's new one.
+    func changePassword(
+        userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?, session: NewSession
+    ) async throws -> SessionUser
 
     func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?) async throws -> PortalUserStatus?
     func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction) async throws -> PortalUserStatus?

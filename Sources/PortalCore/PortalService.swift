@@ -25,13 +25,16 @@ public struct PortalService: Sendable {
     /// whether the email is unknown, not activated, disabled, locked, or the password wrong.
     ///
     /// `limitKey` is the caller's rate-limit key: a failure spends that address's budget of failed
-    /// checks (`sign_in_fail_ip`) before it counts toward the account's lock.
-    public func signIn(email: String, password: String, ip: String?, userAgent: String?, limitKey: String) async throws -> SessionUser {
+    /// checks (`sign_in_fail_ip`) before it counts toward the account's lock. On success the
+    /// database records `session`; the caller builds the cookie from the same value.
+    public func signIn(
+        email: String, password: String, ip: String?, userAgent: String?, limitKey: String, session: NewSession
+    ) async throws -> SessionUser {
         let (userID, storedHash) = try await store.signInLookup(email: email)
         let verification = try await verify(password, against: storedHash, userID: userID)
         guard let user = try await store.signInRecord(
             email: email, userID: userID, seenHash: storedHash, ok: verification.matches, ip: ip, userAgent: userAgent,
-            limitKey: limitKey)
+            limitKey: limitKey, session: session)
         else { throw PortalError.invalidCredentials }
         if verification.needsRehash, let storedHash {
             upgrade(userID: user.user.id, oldHash: storedHash, normalized: PasswordPolicy.normalize(password))
@@ -101,14 +104,15 @@ public struct PortalService: Sendable {
         _ = try await store.consumeToken(type: type, tokenHash: tokenHash, passwordHash: newHash, ip: ip, userAgent: userAgent)
     }
 
-    /// Change password for a signed-in user; every session ends, and the caller gets a new one.
+    /// Change password for a signed-in user; every session ends, and the caller gets a new one:
+    /// `session`, recorded by the database in the same transaction.
     ///
     /// Rate-limited per user and per address. A wrong current password counts as a failed
     /// sign-in (same counter, same lock, audit row); while the account is locked the current
     /// password is checked against nothing (a dummy run), so even the right one fails.
     public func changePassword(
         claims: SessionClaims, email: String, currentPassword: String, newPassword: String, ip: String?, userAgent: String?,
-        limitKey: String
+        limitKey: String, session: NewSession
     ) async throws -> SessionUser {
         for (bucket, key) in [("change_password_user", claims.sub), ("change_password_ip", limitKey)] {
             let wait = try await store.rateLimitHit(bucket: bucket, key: key)
@@ -121,11 +125,13 @@ public struct PortalService: Sendable {
         let verification = try await verify(currentPassword, against: storedHash, userID: claims.sub)
         guard verification.matches, let storedHash else {
             _ = try await store.signInRecord(
-                email: email, userID: claims.sub, seenHash: storedHash, ok: false, ip: ip, userAgent: userAgent, limitKey: limitKey)
+                email: email, userID: claims.sub, seenHash: storedHash, ok: false, ip: ip, userAgent: userAgent,
+                limitKey: limitKey, session: nil)
             throw PortalError.wrongCurrentPassword
         }
         let newHash = try await hash(newPassword)
-        return try await store.changePassword(userID: claims.sub, oldHash: storedHash, newHash: newHash, ip: ip, userAgent: userAgent)
+        return try await store.changePassword(
+            userID: claims.sub, oldHash: storedHash, newHash: newHash, ip: ip, userAgent: userAgent, session: session)
     }
 
     /// A PHC hash of the NFKC form, on the hash pool.

@@ -33,6 +33,9 @@ import Testing
             otherAudience["aud"] = "someone-else"
             var otherUser = claims
             otherUser["sub"] = "00000000-0000-0000-0000-000000000000"
+            // Signed with the real secret, the right user and epoch: only the session was never issued.
+            var neverIssued = claims
+            neverIssued["jti"] = Base64.encodeURL(Digest.randomBytes(16))
             let hs512Input = "\(encode(["alg": "HS512", "typ": "JWT"])).\(parts[1])"
 
             let forgeries: [String: String] = [
@@ -43,6 +46,7 @@ import Testing
                 "tampered payload": "\(parts[0]).\(encode(otherUser)).\(parts[2])",
                 "expired": hs256(["alg": "HS256", "typ": "JWT"], expired),
                 "wrong audience": hs256(["alg": "HS256", "typ": "JWT"], otherAudience),
+                "a session never issued": hs256(["alg": "HS256", "typ": "JWT"], neverIssued),
                 "garbage": "not.a.jwt",
                 "empty": "",
             ]

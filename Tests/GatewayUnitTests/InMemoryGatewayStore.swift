@@ -17,7 +17,8 @@ actor InMemoryGatewayStore: GatewayStore {
     }
 
     var users: [String: User] = [:]
-    var revoked: Set<String> = []
+    /// Live sessions by jti, as `portal.sessions` records them.
+    var sessions: [String: (user: String, epoch: Int, expiresAt: Int)] = [:]
     /// SHA-256 of a raw token → (user, type, used).
     var tokens: [[UInt8]: (user: String, type: TokenType, used: Bool)] = [:]
     var clients: [String: (port: String, name: String)] = [:]
@@ -76,11 +77,28 @@ actor InMemoryGatewayStore: GatewayStore {
     }
 
     func signInRecord(
-        email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?, limitKey: String
+        email: String, userID: String?, seenHash: String?, ok: Bool, ip: String?, userAgent: String?, limitKey: String,
+        session: NewSession?
     ) async throws -> SessionUser? {
         try check()
         guard ok, let userID, let user = users[userID], user.active else { return nil }
+        if let session { record(session, for: user) }
         return SessionUser(user: portalUser(user), sessionEpoch: user.epoch)
+    }
+
+    private func record(_ session: NewSession, for user: User) {
+        sessions[session.jti] = (user.id, user.epoch, session.expiresAt)
+    }
+
+    /// Ends every session of a user: the rows go and the epoch moves on.
+    private func endSessions(of userID: String) {
+        sessions = sessions.filter { $0.value.user != userID }
+        users[userID]?.epoch += 1
+    }
+
+    private func isLive(userID: String, epoch: Int, jti: String) -> Bool {
+        guard let session = sessions[jti] else { return false }
+        return session.user == userID && session.epoch == epoch && session.expiresAt > Int(Date().timeIntervalSince1970)
     }
 
     func upgradePasswordHash(userID: String, oldHash: String, newHash: String) async throws -> Bool {
@@ -92,7 +110,8 @@ actor InMemoryGatewayStore: GatewayStore {
 
     func sessionCheck(userID: String, epoch: Int, jti: String) async throws -> PortalUser? {
         try check()
-        guard let user = users[userID], user.epoch == epoch, user.active, user.passwordHash != nil, !revoked.contains(jti)
+        guard let user = users[userID], user.epoch == epoch, user.active, user.passwordHash != nil,
+              isLive(userID: userID, epoch: epoch, jti: jti)
         else { return nil }
         return portalUser(user)
     }
@@ -106,8 +125,9 @@ actor InMemoryGatewayStore: GatewayStore {
         async throws -> Bool
     {
         try check()
-        guard users[userID]?.epoch == epoch else { return false }
-        if all { users[userID]?.epoch += 1 } else { revoked.insert(jti) }
+        guard users[userID]?.epoch == epoch, isLive(userID: userID, epoch: epoch, jti: jti) else { return false }
+        sessions[jti] = nil
+        if all { endSessions(of: userID) }
         return true
     }
 
@@ -131,25 +151,30 @@ actor InMemoryGatewayStore: GatewayStore {
         }
         tokens[tokenHash]?.used = true
         user.passwordHash = passwordHash
-        user.epoch += 1
         users[user.id] = user
-        return portalUser(user)
+        endSessions(of: user.id)
+        return portalUser(users[user.id]!)
     }
 
     func changePasswordLookup(userID: String, epoch: Int, jti: String) async throws -> (sessionValid: Bool, passwordHash: String?) {
         try check()
-        guard let user = users[userID], user.epoch == epoch, !revoked.contains(jti) else { return (false, nil) }
+        guard let user = users[userID], user.epoch == epoch, isLive(userID: userID, epoch: epoch, jti: jti) else {
+            return (false, nil)
+        }
         return (true, user.passwordHash)
     }
 
-    func changePassword(userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?) async throws -> SessionUser {
+    func changePassword(
+        userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?, session: NewSession
+    ) async throws -> SessionUser {
         try check()
-        guard var user = users[userID], user.passwordHash == oldHash else {
+        guard users[userID]?.passwordHash == oldHash else {
             throw PortalError.from(.init(kind: .query, sqlState: SQLState.passwordConflict, message: "conflict"))
         }
-        user.passwordHash = newHash
-        user.epoch += 1
-        users[userID] = user
+        users[userID]?.passwordHash = newHash
+        endSessions(of: userID)
+        let user = users[userID]!
+        record(session, for: user)
         return SessionUser(user: portalUser(user), sessionEpoch: user.epoch)
     }
 
@@ -191,9 +216,9 @@ actor InMemoryGatewayStore: GatewayStore {
             throw PortalError.from(.init(kind: .query, sqlState: SQLState.portalUserNotFound, message: "none"))
         }
         switch action {
-        case .disable: users[id]?.active = false; users[id]?.epoch += 1
+        case .disable: users[id]?.active = false; endSessions(of: id)
         case .enable: users[id]?.active = true
-        case .revokeSessions: users[id]?.epoch += 1
+        case .revokeSessions: endSessions(of: id)
         case .resend, .unlock, .invite: break
         }
         return try status(client: clientID)

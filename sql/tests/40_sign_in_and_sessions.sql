@@ -1,6 +1,6 @@
 -- Sign-in support: lookup, success/failure recording, lockout back-off, sessions, sign-out.
 begin;
-select plan(27);
+select plan(28);
 
 select portal_api.create_port('Sign-in Port') as port \gset
 select portal_api.create_client(:'port', 'Dinghy GmbH') as client \gset
@@ -61,7 +61,11 @@ select is(portal_api.upgrade_password_hash(:'uid', 'not-the-current', '$scrypt$l
 select is(portal_api.upgrade_password_hash(:'uid', '$scrypt$ln=14,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo', '$scrypt$ln=15,r=8,p=1$c2FsdHNhbHQ$dXBncmFkZWQ'), true,
     'An upgrade against the current hash replaces it');
 
--- Sessions.
+-- Sessions: three sign-ins, each recording its session (as the gateway does).
+select portal_api.sign_in_record('crew@dinghy.example', :'uid', '$scrypt$ln=15,r=8,p=1$c2FsdHNhbHQ$dXBncmFkZWQ', true, null, null,
+                                 null, 'jti-' || n, now() + interval '1 hour')
+  from generate_series(1, 3) n;
+select is(portal_api.session_check(:'uid', 1, 'jti-9'), null, 'A session that was never issued is refused');
 select is(portal_api.session_check(:'uid', 1, 'jti-1')->>'id', :'uid', 'A session with the current epoch is valid');
 select is(portal_api.sign_out(:'uid', 1, 'jti-1', now() + interval '1 hour'), true, 'Signing out one session succeeds');
 select is(portal_api.session_check(:'uid', 1, 'jti-1'), null, 'A signed-out session (replayed cookie) is refused');

@@ -33,6 +33,8 @@ reset enable_seqscan;
 -- Activate the user (a PHC hash as the gateway would set it) and sign in once.
 update portal.portal_users set password_hash = '$scrypt$ln=14,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo', activated_at = now()
  where id = :'uid';
+-- The session the gateway would have recorded at that sign-in.
+insert into portal.sessions (jti, portal_user_id, session_epoch, expires_at) values ('jti-1', :'uid', 1, now() + interval '1 hour');
 
 -- Failed password checks spend the address's budget before they count toward a lock.
 select portal_api.set_rate_limit('sign_in_fail_ip', 3, '15 minutes');

@@ -63,6 +63,8 @@ select throws_ok($$ select portal_api.import_portal_user('old-user-6', 'crm-port
     null, null, true, null, null, null) $$, 'PA004', null, 'A client of another port is not found');
 
 -- Names and contact in the portal's user JSON (sign-in, /me, session_check).
+insert into portal.sessions (jti, portal_user_id, session_epoch, expires_at)
+values ('some-jti', 'old-user-1', 1, now() + interval '1 hour');
 select portal_api.set_port_contact('crm-port-7', 'Office@North.example', '+44 1632 960123');
 select is(portal_api.session_check('old-user-1', 1, 'some-jti') - 'id' - 'email' - 'name',
     '{"clientId": "crm-client-1", "portId": "crm-port-7", "clientName": "Jane Boats", "portName": "North Harbour",

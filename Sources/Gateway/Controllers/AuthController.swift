@@ -88,10 +88,11 @@ struct AuthController: Sendable {
             let caller = caller(request, context)
             let wait = try await service.store.signInGate(key: caller.rateLimitKey)
             if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
+            let newSession = sessions.newSession()
             let user = try await service.signIn(
                 email: try Field.email(body.email), password: body.password, ip: caller.ip, userAgent: caller.userAgent,
-                limitKey: caller.rateLimitKey)
-            let session = sessions.issue(for: user)
+                limitKey: caller.rateLimitKey, session: newSession)
+            let session = sessions.issue(newSession, for: user)
             GatewayMetrics.signIn("ok")
             return .json(UserResponse(user: user.user), headers: [.setCookie: session.setCookie])
         } catch let error as PortalError {
@@ -191,10 +192,11 @@ struct AuthController: Sendable {
         let (claims, user) = try await sessions.authenticate(request)
         let body = try await JSONBody.decode(ChangePasswordRequest.self, from: request, context: context)
         let caller = caller(request, context)
+        let newSession = sessions.newSession()
         let updated = try await service.changePassword(
             claims: claims, email: user.email, currentPassword: body.currentPassword, newPassword: body.newPassword,
-            ip: caller.ip, userAgent: caller.userAgent, limitKey: caller.rateLimitKey)
-        let session = sessions.issue(for: updated)
+            ip: caller.ip, userAgent: caller.userAgent, limitKey: caller.rateLimitKey, session: newSession)
+        let session = sessions.issue(newSession, for: updated)
         return .json(OK(), headers: [.setCookie: session.setCookie])
     }
 }
