@@ -15,6 +15,7 @@ import PortalCrypto
 /// | `PORTAL_ALLOWED_ORIGINS` | comma-separated origins (CORS + CSRF), plus the base URL's | empty |
 /// | `PORTAL_SESSION_TTL` | seconds, or with s/m/h/d | `12h` |
 /// | `PORTAL_SCRYPT` | `ln=…,r=…,p=…` | `ln=17,r=8,p=1` |
+/// | `PORTAL_SCRYPT_ALLOW_REFUSED` | start although the setting refuses most stored hashes (`HashCensus`) | `false` |
 /// | `PORTAL_HASH_WORKERS` | scrypt threads | cores |
 /// | `PORTAL_HASH_QUEUE` | sign-ins waiting for a worker before 503 | 32 × workers |
 /// | `PORTAL_DB_POOL` | database connections | 10 |
@@ -35,6 +36,8 @@ public struct GatewayConfig: Sendable {
     public var allowedOrigins: Set<String>
     public var sessionTTL: Int
     public var scrypt: ScryptParameters
+    /// Start even when `scrypt` refuses most stored hashes (`PORTAL_SCRYPT_ALLOW_REFUSED`); warn instead.
+    public var allowRefusedHashes: Bool = false
     public var hashWorkers: Int
     public var hashQueue: Int
     public var databasePoolSize: Int
@@ -65,6 +68,7 @@ public struct GatewayConfig: Sendable {
         ConfigVariable("PORTAL_ALLOWED_ORIGINS", default: "the base URL's origin", "more origins for CORS/CSRF, comma-separated"),
         ConfigVariable("PORTAL_SESSION_TTL", default: "12h", "session lifetime: seconds or with s, m, h, d"),
         ConfigVariable("PORTAL_SCRYPT", default: "ln=17,r=8,p=1", "scrypt parameters of new hashes"),
+        ConfigVariable("PORTAL_SCRYPT_ALLOW_REFUSED", default: "false", "true: start although PORTAL_SCRYPT refuses most stored hashes (warn instead)"),
         ConfigVariable("PORTAL_HASH_WORKERS", default: "the number of cores", "scrypt threads"),
         ConfigVariable("PORTAL_HASH_QUEUE", default: "32 × workers", "sign-ins waiting for a worker before 503"),
         ConfigVariable("PORTAL_DB_POOL", default: "10", "database connections"),
@@ -120,6 +124,7 @@ public struct GatewayConfig: Sendable {
             throw ConfigError("PORTAL_METRICS_TOKEN must be at least 16 bytes")
         }
         let prepared = try ConfigCheck.boolean("PORTAL_DB_PREPARED", env.value("PORTAL_DB_PREPARED"), default: true)
+        let allowRefused = try ConfigCheck.boolean("PORTAL_SCRYPT_ALLOW_REFUSED", env.value("PORTAL_SCRYPT_ALLOW_REFUSED"), default: false)
         let io = env.value("PORTAL_DB_IO") ?? "reactor"
         guard ["reactor", "threads"].contains(io) else {
             throw ConfigError("PORTAL_DB_IO must be reactor or threads")
@@ -136,6 +141,7 @@ public struct GatewayConfig: Sendable {
             metricsToken: metricsToken,
             host: env.value("HOST") ?? "127.0.0.1", port: try env.integer("PORT", default: 8080, range: 0...65535))
         config.databasePrepared = prepared
+        config.allowRefusedHashes = allowRefused
         config.databaseIO = io
         return config
     }

@@ -38,10 +38,13 @@ public final class ConnectionPool: Sendable {
     ///   - size: connections; at least 1.
     ///   - io: the reactor, or the old blocking threads.
     ///   - prepared: named prepared statements (the reactor only); false behind a transaction pooler.
+    ///     When the server shows it cannot keep them (a pooler in transaction mode: SQLSTATE 26000
+    ///     or 42P05), the call runs again unnamed and the pool stops naming statements, saying so once.
+    ///   - preparedSetting: the setting that turns them off (`PORTAL_DB_PREPARED=false`), for that line.
     ///   - options: server settings for every connection's session (libpq `options`, `-c name=value`).
     public init(
         conninfo: String, size: Int, applicationName: String = "portal-auth", io: IO = .reactor, prepared: Bool = true,
-        options: String? = nil, logger: Logger = Logger(label: "portal-auth.pq")
+        preparedSetting: String? = nil, options: String? = nil, logger: Logger = Logger(label: "portal-auth.pq")
     ) {
         let size = max(1, size)
         let outages = OutageReporter("database", conninfo: conninfo, logger: logger)
@@ -52,7 +55,7 @@ public final class ConnectionPool: Sendable {
             do {
                 reactor = try ReactorPool(
                     conninfo: conninfo, size: size, prepared: prepared, applicationName: applicationName, options: options,
-                    outages: outages)
+                    outages: outages, logger: logger, preparedSetting: preparedSetting)
             } catch {
                 // Only when the kernel refuses an epoll or eventfd descriptor: the blocking pool
                 // works without them.
@@ -90,6 +93,14 @@ public final class ConnectionPool: Sendable {
     /// Runs `body` in a transaction on a pool connection: COMMIT on return, ROLLBACK on throw.
     public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await withConnection { connection in try connection.withTransaction(body) }
+    }
+
+    /// Whether calls run as named prepared statements now (false once the server lost one).
+    public var usesPreparedStatements: Bool {
+        switch engine {
+        case .reactor(let pool): pool.usesPrepared
+        case .threads: false
+        }
     }
 
     /// Calls waiting for a free connection right now.

@@ -1,6 +1,7 @@
 import CLibPQ
 import CPoll
 import Foundation
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -39,8 +40,12 @@ final class ReactorPool: @unchecked Sendable {
     }
 
     let size: Int
+    /// Named prepared statements asked for (`prepared:`); see `usesPrepared`.
     let prepared: Bool
     let outages: OutageReporter
+    private let logger: Logger
+    /// The setting that turns named statements off, named in the log line when the server loses them.
+    private let preparedSetting: String?
     let poller: Poller
     private let conninfo: String
     private let applicationName: String
@@ -53,12 +58,18 @@ final class ReactorPool: @unchecked Sendable {
     private var live = 0
     private var connecting = 0
     private var closed = false
+    /// Set once the server lost a statement we prepared, or had its name taken (26000, 42P05):
+    /// what a pooler in transaction mode does, which hands each call to any server connection.
+    private var preparedLost = false
 
     init(
-        conninfo: String, size: Int, prepared: Bool, applicationName: String, options: String?, outages: OutageReporter
+        conninfo: String, size: Int, prepared: Bool, applicationName: String, options: String?, outages: OutageReporter,
+        logger: Logger = Logger(label: "portal-auth.pq"), preparedSetting: String? = nil
     ) throws(PQError) {
         self.size = max(1, size)
         self.prepared = prepared
+        self.logger = logger
+        self.preparedSetting = preparedSetting
         self.conninfo = conninfo
         self.applicationName = applicationName
         self.options = options
@@ -71,10 +82,31 @@ final class ReactorPool: @unchecked Sendable {
     /// Calls waiting for a connection right now.
     var waitingCalls: Int { lock.withLock { waiting.count } }
 
+    /// Whether calls run as named prepared statements: asked for, and the server has not shown
+    /// that it cannot keep them.
+    var usesPrepared: Bool { prepared && !lock.withLock { preparedLost } }
+
+    /// The server lost a named statement or had its name taken (`error`): named statements are
+    /// off for this pool from now on (calls in flight retry unnamed), said once in the log —
+    /// with the setting that makes it the configuration instead of a surprise.
+    func preparedStatementsLost(_ error: PQError) {
+        let first = lock.withLock {
+            defer { preparedLost = true }
+            return !preparedLost
+        }
+        guard first else { return }
+        var metadata: Logger.Metadata = ["sqlstate": "\(error.sqlState ?? "-")"]
+        if let preparedSetting { metadata["silence"] = "\(preparedSetting)" }
+        let message = "the database lost or refused a named prepared statement, as a pooler in transaction mode "
+            + "(PgBouncer before 1.21) does; the call ran again unprepared, and every call does from now on"
+            + (preparedSetting.map { ". Set \($0) to start that way and silence this" } ?? "")
+        logger.warning("\(message)", metadata: metadata)
+    }
+
     /// One statement: sent from this thread, answered by the poller.
     func query(_ sql: String, _ parameters: [any PQEncodable]) async throws -> PQRows {
         let encoded = try EncodedParameters(parameters)
-        let name = prepared ? PreparedName.of(sql) : nil
+        let name = usesPrepared ? PreparedName.of(sql) : nil
         return try await withCheckedThrowingContinuation { continuation in
             submit(.query(PendingQuery(sql: sql, name: name, parameters: encoded, continuation: continuation)))
         }
@@ -259,6 +291,16 @@ final class PendingQuery: Sendable {
         self.parameters = parameters
         self.continuation = continuation
     }
+
+    /// The same call, sent unnamed (`PQsendQueryParams`).
+    var unnamed: PendingQuery { PendingQuery(sql: sql, name: nil, parameters: parameters, continuation: continuation) }
+
+    /// Whether `error` means the server does not have this call's named statement — lost (26000)
+    /// or its name already taken on that session (42P05), what a pooler that moved us does.
+    /// Nothing of the call ran, so it may run again unnamed.
+    func lostItsStatement(_ error: PQError) -> Bool {
+        name != nil && (error.sqlState == "26000" || error.sqlState == "42P05")
+    }
 }
 
 /// One non-blocking connection of a `ReactorPool` and the call on it.
@@ -324,7 +366,9 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
             lock.unlock()
             continuation.resume(returning: self)
             return true
-        case .query(let query):
+        case .query(let named):
+            // Named statements were turned off since this call was made: it goes unnamed.
+            let query = named.name != nil && !pool.usesPrepared ? named.unnamed : named
             outcome = nil
             let sent: Bool
             if let name = query.name, !preparedIDs.contains(name.id) {
@@ -456,6 +500,18 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
 
     /// Called with the lock held, after `PQgetResult` returned NULL: the command is complete.
     private func finished(_ query: PendingQuery) {
+        if case .failure(let error) = outcome, query.lostItsStatement(error) {
+            // The Prepare or the Execute met a session that is not the one we prepared on (a
+            // pooler in transaction mode) or a `DISCARD ALL`: nothing ran. This connection's idea
+            // of what is prepared is wrong, so it goes; the call runs again, unnamed, on another.
+            state = .closed
+            outcome = nil
+            lock.unlock()
+            pool.preparedStatementsLost(error)
+            pool.lost(self)
+            pool.submit(.query(query.unnamed))
+            return
+        }
         if case .preparing = state, let name = query.name {
             if case .failure(let error) = outcome {
                 state = .idle

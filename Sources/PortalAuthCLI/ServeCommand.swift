@@ -37,6 +37,11 @@ struct ServeCommand: AsyncParsableCommand {
         dependencies.announceSessionKeys(logger: logger)
         await dependencies.checkDatabase(logger: logger)
         do {
+            try await dependencies.checkStoredHashes(logger: logger)
+        } catch let error as ConfigError {
+            throw CLIFailure(message: error.message)
+        }
+        do {
             try await buildApplication(dependencies, logger: logger).runService()
         } catch where "\(error)".contains("Address already in use") || "\(error)".contains("EADDRINUSE") {
             throw CLIFailure(message: "port \(config.port) on \(config.host) is already in use: stop the other process, or choose another with PORT (or --port)")

@@ -119,6 +119,31 @@ public struct ClientPut: Codable, Sendable, Equatable {
     public let outcome: String
 }
 
+/// A refusal `key_put_client` answers as a value: `{"error": "id_taken" | "rate_limited", …}`.
+struct ClientPutRefusal: Decodable {
+    let code: String
+    /// This port's client whose id differs only in case from the one asked for.
+    let existingId: String?
+    let retryAfter: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case code = "error"
+        case existingId, retryAfter
+    }
+
+    /// The refusal as the gateway tells it.
+    var error: PortalError { code == "rate_limited" ? .rateLimited(retryAfter: retryAfter ?? 1) : Self.idTaken(existingId) }
+
+    /// `id_taken`, in words: which id of this port collides, or (another port's) nothing more.
+    static func idTaken(_ existing: String?) -> PortalError {
+        if let existing {
+            return PortalError(.idTaken, "A client of this port has an id differing only in case: \(existing). Use that id.")
+        }
+        return PortalError(
+            .idTaken, "This client id is already in use. Client ids are unique across the deployment, whatever their case.")
+    }
+}
+
 /// The gateway's half of the SQL API (`portal_api`, role `portal_gateway`), one Swift function
 /// per SQL function: the gateway's one door to the database. Every call is one round trip on a
 /// pool connection; every failure arrives as a `PortalError` (mapped from the SQLSTATE, never the
@@ -131,7 +156,7 @@ public struct AuthStore: Sendable {
     public static let functions: Set<String> = [
         "rate_limit_hit", "sign_in_gate", "sign_in_lookup", "sign_in_record", "upgrade_password_hash", "session_check",
         "sign_out", "request_password_reset", "token_status", "consume_token", "change_password_lookup", "change_password",
-        "key_invite", "key_client_action", "key_client_status", "key_put_client", "outbox_stats",
+        "key_invite", "key_client_action", "key_client_status", "key_put_client", "outbox_stats", "hash_census",
     ]
 
     public init(pool: ConnectionPool) {
@@ -165,9 +190,19 @@ public struct AuthStore: Sendable {
         return failure
     }
 
-    /// `select 1`: whether the database answers (`/readyz`).
+    /// Whether the gateway can serve (`/readyz`): `session_check` for a session that cannot
+    /// exist, sent as `/me` sends it (the same statement, prepared when statements are), so a
+    /// missing grant or a broken prepared-statement path fails the probe — `select 1` answered
+    /// while every real call failed.
     public func ping() async throws {
-        try await query("select 1")
+        try await query("select portal_api.session_check($1, $2, $3)", ["", 0, ""])
+    }
+
+    /// `portal_api.hash_census`: the stored PHC hashes by scrypt parameters, most used first.
+    public func hashCensus() async throws -> HashCensus {
+        HashCensus(try await query("select ln, r, p, users from portal_api.hash_census()").map { row in
+            HashCensus.Entry(ln: try row.require("ln"), r: try row.require("r"), p: try row.require("p"), users: try row.require("users"))
+        })
     }
 
     /// Calls waiting for a pool connection (a gauge).
@@ -318,8 +353,22 @@ public struct AuthStore: Sendable {
     }
 
     /// `portal_api.key_put_client`: create or update a client of the key's port under its id.
+    /// Its refusals arrive as values (so the database keeps the audit row and the count of an id
+    /// another port holds) and are thrown here: `id_taken` (another port's id, said no more
+    /// precisely; or, naming it, this port's client whose id differs only in case) and
+    /// `rate_limited` (the key's refusals are used up).
     public func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?) async throws -> ClientPut? {
-        try await json(ClientPut.self, "select portal_api.key_put_client($1, $2, $3, $4)", [keyHash, clientID, name, billingEmail])
+        guard let text: String = try await query(
+            "select portal_api.key_put_client($1, $2, $3, $4)", [keyHash, clientID, name, billingEmail]).scalar()
+        else { return nil }
+        if let refusal = try? Self.decoder.decode(ClientPutRefusal.self, from: Data(text.utf8)) {
+            throw refusal.error
+        }
+        do {
+            return try Self.decoder.decode(ClientPut.self, from: Data(text.utf8))
+        } catch {
+            throw Self.unexpected("JSON from key_put_client")
+        }
     }
 
     /// `portal_api.key_client_status`.

@@ -25,9 +25,18 @@ public enum SQLState {
     public static let deadlockDetected = "40P01"
     public static let serializationFailure = "40001"
 
+    /// A row or table lock was not granted within the role's `lock_timeout` (0015): someone holds it.
+    public static let lockNotAvailable = "55P03"
+    /// The statement ran past the role's `statement_timeout` (0015), or was cancelled.
+    public static let queryCanceled = "57014"
+
     /// Postgres states that mean "temporarily unable": read-only (25006), disk full (53100),
-    /// out of memory (53200), too many connections (53300), statement cancelled (57014).
-    public static let temporarilyUnavailable: Set<String> = ["25006", "53100", "53200", "53300", "57014"]
+    /// out of memory (53200), too many connections (53300), a deadline of the role passed — a
+    /// lock held too long (55P03) or a statement cancelled (57014). Callers answer 503 with
+    /// Retry-After; the mailer tries the mail again later.
+    public static let temporarilyUnavailable: Set<String> = [
+        "25006", "53100", "53200", "53300", lockNotAvailable, queryCanceled,
+    ]
 
     /// Whether a statement that failed with `state` may simply be run again.
     public static func isRetryable(_ state: String?) -> Bool {

@@ -74,7 +74,7 @@ public enum PasswordHash {
     public static func verify(asTyped: String, normalized: String, stored text: String, current: ScryptParameters) -> Verification {
         switch Stored(text) {
         case .phc(let parameters, let salt, let key)?:
-            guard parameters.memoryBytes <= 2 * current.memoryBytes, parameters.p <= current.p else {
+            guard verifiable(parameters, current: current) else {
                 runDummy(password: normalized, parameters: current)
                 return Verification(matches: false, needsRehash: false, refused: true)
             }
@@ -92,6 +92,14 @@ public enum PasswordHash {
             runDummy(password: normalized, parameters: current)
             return Verification(matches: false, needsRehash: false)
         }
+    }
+
+    /// Whether a gateway at `current` runs a stored hash made with `stored`: at most twice the
+    /// memory of `current` and no higher p. Anything else is refused unrun (a planted row must not
+    /// make a sign-in allocate gigabytes) — and so is the right password for it: `HashCensus` says
+    /// at start how many stored hashes a setting would refuse.
+    public static func verifiable(_ stored: ScryptParameters, current: ScryptParameters) -> Bool {
+        stored.memoryBytes <= 2 * current.memoryBytes && stored.p <= current.p
     }
 
     /// One dummy run of the top-up: N and r (p is `current.p`).

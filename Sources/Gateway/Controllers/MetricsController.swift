@@ -48,6 +48,8 @@ public enum GatewayMetrics {
 struct MetricsController: Sendable {
     let hashPool: WorkerPool
     let store: any GatewayStore
+    /// `/readyz`'s probe: the database is up for the gateway only when it can serve real calls.
+    let readiness: SharedProbe
     let token: String?
 
     /// Whether `request` may read the metrics.
@@ -77,9 +79,11 @@ struct MetricsController: Sendable {
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_busy", "Hash workers running scrypt")).set(Double(hashPool.busy))
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_workers", "Hash workers")).set(Double(hashPool.workers))
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_db_pool_queued", "Database calls waiting for a connection")).set(Double(store.waitingCalls))
-            var up = 0.0
+            // Up means what /readyz means (the calls the gateway serves answer), not merely that
+            // some query did: behind a pooler that loses prepared statements, outbox_stats
+            // could answer while /me failed.
+            var up = await readiness.check() ? 1.0 : 0.0
             if let stats = try? await store.outboxStats() {
-                up = 1
                 for (status, count) in stats.byStatus {
                     registry.makeGauge(
                         descriptor: GatewayMetrics.named("portal_outbox_mails", "Mails in the outbox by status"), labels: [("status", status)])
@@ -87,8 +91,10 @@ struct MetricsController: Sendable {
                 }
                 registry.makeGauge(descriptor: GatewayMetrics.named("portal_outbox_oldest_pending_seconds", "Age of the oldest mail not yet sent"))
                     .set(stats.oldestPendingSeconds)
+            } else {
+                up = 0
             }
-            registry.makeGauge(descriptor: GatewayMetrics.named("portal_database_up", "1 when the database answered this scrape")).set(up)
+            registry.makeGauge(descriptor: GatewayMetrics.named("portal_database_up", "1 when the gateway's calls answered this scrape")).set(up)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
