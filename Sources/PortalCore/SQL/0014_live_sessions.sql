@@ -47,7 +47,8 @@ create index sessions_expiry_idx on portal.sessions (expires_at);
 drop table portal.revoked_sessions;
 
 -- Records a new session for a user, in the caller's transaction. Raises PA008 for a jti that is
--- not 1–64 characters or an expiry that is missing or not in the future.
+-- not 1–64 characters or already in use, or an expiry that is missing or not in the future.
+-- (ON CONFLICT rather than an exception block: no subtransaction on every sign-in.)
 create function portal.record_session(p_user portal.portal_users, p_jti text, p_expires_at timestamptz) returns void
 language plpgsql
 set search_path = pg_catalog, pg_temp
@@ -60,9 +61,11 @@ begin
         raise exception 'a session must expire in the future' using errcode = 'PA008';
     end if;
     insert into portal.sessions (jti, portal_user_id, session_epoch, expires_at)
-    values (p_jti, p_user.id, p_user.session_epoch, p_expires_at);
-exception when unique_violation then
-    raise exception 'this session id is already in use' using errcode = 'PA008';
+    values (p_jti, p_user.id, p_user.session_epoch, p_expires_at)
+    on conflict (jti) do nothing;
+    if not found then
+        raise exception 'this session id is already in use' using errcode = 'PA008';
+    end if;
 end
 $$;
 
