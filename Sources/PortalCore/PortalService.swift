@@ -12,6 +12,12 @@ public struct PortalService: Sendable {
     public let logger: Logger
     /// Users whose stored hash was refused, so the warning is logged once per user and process.
     private let refusedHashes = OnceSet()
+    /// One sign-in record per account at a time (`OnePerKey`): a held user row ties up one
+    /// connection of the pool, not all of them.
+    private let signInRecords = OnePerKey()
+    /// How long a sign-in waits here behind another of the same account: twice the gateway
+    /// role's lock_timeout (500 ms, 0015), so it outwaits a row held for a normal write.
+    static let signInRecordPatience: Duration = .seconds(1)
 
     public init(store: any GatewayStore, hashPool: WorkerPool, policy: PasswordPolicy, scrypt: ScryptParameters, logger: Logger) {
         self.store = store
@@ -32,10 +38,19 @@ public struct PortalService: Sendable {
     ) async throws -> SessionUser {
         let (userID, storedHash) = try await store.signInLookup(email: email)
         let verification = try await verify(password, against: storedHash, userID: userID)
-        guard let user = try await store.signInRecord(
-            email: email, userID: userID, seenHash: storedHash, ok: verification.matches, ip: ip, userAgent: userAgent,
-            limitKey: limitKey, session: session)
-        else { throw PortalError.invalidCredentials }
+        let store = self.store
+        let record = { @Sendable () async throws -> SessionUser? in
+            try await store.signInRecord(
+                email: email, userID: userID, seenHash: storedHash, ok: verification.matches, ip: ip, userAgent: userAgent,
+                limitKey: limitKey, session: session)
+        }
+        // An unknown email locks no row: nothing to wait behind.
+        let recorded = if let userID {
+            try await signInRecords.run(key: userID, patience: Self.signInRecordPatience, record)
+        } else {
+            try await record()
+        }
+        guard let user = recorded else { throw PortalError.invalidCredentials }
         if verification.needsRehash, let storedHash {
             upgrade(userID: user.user.id, oldHash: storedHash, normalized: PasswordPolicy.normalize(password))
         }
