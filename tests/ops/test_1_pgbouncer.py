@@ -105,3 +105,39 @@ def test_the_full_flow_through_pgbouncer_in_transaction_mode(pgbouncer, figures)
     finally:
         stack.stop()
         stack.sql("select portal_api.set_rate_limit('sign_in_ip', 30, '1 minute')")
+
+
+def test_the_default_settings_work_behind_pgbouncer_in_transaction_mode(pgbouncer, figures):
+    """A new operator's gateway: PgBouncer in front, PORTAL_DB_PREPARED left at its default. The
+    named statements PgBouncer 1.18 cannot carry (26000, 42P05) run again unnamed, the gateway
+    stops naming them and says once which setting silences it; every call answers."""
+    stack = Stack(os.environ["PORTAL_TEST_OPS_DATABASE_URL"], "ops-pgbouncer-defaults", gateway_database_url=pgbouncer["url"],
+                  gateway_env={"PORTAL_DB_POOL": "10"})
+    stack.sql("select portal_api.set_rate_limit('sign_in_ip', 1000000, '1 minute')")
+    try:
+        stack.start()
+        address = unique("bouncer-defaults")
+        stack.activated_user(address, PASSWORD)
+        status, headers, body, _ = stack.request("POST", "/api/portal/auth/sign-in", {"email": address, "password": PASSWORD})
+        assert status == 200, body
+        cookie = headers["Set-Cookie"].split(";")[0]
+
+        def me(_):
+            return stack.request("GET", "/api/portal/auth/me", headers={"Cookie": cookie})[0]
+
+        with ThreadPoolExecutor(max_workers=40) as pool:
+            started = time.time()
+            statuses = list(pool.map(me, range(400)))
+            elapsed = time.time() - started
+        assert statuses == [200] * 400, {s: statuses.count(s) for s in set(statuses)}
+        assert stack.request("GET", "/readyz")[0] == 200
+        assert stack.request("HEAD", "/readyz")[0] == 200
+        logs = stack.logs()
+        assert logs.count("lost or refused a named prepared statement") == 1, "said once"
+        assert "PORTAL_DB_PREPARED=false" in logs, "with the setting that silences it"
+        assert "database error" not in logs, "no call failed"
+        figures("400 concurrent /me through PgBouncer with the default PORTAL_DB_PREPARED",
+                "all 200, %.0f req/s" % (400 / elapsed))
+    finally:
+        stack.stop()
+        stack.sql("select portal_api.set_rate_limit('sign_in_ip', 30, '1 minute')")
