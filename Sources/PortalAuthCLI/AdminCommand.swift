@@ -45,33 +45,43 @@ struct AdminOptions: ParsableArguments {
         return url
     }
 
-    /// Prints rows as an aligned table or as JSON.
+    /// Prints JSON with every control, format or bidi character escaped (`TerminalText`): the
+    /// same JSON value, nothing a terminal acts on.
+    func printJSON(_ object: Any, pretty: Bool = true) {
+        let options: JSONSerialization.WritingOptions = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: options)) ?? Data()
+        print(TerminalText.escapedJSON(String(decoding: data, as: UTF8.self)))
+    }
+
+    /// Prints rows as an aligned table or as JSON. Every value comes from the database (names,
+    /// emails, labels someone typed): the table shows control, format and bidi characters
+    /// escaped (`\u{1B}`), so a name cannot rewrite the operator's terminal or forge a row.
     func emit(_ table: AdminTable) {
         if json {
             let objects = table.rows.map { row in
                 Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($1, row[$0].map { $0 as Any } ?? NSNull()) })
             }
-            let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-            print(String(decoding: data, as: UTF8.self))
+            printJSON(objects)
             return
         }
-        let widths = table.columns.enumerated().map { index, name in
-            max(name.count, table.rows.map { ($0[index] ?? "").count }.max() ?? 0)
+        let columns = table.columns.map(TerminalText.escaped)
+        let rows = table.rows.map { $0.map { TerminalText.escaped($0 ?? "") } }
+        let widths = columns.enumerated().map { index, name in
+            max(name.count, rows.map { $0[index].count }.max() ?? 0)
         }
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
         }
-        print(line(table.columns))
+        print(line(columns))
         print(line(widths.map { String(repeating: "-", count: $0) }))
-        for row in table.rows { print(line(row.map { $0 ?? "" })) }
+        for row in rows { print(line(row)) }
     }
 
     /// Prints a single jsonb value, pretty, as key: value lines (or JSON).
     func emitObject(_ text: String?) {
         guard let text, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return }
         if json {
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-            print(String(decoding: data, as: UTF8.self))
+            printJSON(object)
             return
         }
         func flatten(_ object: [String: Any], prefix: String = "") -> [(String, String)] {
@@ -81,18 +91,17 @@ struct AdminOptions: ParsableArguments {
                 return [(prefix + key, value is NSNull ? "-" : "\(value)")]
             }
         }
-        let pairs = flatten(object)
+        let pairs = flatten(object).map { (TerminalText.escaped($0.0), TerminalText.escaped($0.1)) }
         let width = pairs.map(\.0.count).max() ?? 0
         for (key, value) in pairs { print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
     }
 
-    /// Prints one scalar (an id, a key), or {"value": …} with --json.
+    /// Prints one scalar (an id, a key), or {"value": …} with --json (escaped like the rest).
     func emitValue(_ name: String, _ value: String?) {
         if json {
-            let data = (try? JSONSerialization.data(withJSONObject: [name: value.map { $0 as Any } ?? NSNull()], options: [.sortedKeys])) ?? Data()
-            print(String(decoding: data, as: UTF8.self))
+            printJSON([name: value.map { $0 as Any } ?? NSNull()], pretty: false)
         } else {
-            print(value ?? "")
+            print(TerminalText.escaped(value ?? ""))
         }
     }
 }
@@ -264,12 +273,15 @@ extension AdminCommand {
     }
 
     /// Turns an `AdminRefusal` into its message (or JSON) on stderr and its exit code: 3 when the
-    /// database is unreachable, 1 for every refusal.
+    /// database is unreachable, 1 for every refusal. A refusal may quote what was given (an id, a
+    /// CSV value): escaped like every other output.
     static func exit(_ options: AdminOptions, _ body: () throws -> Void) throws {
         do {
             try body()
         } catch let failure as AdminRefusal {
-            FileHandle.standardError.write(Data((failure.report(json: options.json) + "\n").utf8))
+            let report = failure.report(json: options.json)
+            let line = options.json ? TerminalText.escapedJSON(report) : TerminalText.escaped(report)
+            FileHandle.standardError.write(Data((line + "\n").utf8))
             throw ExitCode(failure.exitCode)
         }
     }

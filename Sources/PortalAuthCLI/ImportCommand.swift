@@ -4,24 +4,29 @@ import PortalCore
 
 extension AdminCommand {
     /// `portal-auth admin import`: moves in from the CRM and the old portal. Ports, clients and
-    /// portal users are loaded under their own ids in one transaction (all or nothing), in that
-    /// order; a row already imported is left as it is, so the command can run again after a fix.
-    /// `--dry-run` does all of it and rolls back: the counts it prints are what a real run does.
+    /// portal users are loaded under their own ids, in that order: every row is checked first
+    /// (all or nothing: a refused row imports nothing), then written in batches of 500 rows per
+    /// transaction, locking only rows that change, so the live service never waits long for an
+    /// import. A row already imported is left as it is, so the command can run again after a
+    /// fix or an interruption. `--dry-run` only checks, locking no existing row: the counts it
+    /// prints are what a real run does.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load ports, clients and the old portal's portal users from CSV files (one transaction; --dry-run to preview).",
+            abstract: "Load ports, clients and the old portal's portal users from CSV files (checked whole, then written in batches; --dry-run to preview).",
             discussion: """
                 ports.csv: id, name. clients.csv: id, port_id, name, billing_email. portal_users.csv: id, port_id, \
                 client_id, email, password_hash, name, is_active, last_login_at, created_by, created_at (the old \
                 portal's rows: a Node salt:key hash is kept and upgraded at the user's next sign-in; a user with a hash \
                 is active, one without is invited, and no mail is sent: use resend). A header row names the columns \
-                (any order; other columns are ignored). Re-running skips what is already there.
+                (any order; other columns are ignored); an id appears once per file (ids differing only in case \
+                are the same id). Every row is checked before any is written; rows are then written 500 per \
+                transaction. Re-running skips what is already there (also after an interrupted run).
                 """)
         @OptionGroup var options: AdminOptions
         @Option(help: "CSV of ports (id, name).") var ports: String?
         @Option(help: "CSV of clients (id, port_id, name, billing_email).") var clients: String?
         @Option(name: .customLong("portal-users"), help: "CSV of the old portal's portal_users rows.") var portalUsers: String?
-        @Flag(name: .customLong("dry-run"), help: "Do everything, report it, and roll back.") var dryRun = false
+        @Flag(name: .customLong("dry-run"), help: "Check every row and report what a real run would do; nothing is kept, no existing row is locked.") var dryRun = false
 
         func validate() throws {
             guard ports != nil || clients != nil || portalUsers != nil else {
@@ -47,10 +52,9 @@ extension AdminCommand {
                     for count in report.counts {
                         object[count.kind.rawValue] = ["created": count.created, "updated": count.updated, "unchanged": count.unchanged]
                     }
-                    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-                    print(String(decoding: data, as: UTF8.self))
+                    options.printJSON(object)
                 } else {
-                    print(dryRun ? "dry run: nothing was written; a real run would do this:" : "imported in one transaction:")
+                    print(dryRun ? "dry run: nothing was written; a real run would do this:" : "imported (every row checked first, then written in batches):")
                     for count in report.counts {
                         print("  \(count.kind.label): \(count.created) created, \(count.updated) updated, \(count.unchanged) already there")
                     }

@@ -221,21 +221,22 @@ public final class AdminStore {
     /// After a restore from a backup: everyone signed out, every outstanding link revoked (JSON counts).
     public func afterRestore() throws(AdminRefusal) -> String? { try text("select portal_api.after_restore()::text") }
 
-    // Import: one transaction around many calls.
+    // Import: transactions around many calls.
 
     public func begin() throws(AdminRefusal) { _ = try run("begin") }
     public func commit() throws(AdminRefusal) { _ = try run("commit") }
     public func rollback() { _ = try? connection.query("rollback") }
 
-    /// `created`, `updated` or `unchanged`.
-    public func importPort(id: String?, name: String?, actor: String) throws(AdminRefusal) -> String {
-        try text("select portal_api.import_port($1, $2, $3)", [id, name, actor]) ?? ""
+    /// `created`, `updated` or `unchanged`; with `dryRun` an existing port is not written.
+    public func importPort(id: String?, name: String?, actor: String, dryRun: Bool = false) throws(AdminRefusal) -> String {
+        try text("select portal_api.import_port($1, $2, $3, $4)", [id, name, actor, dryRun]) ?? ""
     }
 
-    public func importClient(id: String?, port: String?, name: String?, billingEmail: String?, actor: String)
+    /// `created`, `updated` or `unchanged`; with `dryRun` an existing client is not written.
+    public func importClient(id: String?, port: String?, name: String?, billingEmail: String?, actor: String, dryRun: Bool = false)
         throws(AdminRefusal) -> String
     {
-        try text("select portal_api.import_client($1, $2, $3, $4, $5)", [id, port, name, billingEmail, actor]) ?? ""
+        try text("select portal_api.import_client($1, $2, $3, $4, $5, $6)", [id, port, name, billingEmail, actor, dryRun]) ?? ""
     }
 
     /// `created` or `unchanged`. Timestamps are passed as text and read by Postgres.
