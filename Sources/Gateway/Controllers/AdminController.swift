@@ -76,7 +76,10 @@ struct AdminController: Sendable {
     private static let idBytes = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-".utf8)
 
     /// Registers (201) or updates (200) a client of the key's port under the CRM's id: idempotent,
-    /// so the CRM calls it before every invite. 409 when the id belongs to another port's client.
+    /// so the CRM calls it before every invite. 409 `id_taken` when the id (or one differing only
+    /// in case) belongs to another port's client — audited, and counted on the key's
+    /// `client_id_key` limit, past which its PUTs of ids it does not hold answer 429 with
+    /// Retry-After — or, named, to a client of this port in another case.
     @Sendable func putClient(_ request: Request, context: PortalRequestContext) async throws -> Response {
         let hash = try await keyHash(request)
         let client = try clientID(context)
