@@ -2,7 +2,7 @@
 -- as they are, each marina's name and contact in the user JSON and its mails, state "none" and
 -- the allowed actions, portal_reader.
 begin;
-select plan(40);
+select plan(42);
 
 -- The CRM's ids are the ids.
 select is(portal_api.create_port('North Harbour', 'crm-port-7'), 'crm-port-7', 'create_port takes the CRM''s id');
@@ -27,6 +27,10 @@ select is(portal_api.import_port('crm-port-9', 'West Basin'), 'created', 'import
 select is(portal_api.import_port('crm-port-9', 'West Basin'), 'unchanged', 'and is re-runnable');
 select is((select count(*)::int from portal.auth_events where event = 'client_updated' and client_id = 'crm-client-2'), 1,
     'An update is audited once');
+select is((select detail from portal.auth_events where event = 'client_updated' and client_id = 'crm-client-2'),
+    '{"name": {"from": "Bob Sails", "to": "Bob Sails Ltd"}}'::jsonb, 'and says what changed, from what to what');
+select throws_ok($$ select portal_api.import_client('CRM-CLIENT-2', 'crm-port-7', 'Bob Sails Ltd') $$, 'PA015', null,
+    'A client id differing only in case is the same id, refused');
 
 -- The old portal's portal_users, as they are.
 select is(portal_api.import_portal_user('old-user-1', 'crm-port-7', 'crm-client-1', 'Jane@Jane.example',
