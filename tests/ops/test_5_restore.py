@@ -1,5 +1,6 @@
 """The README's restore runbook on a real pg_dump / pg_restore: what the restore revives (a
-signed-out cookie, a consumed link) is refused again once the documented statement has run."""
+signed-out cookie, a consumed link) is refused again once the documented statement has run — and
+so is a cookie issued after the backup and ended before the restore, whatever its epoch."""
 import os
 import re
 import subprocess
@@ -34,6 +35,7 @@ def test_after_a_restore_revived_cookies_and_links_are_refused(figures):
         b = unique("restore-b")
         stack.invite(b)
         link_b = stack.wait_for_link(b, "activate").split("#token=")[1]
+        c = stack.activated_user(unique("restore-c"), PASSWORD)
 
         subprocess.run(["pg_dump", "-Fc", "-f", backup, url], check=True)
 
@@ -41,6 +43,20 @@ def test_after_a_restore_revived_cookies_and_links_are_refused(figures):
         assert stack.request("POST", "/api/portal/auth/sign-out?scope=all", {}, {"Cookie": cookie})[0] in (200, 204)
         assert stack.request("GET", "/api/portal/auth/me", headers={"Cookie": cookie})[0] == 401
         assert stack.request("POST", "/api/portal/auth/activate", {"token": link_b, "password": PASSWORD})[0] == 200
+        # C signs in and changes the password (its session epoch moves past the backup's), then
+        # signs out everywhere: the cookie of the password change carries the epoch that the
+        # restore's bump (backup epoch + 1) reaches.
+        status, headers, _, _ = stack.request("POST", "/api/portal/auth/sign-in", {"email": c, "password": PASSWORD})
+        assert status == 200
+        status, headers, _, _ = stack.request(
+            "POST", "/api/portal/auth/change-password",
+            {"currentPassword": PASSWORD, "newPassword": "Another harbour at dawn 7"},
+            {"Cookie": headers["Set-Cookie"].split(";")[0]})
+        assert status == 200
+        cookie_c = headers["Set-Cookie"].split(";")[0]
+        assert stack.request("GET", "/api/portal/auth/me", headers={"Cookie": cookie_c})[0] == 200
+        assert stack.request("POST", "/api/portal/auth/sign-out?scope=all", {}, {"Cookie": cookie_c})[0] in (200, 204)
+        assert stack.request("GET", "/api/portal/auth/me", headers={"Cookie": cookie_c})[0] == 401
 
         # The disaster and the restore.
         subprocess.run(["psql", superuser + "dbname=postgres", "-qc", "drop database %s with (force)" % name], check=True)
@@ -57,12 +73,15 @@ def test_after_a_restore_revived_cookies_and_links_are_refused(figures):
         counts = stack.sql(documented_statement())
 
         assert stack.request("GET", "/api/portal/auth/me", headers={"Cookie": cookie})[0] == 401
+        ended_after_backup = stack.request("GET", "/api/portal/auth/me", headers={"Cookie": cookie_c})[0]
+        assert ended_after_backup == 401, "a cookie issued after the backup and ended before the restore: %s" % ended_after_backup
         status, _, body, _ = stack.request("POST", "/api/portal/auth/activate", {"token": link_b, "password": PASSWORD})
         assert status in (400, 410) and body["error"]["code"] != "internal_error", (status, body)
         # Nobody is locked out of their account: A signs in again; B gets a fresh invitation.
         assert stack.request("POST", "/api/portal/auth/sign-in", {"email": a, "password": PASSWORD})[0] == 200
         figures("restore runbook: pg_dump → sign-out + activation → pg_restore → after_restore()",
-                "revived cookie 200 → 401, revived link valid → refused; %s" % counts)
+                "revived cookie 200 → 401, revived link valid → refused, cookie issued and ended after the backup → 401; %s"
+                % counts)
     finally:
         stack.stop()
         subprocess.run(["psql", superuser + "dbname=postgres", "-qc", "drop database if exists %s with (force)" % name])
