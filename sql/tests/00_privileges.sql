@@ -30,7 +30,7 @@ select set_eq(
               ('maintenance'), ('outbox_stats'), ('portal_user_status'), ('resend_activation'),
               ('revoke_admin_key'), ('revoke_sessions'), ('set_rate_limit'), ('set_setting'),
               ('unlock_portal_user'), ('settings'), ('rate_limits'), ('help'), ('prune'), ('after_restore'),
-              ('set_port_contact'), ('import_port'), ('import_client'), ('import_portal_user'), ('hash_census') $$,
+              ('set_port_contact'), ('import_port'), ('import_client'), ('import_portal_user') $$,
     'The admin group can execute exactly the DBA functions');
 
 select is(

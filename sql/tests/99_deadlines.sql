@@ -55,8 +55,8 @@ reset role;
 set local role portal_mailer;
 select throws_ok($$ select * from portal_api.hash_census() $$, '42501', null, 'The mailer role may not');
 reset role;
-set local role portal_admin;
-select lives_ok($$ select * from portal_api.hash_census() $$, 'A DBA may take it before lowering PORTAL_SCRYPT');
+set local role portal_reader;
+select throws_ok($$ select * from portal_api.hash_census() $$, '42501', null, 'Nor may a backend holding portal_reader');
 reset role;
 
 select * from finish();

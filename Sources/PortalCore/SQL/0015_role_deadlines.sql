@@ -44,7 +44,8 @@ set local role portal_owner;
 -- The accounts with a stored PHC hash, counted by its parameters (ln, r, p), most used first.
 -- Legacy Node hashes (fixed N=2^14, r=8, p=1) and anything unparseable are not listed: the
 -- gateway never refuses the former for its cost, and the latter is no hash it could verify at
--- any setting. One scan of portal_users, no locks: cheap enough for every gateway start.
+-- any setting. One scan of portal_users, no locks: cheap enough for every gateway start. Granted
+-- to the gateway only (a DBA runs it as the owner or a superuser).
 create function portal_api.hash_census()
 returns table (ln integer, r integer, p integer, users bigint)
 language sql security definer stable
@@ -58,6 +59,6 @@ as $$
      order by 4 desc, 1, 2, 3;
 $$;
 revoke all on function portal_api.hash_census() from public;
-grant execute on function portal_api.hash_census() to portal_gateway, portal_admin;
+grant execute on function portal_api.hash_census() to portal_gateway;
 comment on function portal_api.hash_census() is
     'Stored PHC password hashes counted by scrypt parameters (ln, r, p): a gateway checks at start that it can verify them.';
