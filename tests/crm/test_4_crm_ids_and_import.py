@@ -150,3 +150,24 @@ def test_a_bad_row_imports_nothing_and_says_where(stack):
     assert result.returncode == 1 and "missing column email" in result.stderr, result.stderr
     result = admin_import(stack)
     assert result.returncode == 64, "no file named is a usage error"
+
+
+def test_an_id_twice_in_one_file_is_refused_naming_both_lines(stack):
+    folder = tempfile.mkdtemp(prefix="crm-import-")
+    ports = os.path.join(folder, "ports.csv")
+    port = unique_id("twice-port")
+    open(ports, "w").write("id,name\n%s,First\n%s-b,Second\n%s,Third\n" % (port, port, port.upper()))
+    result = admin_import(stack, "--ports", ports)
+    assert result.returncode == 1, result.stdout
+    assert "line 2 and line 4" in result.stderr and "differing only in case" in result.stderr, result.stderr
+    assert stack.sql("select count(*) from portal.ports where lower(id) like lower(:'a1') || '%'", port) == "0", \
+        "refused before anything was written"
+
+
+def test_a_crm_id_differing_only_in_case_is_the_same_client(stack):
+    client = unique_id("Case-Client")
+    assert stack.admin("PUT", "/api/v1/clients/" + client, {"name": "Upper"})[0] == 201
+    status, _, body, _ = stack.admin("PUT", "/api/v1/clients/" + client.lower(), {"name": "Lower"})
+    assert status == 409 and body["error"]["code"] == "id_taken", body
+    assert "differing only in case" in body["error"]["message"] and client in body["error"]["message"]
+    assert stack.sql("select count(*) from portal.clients where lower(id) = lower(:'a1')", client) == "1"
