@@ -2,10 +2,14 @@
 """A real SMTP server for the tests (aiosmtpd): stores each accepted message as an .eml file.
 
     smtp_sink.py --maildir DIR [--port 0] [--starttls CERT KEY] [--auth USER:PASS]
-                 [--reject REGEX] [--tempfail REGEX] [--stall-data SECONDS]
+                 [--reject REGEX] [--tempfail REGEX] [--tempfail-once REGEX] [--stall-data SECONDS]
+                 [--no-smtputf8]
 
 Prints "READY <port>" once it listens on 127.0.0.1. Recipients matching --reject get
-550 (permanent), matching --tempfail get 451 (transient). With --starttls, STARTTLS is required
+550 (permanent), matching --tempfail get 451 (transient), matching --tempfail-once get 451 the
+first time each address is offered and are accepted after that (a relay's passing hiccup). With
+--no-smtputf8 it does not announce SMTPUTF8 and, like many relays, refuses a command that is not
+ASCII (500). With --starttls, STARTTLS is required
 before MAIL; with --auth, AUTH (PLAIN/LOGIN, over TLS) is required too.
 """
 import argparse
@@ -23,16 +27,21 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, maildir, reject, tempfail, stall=0.0):
+    def __init__(self, maildir, reject, tempfail, stall=0.0, tempfail_once=None):
         self.maildir = maildir
         self.stall = stall
         self.reject = re.compile(reject) if reject else None
         self.tempfail = re.compile(tempfail) if tempfail else None
+        self.tempfail_once = re.compile(tempfail_once) if tempfail_once else None
+        self.tempfailed = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.reject and self.reject.search(address):
             return "550 5.1.1 No such user here"
         if self.tempfail and self.tempfail.search(address):
+            return "451 4.3.0 Try again later"
+        if self.tempfail_once and self.tempfail_once.search(address) and address not in self.tempfailed:
+            self.tempfailed.add(address)
             return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -63,11 +72,13 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--reject")
     parser.add_argument("--tempfail")
+    parser.add_argument("--tempfail-once")
     parser.add_argument("--stall-data", type=float, default=0.0)
+    parser.add_argument("--no-smtputf8", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.maildir, exist_ok=True)
 
-    kwargs = {}
+    kwargs = {"enable_SMTPUTF8": not args.no_smtputf8}
     if args.starttls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*args.starttls)
@@ -88,7 +99,7 @@ def main():
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-    controller = Controller(Handler(args.maildir, args.reject, args.tempfail, args.stall_data), hostname="127.0.0.1", port=port,
+    controller = Controller(Handler(args.maildir, args.reject, args.tempfail, args.stall_data, args.tempfail_once), hostname="127.0.0.1", port=port,
                             server_hostname="localhost", ready_timeout=10, **kwargs)
     controller.start()
     print("READY %d" % port, flush=True)

@@ -1,9 +1,12 @@
 import Foundation
+import PortalCore
 import PortalCrypto
 
 /// One outgoing mail, rendered: envelope and RFC 5322 message bytes.
 public struct MailMessage: Sendable {
     public let outboxID: Int64
+    /// The envelope's sender and recipient, their domains in ASCII form (punycode): what MAIL FROM
+    /// and RCPT TO carry, with no need for SMTPUTF8.
     public let from: String
     public let recipient: String
     /// The whole message (headers + MIME body), CRLF line endings.
@@ -11,15 +14,20 @@ public struct MailMessage: Sendable {
     public let messageID: String
 
     /// Builds `multipart/alternative` (text + HTML) with a `Message-ID` derived from the outbox
-    /// id (a retried mail keeps its id, so receivers can drop duplicates), a `Date`, and RFC 2047
-    /// encoded headers where they are not ASCII.
-    public init(outboxID: Int64, from: String, fromName: String, recipient: String, recipientName: String?,
+    /// id and the mail's `messageKey` (a retried mail keeps both, so receivers can drop
+    /// duplicates; after a restore set the ids back, a new mail still has a new key), a `Date`,
+    /// and RFC 2047 encoded headers where they are not ASCII. Addresses (From, To, Reply-To and
+    /// the envelope) carry their domains in ASCII form: every header line is 7-bit.
+    public init(outboxID: Int64, messageKey: String, from: String, fromName: String, recipient: String, recipientName: String?,
                 subject: String, text: String, html: String, replyTo: String? = nil, date: Date = Date()) {
         self.outboxID = outboxID
+        let from = Punycode.asciiAddress(from) ?? from
+        let recipient = Punycode.asciiAddress(recipient) ?? recipient
         self.from = from
         self.recipient = recipient
         let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
-        messageID = "<portal-auth.mail-\(outboxID)@\(domain)>"
+        let key = String(messageKey.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") })
+        messageID = "<portal-auth.mail-\(outboxID).\(key)@\(domain)>"
         let boundary = "=_portal-auth_\(outboxID)_\(Base64.encodeURL(Digest.randomBytes(9)))"
         var lines: [String] = [
             "Date: \(Self.rfc5322Date(date))",
@@ -28,8 +36,9 @@ public struct MailMessage: Sendable {
         ]
         // The marina's own address for answers (the database only stores a plain address; a
         // line break here would be a header of the sender's choosing, so it is dropped).
-        if let replyTo, !replyTo.isEmpty, !replyTo.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
-            lines.append("Reply-To: <\(replyTo)>")
+        if let replyTo, !replyTo.isEmpty, let ascii = Punycode.asciiAddress(replyTo),
+           !ascii.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value >= 0x7F }) {
+            lines.append("Reply-To: <\(ascii)>")
         }
         lines += [
             "Subject: \(Self.encodedWord(subject))",

@@ -56,13 +56,32 @@ public struct MailTemplates: Sendable {
         var context: [String: Any] = ["name": mail.name ?? "there", "email": mail.recipient, "baseURL": baseURL]
         if let portName = mail.portName { context["portName"] = portName }
         if let clientName = mail.clientName { context["clientName"] = clientName }
-        if let replyTo = mail.replyTo { context["replyTo"] = replyTo }
+        if let replyTo = mail.replyTo {
+            context["replyTo"] = replyTo
+            context["replyToMailto"] = mailto(replyTo)
+        }
         if let supportPhone = mail.supportPhone { context["supportPhone"] = supportPhone }
         if let link { context["link"] = link }
         if let expires = mail.tokenExpiresAt {
             context["expiresIn"] = expiryInWords(secondsLeft: expires - Int(now.timeIntervalSince1970))
         }
         return context
+    }
+
+    /// `mailto:` and the address percent-encoded (RFC 6068) but for letters, digits, `-._~` and
+    /// the `@`: whatever the address holds, the link opens a message to that one address (a `?`,
+    /// `%` or `&` cannot add a header or another recipient).
+    public static func mailto(_ address: String) -> String {
+        var out = "mailto:"
+        for byte in address.utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if byte < 0x80, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._~@".unicodeScalars.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
     }
 
     /// "72 hours", "1 hour", "30 minutes", "3 days": how long from `now` until `expiresAt`.
@@ -73,5 +92,11 @@ public struct MailTemplates: Sendable {
         if hours <= 72 { return hours == 1 ? "1 hour" : "\(hours) hours" }
         let days = Int((Double(hours) / 24).rounded())
         return days == 1 ? "1 day" : "\(days) days"
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

@@ -202,7 +202,7 @@ public final class MailerService: Service, Sendable {
             let context = MailTemplates.context(for: mail, baseURL: config.baseURL, link: link)
             let rendered = try templates.render(kind: mail.kind, context: context)
             message = MailMessage(
-                outboxID: mail.id, from: config.from, fromName: config.fromName ?? mail.portName ?? "Client Portal",
+                outboxID: mail.id, messageKey: mail.messageKey, from: config.from, fromName: config.fromName ?? mail.portName ?? "Client Portal",
                 recipient: mail.recipient, recipientName: mail.name, subject: rendered.subject, text: rendered.text,
                 html: rendered.html, replyTo: mail.replyTo)
         } catch {
@@ -253,7 +253,8 @@ public final class MailerService: Service, Sendable {
             if error.reason == .invalidToken {
                 record(try await store.skip(mail.id, reason: "token no longer exists") ? .skipped : .notSent)
             } else {
-                // Sealed before under another PORTAL_TOKEN_KEY: this mail's link could never work.
+                // The seal was refused although the lease is ours (`seal_mail_token` re-seals an
+                // unsent mail's live token under the current key): this mail's link could never work.
                 let status = try await store.fail(mail.id, reason: "token sealed under a different token key", permanent: true)
                 record(status == nil ? .notSent : .dead)
                 logger.error("token sealed under a different key; check PORTAL_TOKEN_KEY", metadata: ["outboxId": "\(mail.id)"])

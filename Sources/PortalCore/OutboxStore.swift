@@ -17,10 +17,14 @@ public struct ClaimedMail: Sendable {
     public let replyTo: String?
     public let supportPhone: String?
     public let attempts: Int
+    /// The mail's random key (`mail_outbox.message_key`): the same for every attempt of this mail,
+    /// never the same for two mails, even after a restore set the outbox ids back. Its Message-ID
+    /// is built from id and key.
+    public let messageKey: String
 
     public init(
         id: Int64, kind: MailKind, recipient: String, tokenID: String?, tokenExpiresAt: Int?, name: String?, clientName: String?,
-        portName: String?, replyTo: String?, supportPhone: String?, attempts: Int
+        portName: String?, replyTo: String?, supportPhone: String?, attempts: Int, messageKey: String = UUID().uuidString.lowercased()
     ) {
         self.id = id
         self.kind = kind
@@ -33,6 +37,7 @@ public struct ClaimedMail: Sendable {
         self.replyTo = replyTo
         self.supportPhone = supportPhone
         self.attempts = attempts
+        self.messageKey = messageKey
     }
 }
 
@@ -59,7 +64,7 @@ public struct OutboxStore: Sendable {
     /// The functions this store calls: with `StoreGrants.everyRole`, exactly `portal_mailer`'s
     /// grants (a test compares the two).
     public static let functions: Set<String> = [
-        "claim_mail", "renew_mail", "seal_token", "complete_mail", "fail_mail", "skip_mail", "release_mail", "prune",
+        "claim_mail", "renew_mail", "seal_mail_token", "complete_mail", "fail_mail", "skip_mail", "release_mail", "prune",
         "maintenance", "outbox_stats",
     ]
 
@@ -110,7 +115,8 @@ public struct OutboxStore: Sendable {
         let rows = try await query("""
             select id, kind, recipient, token_id, extract(epoch from token_expires_at)::bigint as expires,
                    data->>'name' as name, data->>'clientName' as client_name, data->>'portName' as port_name,
-                   data->>'replyTo' as reply_to, data->>'supportPhone' as support_phone, attempts
+                   data->>'replyTo' as reply_to, data->>'supportPhone' as support_phone, attempts,
+                   message_key::text as message_key
               from portal_api.claim_mail($1, $2)
             """, [worker, limit])
         return try rows.map { row in
@@ -119,7 +125,7 @@ public struct OutboxStore: Sendable {
                 tokenID: try row.decode("token_id"), tokenExpiresAt: try row.decode("expires"),
                 name: try row.decode("name"), clientName: try row.decode("client_name"), portName: try row.decode("port_name"),
                 replyTo: try row.decode("reply_to"), supportPhone: try row.decode("support_phone"),
-                attempts: try row.require("attempts"))
+                attempts: try row.require("attempts"), messageKey: try row.require("message_key"))
         }
     }
 
@@ -149,8 +155,10 @@ public struct OutboxStore: Sendable {
 
     /// The one round trip right before a mail's send: `portal_api.renew_mail` (the lease now
     /// covers a send of `sendTimeout` seconds, the token re-checked), then — only while the lease
-    /// is ours, so a mailer that lost it never seals under its own key — `portal_api.seal_token`,
-    /// and `portal_api.complete_mail` for the mail sent before it, all in one durable commit.
+    /// is ours, so a mailer that lost it never seals under its own key —
+    /// `portal_api.seal_mail_token` (which re-seals the token of this unsent mail when it was
+    /// sealed under an earlier token key: the mail goes out with a link that works), and
+    /// `portal_api.complete_mail` for the mail sent before it, all in one durable commit.
     ///
     /// Durable whatever the session's `synchronous_commit` (the `set_config` is local to the
     /// statement's transaction, so its COMMIT waits for the flush): the seal must survive before
@@ -158,8 +166,8 @@ public struct OutboxStore: Sendable {
     /// an asynchronous one would put every mail sent since the last flush at risk of a duplicate
     /// instead of only the mail on the wire. One statement for all three: one flush per mail.
     ///
-    /// A seal that fails (`invalidToken`: the token is gone; `tokenConflict`: sealed under another
-    /// key) rolls the whole statement back, the completion too: the caller completes that mail
+    /// A seal that fails (`invalidToken`: the token is gone; `tokenConflict`: the token can no
+    /// longer be sealed for this mail) rolls the whole statement back, the completion too: the caller completes that mail
     /// alone.
     public func dispatch(_ id: Int64, sealing seal: TokenSeal?, completing previous: Int64?, sendTimeout: Int) async throws -> Dispatch {
         let sql: String
@@ -168,13 +176,13 @@ public struct OutboxStore: Sendable {
         case (nil, nil):
             sql = "select portal_api.renew_mail($1, $2, make_interval(secs => $3)) as renewed"
         case (let seal?, nil):
-            sql = Self.renewing + "case when r.renewed then portal_api.seal_token($4, $5) end" + Self.durably
+            sql = Self.renewing + "case when r.renewed then portal_api.seal_mail_token($1, $2, $4, $5) end" + Self.durably
             parameters += [seal.tokenID, seal.hash]
         case (nil, let previous?):
             sql = Self.renewing + "portal_api.complete_mail($4, $2) as completed" + Self.durably
             parameters += [previous]
         case (let seal?, let previous?):
-            sql = Self.renewing + "case when r.renewed then portal_api.seal_token($4, $5) end, "
+            sql = Self.renewing + "case when r.renewed then portal_api.seal_mail_token($1, $2, $4, $5) end, "
                 + "portal_api.complete_mail($6, $2) as completed" + Self.durably
             parameters += [seal.tokenID, seal.hash, previous]
         }

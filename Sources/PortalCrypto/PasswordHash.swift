@@ -14,22 +14,33 @@ public enum PasswordHash {
         case phc(parameters: ScryptParameters, salt: [UInt8], key: [UInt8])
         case legacy(salt: [UInt8], key: [UInt8])
 
-        /// Parses either format; nil when it is neither.
+        /// Parses either format; nil when it is neither. The one hash rule, the same as
+        /// `portal.is_password_hash` in SQL (the CHECK on `portal_users.password_hash`; a property
+        /// test holds the two to identical verdicts):
+        ///   PHC  `$scrypt$ln=L,r=R,p=P$<salt>$<key>`: L, R, P plain decimals in that order within
+        ///        `ScryptParameters`' range (ln 10–22, r 1–32, p 1–16, at most 2 GiB); salt and key
+        ///        8–64 bytes each (8: the PHC format's minimum salt; `make` writes 16 and 32), in
+        ///        canonical standard base64 without padding;
+        ///   Node `<salt>:<key>` as the seed's `crypto.scrypt` wrote it: a 16-byte salt and a
+        ///        64-byte key, canonical base64url without padding.
         public init?(_ text: String) {
+            guard text.utf8.count <= 300 else { return nil }
             if text.hasPrefix("$scrypt$") {
                 let parts = text.split(separator: "$", omittingEmptySubsequences: false)
                 // ["", "scrypt", "ln=..,r=..,p=..", salt, key]
                 guard parts.count == 5, parts[1] == "scrypt",
-                      let parameters = try? ScryptParameters(parsing: String(parts[2])),
-                      let salt = Base64.decode(String(parts[3])), salt.count >= 8,
-                      let key = Base64.decode(String(parts[4])), key.count >= 16
+                      let parameters = try? ScryptParameters(parsing: String(parts[2])), parameters.description == parts[2],
+                      let salt = Base64.decode(String(parts[3])), (8...64).contains(salt.count), Base64.encode(salt) == parts[3],
+                      let key = Base64.decode(String(parts[4])), (8...64).contains(key.count), Base64.encode(key) == parts[4]
                 else { return nil }
                 self = .phc(parameters: parameters, salt: salt, key: key)
             } else {
                 let parts = text.split(separator: ":", omittingEmptySubsequences: false)
                 guard parts.count == 2,
-                      let salt = Base64.decodeURL(String(parts[0])), !salt.isEmpty,
-                      let key = Base64.decodeURL(String(parts[1])), key.count == PasswordHash.legacyKeyLength
+                      let salt = Base64.decodeURL(String(parts[0])), salt.count == PasswordHash.saltLength,
+                      Base64.encodeURL(salt) == parts[0],
+                      let key = Base64.decodeURL(String(parts[1])), key.count == PasswordHash.legacyKeyLength,
+                      Base64.encodeURL(key) == parts[1]
                 else { return nil }
                 self = .legacy(salt: salt, key: key)
             }

@@ -64,8 +64,15 @@ extension MailerDeliveryTests {
         let received = sink.messages().compactMap { $0.header("Message-ID") }
         var counts: [String: Int] = [:]
         for id in received { counts[id, default: 0] += 1 }
-        let missing = ids.filter { counts["<portal-auth.mail-\($0)@marina.example>"] == nil }
-        let duplicates = ids.reduce(0) { $0 + max(0, (counts["<portal-auth.mail-\($1)@marina.example>"] ?? 0) - 1) }
+        // Each mail's Message-ID: its outbox id and message key.
+        var messageIDs: [Int64: String] = [:]
+        for row in try db.query("select id, message_key::text as key from portal.mail_outbox where id = any($1::bigint[])",
+                                ["{\(ids.map(String.init).joined(separator: ","))}"]) {
+            let id: Int64 = try row.require("id")
+            messageIDs[id] = "<portal-auth.mail-\(id).\(try row.require("key", as: String.self))@marina.example>"
+        }
+        let missing = ids.filter { counts[messageIDs[$0] ?? ""] == nil }
+        let duplicates = ids.reduce(0) { $0 + max(0, (counts[messageIDs[$1] ?? ""] ?? 0) - 1) }
         #expect(missing.isEmpty, "lost mails: \(missing.prefix(10))")
         print("chaos: 500 mails, \(kills) SIGKILLs, 0 lost expected, \(missing.count) lost, \(duplicates) duplicates delivered")
 

@@ -29,7 +29,8 @@ import Testing
             #expect(mail.header("To")?.hasSuffix("<\(email)>") == true)
             #expect(mail.header("To")?.hasPrefix("=?UTF-8?B?") == true, "a non-ASCII name is RFC 2047 encoded")
             #expect(mail.header("Subject") == "Set your password for the Mail Test Port client portal")
-            #expect(mail.header("Message-ID") == "<portal-auth.mail-\(id)@marina.example>")
+            let key = try #require(try db.query("select message_key::text from portal.mail_outbox where id = $1", [id]).scalar(String.self))
+            #expect(mail.header("Message-ID") == "<portal-auth.mail-\(id).\(key)@marina.example>")
             #expect(mail.header("Date") != nil)
             #expect(mail.header("Content-Type")?.hasPrefix("multipart/alternative;") == true)
             let text = try #require(mail.parts["text"])
@@ -365,7 +366,7 @@ extension MailerDeliveryTests {
     /// No CR or LF from a name or subject survives into a header (they would start new headers).
     @Test func headersCarryNoRawLineBreaks() {
         let message = MailMessage(
-            outboxID: 7, from: "portal@marina.example", fromName: "Marina\r\nBcc: evil@example.com",
+            outboxID: 7, messageKey: "0b6f3c2e-8d1a-4c55-9f0e-2a7d9b1c4e63", from: "portal@marina.example", fromName: "Marina\r\nBcc: evil@example.com",
             recipient: "owner@example.com", recipientName: "Ann\nOwner", subject: "Hi\r\nX-Injected: 1",
             text: "body", html: "<p>body</p>")
         let text = String(decoding: message.data, as: UTF8.self)
@@ -374,6 +375,7 @@ extension MailerDeliveryTests {
             #expect(!line.contains("\n") && !line.contains("\r"))
             #expect(!line.hasPrefix("Bcc:") && !line.hasPrefix("X-Injected:"), "\(line)")
         }
-        #expect(message.messageID == "<portal-auth.mail-7@marina.example>", "stable: a retried mail keeps its id")
+        #expect(message.messageID == "<portal-auth.mail-7.0b6f3c2e-8d1a-4c55-9f0e-2a7d9b1c4e63@marina.example>",
+                "stable: a retried mail keeps its outbox id and message key")
     }
 }

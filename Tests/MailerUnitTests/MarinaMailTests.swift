@@ -47,7 +47,7 @@ import Testing
     @Test func theMessageCarriesTheMarinasReplyTo() {
         func headers(_ replyTo: String?) -> String {
             let message = MailMessage(
-                outboxID: 1, from: "noreply@portal.example", fromName: "North Harbour", recipient: "jane@example.com",
+                outboxID: 1, messageKey: "k", from: "noreply@portal.example", fromName: "North Harbour", recipient: "jane@example.com",
                 recipientName: "Jane", subject: "s", text: "t", html: "h", replyTo: replyTo)
             let text = String(decoding: message.data, as: UTF8.self)
             return String(text[..<text.range(of: "\r\n\r\n")!.lowerBound])

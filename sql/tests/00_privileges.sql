@@ -18,8 +18,8 @@ select set_eq(
         where n.nspname = 'portal_api' and has_function_privilege('portal_mailer', p.oid, 'execute')
         $$,
     $$ values ('claim_mail'), ('complete_mail'), ('fail_mail'), ('maintenance'), ('outbox_stats'),
-              ('release_mail'), ('renew_mail'), ('seal_token'), ('skip_mail'), ('help'), ('prune') $$,
-    'The mailer role can execute exactly the outbox functions and seal_token');
+              ('release_mail'), ('renew_mail'), ('seal_mail_token'), ('skip_mail'), ('help'), ('prune') $$,
+    'The mailer role can execute exactly the outbox functions, sealing only through its leases');
 
 select set_eq(
     $$ select p.proname::text collate "C" from pg_proc p join pg_namespace n on n.oid = p.pronamespace

@@ -80,10 +80,10 @@ select is(portal_api.upgrade_password_hash(:'uid', '$scrypt$ln=14,r=8,p=1$c2FsdH
 select throws_ok(format($$ select portal_api.upgrade_password_hash(%L, %L, %L) $$, :'uid',
         '$scrypt$ln=14,r=8,p=1$c2FsdHNhbHQ$cmVzZXRyZXNldHJlc2V0', 'c2FsdA:cGxhbnRlZA'),
     'PA008', null, 'An upgrade to anything but a PHC hash is refused');
-update portal.portal_users set password_hash = 'c2FsdHNhbHQ:bGVnYWN5bGVnYWN5' where id = :'uid';
-select is(portal_api.upgrade_password_hash(:'uid', 'c2FsdHNhbHQ:bGVnYWN5bGVnYWN5', '$scrypt$ln=13,r=8,p=1$c2FsdHNhbHQ$dXBncmFkZWQ'),
+update portal.portal_users set password_hash = '33BaejFVlRY1npL4J77_5g:ziG3ou1pnOG-OCfSwa6bGYkCcVtcuKPJefXC0DGyEIlh4dn7BOm7AJ9LAeb56sPkrr7xcgHZoiuf-pH6zFdGog' where id = :'uid';
+select is(portal_api.upgrade_password_hash(:'uid', '33BaejFVlRY1npL4J77_5g:ziG3ou1pnOG-OCfSwa6bGYkCcVtcuKPJefXC0DGyEIlh4dn7BOm7AJ9LAeb56sPkrr7xcgHZoiuf-pH6zFdGog', '$scrypt$ln=13,r=8,p=1$c2FsdHNhbHQ$dXBncmFkZWQ'),
     false, 'A legacy hash is not replaced by a cheaper PHC one');
-select is(portal_api.upgrade_password_hash(:'uid', 'c2FsdHNhbHQ:bGVnYWN5bGVnYWN5', '$scrypt$ln=14,r=8,p=1$c2FsdHNhbHQ$dXBncmFkZWQ'),
+select is(portal_api.upgrade_password_hash(:'uid', '33BaejFVlRY1npL4J77_5g:ziG3ou1pnOG-OCfSwa6bGYkCcVtcuKPJefXC0DGyEIlh4dn7BOm7AJ9LAeb56sPkrr7xcgHZoiuf-pH6zFdGog', '$scrypt$ln=14,r=8,p=1$c2FsdHNhbHQ$dXBncmFkZWQ'),
     true, 'A legacy hash is upgraded to PHC of at least its cost right after a sign-in');
 
 -- An admin key's invite that hits a taken address is audited, across ports.
