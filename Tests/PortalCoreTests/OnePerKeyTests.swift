@@ -28,14 +28,22 @@ import Testing
 
     @Test func aWaiterGivesUpAfterItsPatienceAsUnavailable() async throws {
         let gate = OnePerKey()
-        async let holder: Void = gate.run(key: "k", patience: .seconds(5)) { try await Task.sleep(for: .milliseconds(600)) }
-        try await Task.sleep(for: .milliseconds(50))
+        let log = Log()
+        let (release, releaser) = AsyncStream<Void>.makeStream()
+        // The holder keeps the key until told: only the waiter's patience can end its wait.
+        async let holder: Void = gate.run(key: "k", patience: .seconds(30)) {
+            await log.add("held")
+            for await _ in release { break }
+        }
+        while await log.events.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
         let started = ContinuousClock.now
         await #expect(throws: PortalError.unavailable()) {
             try await gate.run(key: "k", patience: .milliseconds(100)) { Issue.record("ran while the key was held") }
         }
-        #expect(ContinuousClock.now - started < .milliseconds(400))
+        #expect(ContinuousClock.now - started >= .milliseconds(100), "it waited its patience")
         #expect(gate.waitingCount == 0, "the one that gave up is no longer queued")
+        releaser.yield()
+        releaser.finish()
         try await holder
         try await gate.run(key: "k", patience: .milliseconds(100)) {}
     }
