@@ -6,9 +6,10 @@
  * activation: revokes token 0) or the user asks for a reset (token 1, reset); then maybe disable
  * the user (revokes every live token). Each token has exactly one mail. Tokens expire at any time.
  * NM mailers claim due mail in batches under a lease (claim_mail; FOR UPDATE SKIP LOCKED makes
- * each claim one atomic step), and for each mail of the batch: renew_mail + seal_token (lease
- * still ours and token still live, else skipped; the first sealer's hash stays, another key is
- * refused → dead), then the SMTP transaction (accepted, or refused → fail_mail: retry or dead),
+ * each claim one atomic step), and for each mail of the batch: renew_mail + seal_mail_token (lease
+ * still ours and token still live, else skipped; the hash is set, or — the token was sealed under
+ * another key by an earlier attempt of this unsent mail — replaced by the lease holder's), then
+ * the SMTP transaction (accepted, or refused → fail_mail: retry or dead),
  * (renew and seal are one statement in the mailer too, right before the SMTP transaction; that
  * statement also carries the previous mail's complete_mail: one coarser atomic step than the
  * model's, so fewer interleavings, and every behaviour it allows is one the model already has)
@@ -21,6 +22,8 @@
  *
  * One atomic block = one SQL statement (one transaction) or one SMTP transaction. Properties are
  * assertions (P1, P2, P4, P5, P6, and "a final status never changes") and an LTL formula (P3).
+ * P6: a mail is marked sent only while its token carries the hash of the link its holder
+ * delivered (a re-seal after a key rotation never leaves a sent mail with a dead link).
  * Mutants (-DMUTANT_<name>) each remove one guard of the SQL; scripts/model-check.sh expects
  * every one of them to be caught (STEAL with P5 switched off, -DWITHOUT_P5, to show that P4
  * alone catches a duplicate without a cause).
@@ -65,7 +68,6 @@ byte sends[NT];           /* SMTP transactions that delivered mail t */
 byte interrupted[NT];     /* faults that may repeat mail t: its holder crashed after delivering it, or lost its lease mid-send */
 byte link[NT];            /* the token key of the last delivered link of token t (0: none delivered) */
 byte consumed[NT];        /* successful consume_token calls on token t */
-byte first_hash[NT];      /* the first hash sealed on token t */
 byte midsend[NM + 1];     /* mail + 1 that mailer i is between renew and complete/fail */
 byte delivered[NM + 1];   /* mail + 1 that mailer i delivered and has not completed */
 bit lost[NM + 1];         /* mailer i's lease ran out while it was mid-send */
@@ -170,11 +172,9 @@ active proctype Clock() {
 #else
 #define OURS_TO_FAIL(m) (status[m] == SENDING && holder[m] == me)
 #endif
-#ifdef MUTANT_RESEAL
-#define MAY_SEAL(m) (true)                                                     /* seal overwrites */
-#else
-#define MAY_SEAL(m) (hash[m] == 0 || hash[m] == key)
-#endif
+/* portal.seal_mail_token: set, the same again, or a re-seal by the lease holder of an unsent mail
+   whose token is live */
+#define MAY_SEAL(m) (hash[m] == 0 || hash[m] == key || (status[m] == SENDING && holder[m] == me && token_live(m)))
 
 /* portal_api.claim_mail, for mail i */
 #define CLAIM(i) \
@@ -210,16 +210,13 @@ restart:
                :: status[m] == SENDING && holder[m] == me && !token_live(m) -> finish(m, SKIPPED); ok = 0
                :: else -> ok = 0
                fi;
-               /* portal_api.seal_token: the first sealer's hash stays; another key is refused (fail_mail permanent → dead) */
+               /* portal_api.seal_mail_token: sets the hash, or re-seals it for this lease (refused → fail_mail permanent → dead) */
                if
-               :: ok && MAY_SEAL(m) ->
-                   hash[m] = key;
-                   if
-                   :: first_hash[m] == 0 -> first_hash[m] = key
-                   :: else -> NOP
-                   fi;
-                   assert(hash[m] == first_hash[m])                        /* P6: a sealed hash never changes */
+               :: ok && MAY_SEAL(m) -> hash[m] = key
                :: ok && !MAY_SEAL(m) -> finish(m, DEAD); ok = 0; midsend[me] = 0
+#ifdef MUTANT_RESEAL
+               :: !ok && hash[m] != 0 -> hash[m] = key                   /* the seal ignores the lease */
+#endif
                :: else -> NOP
                fi
            };
@@ -241,7 +238,9 @@ restart:
                   atomic {
                       /* portal_api.complete_mail */
                       if
-                      :: OURS_TO_COMPLETE(m) -> finish_sent(m)
+                      :: OURS_TO_COMPLETE(m) ->
+                          GHOST(assert(hash[m] == link[m]));               /* P6: sent with the link that works */
+                          finish_sent(m)
                       :: else -> NOP
                       fi;
                       midsend[me] = 0; GHOST(delivered[me] = 0); GHOST(lost[me] = 0); ok = 0

@@ -2,7 +2,8 @@
 # Model-checks the token and mail protocol (model/portal.pml) with spin:
 #   1. safety, exhaustive: every assertion (P1 single use, P2 no revoked/expired/wrong-type
 #      consumption, P4 every duplicate has a cause, P5 no delivery of a mail one does not hold,
-#      P6 a sealed hash never changes, a final status never changes) in every interleaving of
+#      P6 a mail is marked sent only while its token carries the hash of the link delivered, a
+#      final status never changes) in every interleaving of
 #      2 mailers, 2 gateways, staff, the clock and one fault (a crash or a lease lost mid-send);
 #   2. liveness, exhaustive under weak fairness: P3 every issued mail ends sent, dead or skipped;
 #   3. each mutant (one SQL guard removed) must be caught, with a counterexample.
@@ -57,7 +58,7 @@ fi
 declare -A EXPECT=(
     [REUSE]='consumed\[[01]\]==1' [REVOKED]='revoked\[[01]\]' [EXPIRED]='expired\[[01]\]' [TYPE]='ttype\[[01]\]==[12]'
     [STEAL]='sends\[m\]<=' [COMPLETE]='holder\[m\]==me\)\)\|\|lost' [FAIL]='status\[m\]==3'
-    [RESEAL]='hash\[m\]==first_hash' [NO_TAKEOVER]='acceptancecycle'
+    [RESEAL]='hash\[m\]==link\[m\]' [NO_TAKEOVER]='acceptancecycle'
 )
 for mutant in REUSE REVOKED EXPIRED TYPE STEAL COMPLETE FAIL RESEAL NO_TAKEOVER; do
     if [ "$mutant" = NO_TAKEOVER ]; then
