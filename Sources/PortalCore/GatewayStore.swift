@@ -3,7 +3,7 @@
 /// HTTP behaviour be tested without a database (`GatewayRouterTests`). Every failure is a
 /// `PortalError`.
 public protocol GatewayStore: Sendable {
-    /// `select 1`: whether the database answers (`/readyz`).
+    /// Whether the gateway can serve (`/readyz`): its own per-request call answers.
     func ping() async throws
     /// Calls waiting for a connection (a gauge).
     var waitingCalls: Int { get }

@@ -5,7 +5,8 @@ import NIOCore
 import PortalCore
 
 /// `GET /healthz` (the process answers, without touching the database or the hash pool) and
-/// `GET /readyz` (the database answers).
+/// `GET /readyz` (the gateway can serve: its own per-request call answers, `AuthStore.ping`).
+/// HEAD answers both like GET, without the body (the router's generated HEAD routes).
 struct HealthController: Sendable {
     let readiness: SharedProbe
 
@@ -33,7 +34,7 @@ struct HealthController: Sendable {
 /// Concurrent probes share one round trip, and every answer is fresh: a probe waits for the next
 /// round trip that *starts after it arrived* — never joins one already on its way — so "ready"
 /// always means the database answered after the question was asked. A lone probe costs what it
-/// did alone (one `select 1`); a hundred probes at once (load balancers, Kubernetes, a probe
+/// did alone (one readiness call); a hundred probes at once (load balancers, Kubernetes, a probe
 /// storm) cost the database one query in flight at a time instead of a hundred, and each waits at
 /// most the round trip in flight plus its own.
 final class SharedProbe: @unchecked Sendable {
