@@ -12,7 +12,10 @@ extension AdminCommand {
     /// prints are what a real run does.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load ports, clients and the old portal's portal users from CSV files (checked whole, then written in batches; --dry-run to preview).",
+            abstract: """
+                Load ports, clients and the old portal's portal users from CSV files (checked whole, then written in \
+                batches; --dry-run to preview).
+                """,
             discussion: """
                 ports.csv: id, name. clients.csv: id, port_id, name, billing_email. portal_users.csv: id, port_id, \
                 client_id, email, password_hash, name, is_active, last_login_at, created_by, created_at (the old \
@@ -26,7 +29,8 @@ extension AdminCommand {
         @Option(help: "CSV of ports (id, name).") var ports: String?
         @Option(help: "CSV of clients (id, port_id, name, billing_email).") var clients: String?
         @Option(name: .customLong("portal-users"), help: "CSV of the old portal's portal_users rows.") var portalUsers: String?
-        @Flag(name: .customLong("dry-run"), help: "Check every row and report what a real run would do; nothing is kept, no existing row is locked.") var dryRun = false
+        @Flag(name: .customLong("dry-run"), help: "Check every row and report what a real run would do; nothing is kept, no existing row is locked.")
+        var dryRun = false
 
         func validate() throws {
             guard ports != nil || clients != nil || portalUsers != nil else {
@@ -54,7 +58,9 @@ extension AdminCommand {
                     }
                     options.printJSON(object)
                 } else {
-                    print(dryRun ? "dry run: nothing was written; a real run would do this:" : "imported (every row checked first, then written in batches):")
+                    print(dryRun
+                        ? "dry run: nothing was written; a real run would do this:"
+                        : "imported (every row checked first, then written in batches):")
                     for count in report.counts {
                         print("  \(count.kind.label): \(count.created) created, \(count.updated) updated, \(count.unchanged) already there")
                     }

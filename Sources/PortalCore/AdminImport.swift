@@ -123,7 +123,8 @@ public struct AdminImport: Sendable {
             guard let id = table.value("id", in: record.fields) else { continue }
             if let earlier = first[id.lowercased()] {
                 let same = earlier.id == id ? "" : " (as \(earlier.id): an id differing only in case is the same id)"
-                throw CSVTable.Malformed(line: record.line, reason: "id \(id) appears on line \(earlier.line) and line \(record.line)\(same)")
+                throw CSVTable.Malformed(
+                    line: record.line, reason: "id \(id) appears on line \(earlier.line) and line \(record.line)\(same)")
             }
             first[id.lowercased()] = (record.line, id)
         }
