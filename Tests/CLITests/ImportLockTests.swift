@@ -18,14 +18,18 @@ struct ImportLockTests {
         let other: Connection
         let probes: [(table: String, id: String)]
         let lock: String
+        /// What else the second connection does after each row (its failures are recorded too).
+        let also: ((Connection) throws -> Void)?
         var blocked: [String] = []
         var rows = 0
 
-        init(store: AdminStore, other: Connection, probes: [(table: String, id: String)], lock: String = "update") {
+        init(store: AdminStore, other: Connection, probes: [(table: String, id: String)], lock: String = "update",
+             also: ((Connection) throws -> Void)? = nil) {
             self.store = store
             self.other = other
             self.probes = probes
             self.lock = lock
+            self.also = also
         }
 
         private func probe() {
@@ -36,6 +40,12 @@ struct ImportLockTests {
                 } catch {
                     blocked.append("\(table) \(id) after row \(rows): \((error as? PQError)?.sqlState ?? "\(error)")")
                 }
+            }
+            do {
+                try also?(other)
+            } catch {
+                _ = try? other.query("rollback")
+                blocked.append("after row \(rows): \((error as? PQError)?.sqlState ?? "\(error)")")
             }
         }
 
@@ -110,5 +120,39 @@ struct ImportLockTests {
         #expect(name == "Dry Marina")
         let kept: Int? = try setup.query("select count(*)::int from portal.clients where port_id = $1", [port]).scalar()
         #expect(kept == 0)
+    }
+
+    /// The marina's staff keep working while an import of new clients into their port is checked
+    /// and written: an invite (its foreign-key check locks the port and the client KEY SHARE) and a
+    /// rename by PUT succeed after every row, each within a one-second lock timeout.
+    @Test func invitesAndPutsOfThatMarinaGoOnWhileItsImportRuns() throws {
+        let url = try TestEnvironment.databaseURL()
+        let setup = try Connection(conninfo: url)
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let port = "busy-port-\(tag)"
+        try setup.query("select portal_api.create_port('Busy Marina', $1)", [port])
+        let staffClient = "busy-staff-\(tag)"
+        try setup.query("select portal_api.create_client($1, 'Walk-in', null, $2)", [port, staffClient])
+        let key: String = try #require(try setup.query("select portal_api.create_admin_key($1, 'crm')", [port]).scalar())
+        let files = [
+            AdminImport.File(kind: .ports, name: "ports.csv", data: Data("id,name\n\(port),Busy Marina\n".utf8)),
+            AdminImport.File(kind: .clients, name: "clients.csv", data: Data(
+                ("id,port_id,name\n" + (1...5).map { "busy-\(tag)-\($0),\(port),New \($0)\n" }.joined()).utf8)),
+        ]
+        let staffWork: (Connection) throws -> Void = { other in
+            try other.query("begin")
+            try other.query("set local lock_timeout = '1s'")
+            try other.query("select portal_api.invite($1, $2)", [staffClient, "walk-in-\(tag)@example.com"])
+            try other.query("select portal_api.key_put_client(sha256(convert_to($1, 'UTF8')), $2, 'Walk-in Ltd')", [key, staffClient])
+            try other.query("rollback")
+        }
+        for dryRun in [true, false] {
+            let probing = Probing(store: try AdminStore(conninfo: url), other: try Connection(conninfo: url), probes: [],
+                                  also: staffWork)
+            let report = try AdminImport(files: files, actor: "cli:test").run(on: probing, dryRun: dryRun)
+            #expect(report.counts.map(\.created) == [0, 5])
+            #expect(probing.rows == (dryRun ? 6 : 12))
+            #expect(probing.blocked.isEmpty, "dry run \(dryRun): the marina's staff waited: \(probing.blocked)")
+        }
     }
 }
