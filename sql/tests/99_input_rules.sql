@@ -1,7 +1,7 @@
 -- Mail that survives a restore and a token key rotation; the email, password-hash and time rules
 -- hold for every path that writes them.
 begin;
-select plan(47);
+select plan(48);
 
 select portal_api.create_port('Rules Port') as port \gset
 select portal_api.create_client(:'port', 'Ketch Ltd') as client \gset
@@ -81,6 +81,8 @@ select portal_api.create_client(:'port', 'Yawl Ltd') as client2 \gset
 select portal_api.invite(:'client2', 'deckhand@yawl.example' || chr(160)) as uid2 \gset
 select is((select email from portal.portal_users where id = :'uid2'), 'deckhand@yawl.example',
     'An invite stores the address without the no-break space');
+select is((portal.user_by_email('DeckHand@Yawl.example' || chr(160))).id, :'uid2',
+    'A lookup finds the account whatever white space and case the address was typed with');
 select throws_ok(format($$ update portal.portal_users set email = 'deck%%hand@yawl.example' where id = %L $$, :'uid2'),
     '23514', null, 'The table refuses an address that breaks the rule, whatever path writes it');
 select throws_ok(format($$ insert into portal.mail_outbox (kind, portal_user_id, recipient) values ('password_changed', %L, 'a%%b@yawl.example') $$, :'uid2'),

@@ -144,6 +144,26 @@ begin
 end
 $$;
 
+-- The portal user with this address, or an all-NULL row, as in 0007, the address normalised by
+-- the rule first: one typed with a no-break space around it, or its domain in NFD, finds its
+-- account (the gateway passes addresses as typed).
+create or replace function portal.user_by_email(p_email text, p_lock boolean default false) returns portal.portal_users
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_user portal.portal_users;
+    v_email text := coalesce(portal.email_normalized(p_email), lower(btrim(p_email)));
+begin
+    if p_lock then
+        select * into v_user from portal.portal_users u where u.email = v_email for update;
+    else
+        select * into v_user from portal.portal_users u where u.email = v_email;
+    end if;
+    return v_user;
+end
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Password hashes: one rule.
 
