@@ -34,7 +34,8 @@ class SMTPSink:
         return ids
 
     def outbox_ids(self):
-        return [int(re.search(r"mail-(\d+)@", m).group(1)) for m in self.message_ids()]
+        """The outbox id of every message received: <portal-auth.mail-<id>.<message key>@domain>."""
+        return [int(re.search(r"mail-(\d+)\.[0-9a-f-]+@", m).group(1)) for m in self.message_ids()]
 
     def stop(self):
         self.process.terminate()
