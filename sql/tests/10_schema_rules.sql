@@ -20,9 +20,9 @@ select throws_ok(format($$ select portal_api.invite(%L, 'skipper@example.com') $
 select throws_ok(format($$ select portal_api.invite(%L, 'other@example.com') $$, :'c1'),
     'PA003', 'this client already has a portal user', 'A client has at most one portal user');
 select throws_ok($$ select portal_api.invite('no-such-client', 'x@example.com') $$,
-    'PA004', 'client not found', 'Inviting an unknown client raises client_not_found');
+    'PA004', 'client not found: no-such-client', 'Inviting an unknown client raises client_not_found');
 select throws_ok(format($$ select portal_api.invite(%L, 'not an email') $$, :'c2'),
-    'PA008', 'invalid email address', 'A malformed email raises invalid_input');
+    'PA008', 'invalid email address: it has no "@"', 'A malformed email raises invalid_input');
 select throws_ok(format($$ insert into portal.portal_users (port_id, client_id, email) values (%L, %L, 'x@example.com') $$,
         :'port_b', :'c2'),
     '23503', null, 'A portal user''s port must be its client''s port (foreign key)');

@@ -20,7 +20,7 @@ select is(portal_api.key_invite(sha256(convert_to(:'north_key', 'UTF8')), :'nc',
 select is(portal_api.key_client_status(sha256(convert_to(:'north_key', 'UTF8')), :'nc')->'lastMail'->>'status', 'queued',
     'The status shows the queued activation mail');
 select throws_ok(format($$ select portal_api.key_invite(sha256(convert_to(%L, 'UTF8')), %L, 'x@south.example') $$, :'north_key', :'sc'),
-    'PA004', 'client not found', 'A key cannot invite another port''s client: it looks not found');
+    'PA004', 'client not found: ' || :'sc', 'A key cannot invite another port''s client: it looks not found');
 select portal_api.invite(:'sc', 'south@south.example');
 select throws_ok(format($$ select portal_api.key_client_status(sha256(convert_to(%L, 'UTF8')), %L) $$, :'north_key', :'sc'),
     'PA004', null, 'A key cannot read another port''s portal user');
