@@ -112,7 +112,7 @@ extension AdminCommand {
     struct CreatePort: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create-port", abstract: "Create a port; prints its id.")
         @OptionGroup var options: AdminOptions
-        @Argument var name: String
+        @Argument(help: "The port's name, e.g. 'Harbour North'.") var name: String
         @Option(help: "The CRM's id for this port (default: a new UUID).") var id: String?
         func run() throws {
             try AdminCommand.exit(options) {
@@ -125,8 +125,8 @@ extension AdminCommand {
         static let configuration = CommandConfiguration(commandName: "create-client", abstract: "Create a client in a port; prints its id.")
         @OptionGroup var options: AdminOptions
         @Argument(help: "Port id.") var port: String
-        @Argument var name: String
-        @Option(name: .customLong("billing-email")) var billingEmail: String?
+        @Argument(help: "The client's name (a boat owner, a company).") var name: String
+        @Option(name: .customLong("billing-email"), help: "The client's billing address (optional).") var billingEmail: String?
         @Option(help: "The CRM's id for this client (default: a new UUID).") var id: String?
         func run() throws {
             try AdminCommand.exit(options) {
@@ -156,7 +156,7 @@ extension AdminCommand {
             commandName: "create-key", abstract: "Create an admin API key for a port; prints the key once (it is not stored).")
         @OptionGroup var options: AdminOptions
         @Argument(help: "Port id.") var port: String
-        @Argument var label: String
+        @Argument(help: "What the key is for, e.g. 'north crm'.") var label: String
         func run() throws {
             try AdminCommand.exit(options) {
                 options.emitValue("key", try options.store().createKey(port: port, label: label))
@@ -191,8 +191,8 @@ extension AdminCommand {
         static let configuration = CommandConfiguration(abstract: "Invite a client: portal user + activation mail; prints the status.")
         @OptionGroup var options: AdminOptions
         @Argument(help: "Client id.") var client: String
-        @Argument var email: String
-        @Option var name: String?
+        @Argument(help: "The address the activation mail goes to: the portal user's sign-in email.") var email: String
+        @Option(help: "The portal user's name (default: the client's name).") var name: String?
         func run() throws {
             try AdminCommand.exit(options) {
                 let store = try options.store()

@@ -11,10 +11,19 @@ struct MailerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailer",
         abstract: "Send queued mail (LISTEN/NOTIFY + polling); SMTP when SMTP_HOST is set, else .eml files in MAIL_DIR.",
-        discussion: ConfigVariable.help(MailerConfig.variables))
+        usage: SettingsHelp.usage("mailer"), discussion: SettingsHelp.discussion)
 
-    /// The settings' flags, generated from `MailerConfig.variables` (see --help).
+    /// The settings' flags, generated from `MailerConfig.variables` (listed by --help: SettingsHelp).
     @Argument(parsing: .allUnrecognized, help: .hidden) var flags: [String] = []
+
+    /// An unknown flag, or one without its value, is a usage error naming the flag.
+    func validate() throws {
+        do {
+            _ = try ConfigVariable.overrides(flags, for: MailerConfig.variables)
+        } catch let error as ConfigError {
+            throw ValidationError(error.message)
+        }
+    }
 
     func run() async throws {
         let overrides: [String: String]
@@ -43,6 +52,7 @@ struct MailerCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        logger.info("mailer stopped")
     }
 
     /// `GET /metrics` (Prometheus text) and `GET /healthz` on `MAILER_METRICS_ADDRESS`. No

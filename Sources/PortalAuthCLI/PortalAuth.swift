@@ -7,6 +7,7 @@ struct PortalAuth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portal-auth",
         abstract: "Authentication service for the marina CRM's client portal.",
+        version: PortalAuthVersion.current,
         subcommands: [ServeCommand.self, MailerCommand.self, MigrateCommand.self, AdminCommand.self, EnvCommand.self]
     )
 
@@ -26,6 +27,11 @@ struct PortalAuth: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // The settings of serve, mailer and migrate are listed under OPTIONS (SettingsHelp).
+            if exitCode(for: error) == .success, let help = SettingsHelp.completing(fullMessage(for: error)) {
+                print(help)
+                Self.exit()
+            }
             exit(withError: error)
         }
     }

@@ -9,10 +9,19 @@ import PortalCore
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the HTTP gateway (portal + admin JSON API).",
-        discussion: ConfigVariable.help(GatewayConfig.variables))
+        usage: SettingsHelp.usage("serve"), discussion: SettingsHelp.discussion)
 
-    /// The settings' flags, generated from `GatewayConfig.variables` (see --help).
+    /// The settings' flags, generated from `GatewayConfig.variables` (listed by --help: SettingsHelp).
     @Argument(parsing: .allUnrecognized, help: .hidden) var flags: [String] = []
+
+    /// An unknown flag, or one without its value, is a usage error naming the flag.
+    func validate() throws {
+        do {
+            _ = try ConfigVariable.overrides(flags, for: GatewayConfig.variables)
+        } catch let error as ConfigError {
+            throw ValidationError(error.message)
+        }
+    }
 
     func run() async throws {
         let overrides: [String: String]
@@ -46,5 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch where "\(error)".contains("Address already in use") || "\(error)".contains("EADDRINUSE") {
             throw CLIFailure(message: "port \(config.port) on \(config.host) is already in use: stop the other process, or choose another with PORT (or --port)")
         }
+        // runService returns once SIGTERM or SIGINT has drained the requests in flight.
+        logger.info("gateway stopped")
     }
 }
