@@ -93,6 +93,11 @@ public struct CSVTable: Sendable, Equatable {
         if !field.isEmpty || !fields.isEmpty || afterQuote { endRow() }
         guard let header = rows.first else { throw Malformed(line: 1, reason: "the file is empty (a header row is needed)") }
         let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        // A spreadsheet in a locale with a decimal comma saves "CSV" with semicolons: every row
+        // would be one field, and the columns would be reported missing by their names.
+        if columns.count == 1, let separator = [(";", "\";\""), ("\t", "tab")].first(where: { columns[0].contains($0.0) }) {
+            throw Malformed(line: 1, reason: "the header has one column; it looks \(separator.1)-separated: use commas")
+        }
         // One pass with a set: a header of 20,000 columns is checked in milliseconds (comparing
         // each name with every other took 22 s).
         var seen = Set<String>(minimumCapacity: columns.count)

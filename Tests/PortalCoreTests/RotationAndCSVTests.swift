@@ -151,4 +151,16 @@ import Testing
             try table.require(["id", "port_id", "email"])
         }
     }
+
+    @Test func aFileSeparatedBySemicolonsOrTabsIsToldToUseCommas() {
+        #expect(throws: CSVTable.Malformed(line: 1, reason: "the header has one column; it looks \";\"-separated: use commas")) {
+            _ = try CSVTable(parsing: "id;port_id;name\nc1;p1;Ketch Ltd\n")
+        }
+        #expect(throws: CSVTable.Malformed(line: 1, reason: "the header has one column; it looks tab-separated: use commas")) {
+            _ = try CSVTable(parsing: "id\tport_id\tname\nc1\tp1\tKetch Ltd\n")
+        }
+        #expect(throws: CSVTable.Malformed(line: 1, reason: "missing columns port_id, name")) {
+            try CSVTable(parsing: "id\nc1;2\n").require(["id", "port_id", "name"])
+        }
+    }
 }
