@@ -8,11 +8,20 @@ struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply pending sql/migrations/*.sql in order, once each (checksummed, under an advisory lock).",
-        discussion: ConfigVariable.help(Migrator.variables)
+        usage: SettingsHelp.usage("migrate"), discussion: SettingsHelp.discussion
     )
 
-    /// The settings' flags, generated from `Migrator.variables` (see --help).
+    /// The settings' flags, generated from `Migrator.variables` (listed by --help: SettingsHelp).
     @Argument(parsing: .allUnrecognized, help: .hidden) var flags: [String] = []
+
+    /// An unknown flag, or one without its value, is a usage error naming the flag.
+    func validate() throws {
+        do {
+            _ = try ConfigVariable.overrides(flags, for: Migrator.variables)
+        } catch let error as ConfigError {
+            throw ValidationError(error.message)
+        }
+    }
 
     func run() throws {
         let overrides: [String: String]
