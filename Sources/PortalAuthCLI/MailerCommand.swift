@@ -52,7 +52,6 @@ struct MailerCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        logger.info("mailer stopped")
     }
 
     /// `GET /metrics` (Prometheus text) and `GET /healthz` on `MAILER_METRICS_ADDRESS`. No
