@@ -67,9 +67,9 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
                 precondition((10...22).contains(parameters.ln) && (1...32).contains(parameters.r) && (1...16).contains(parameters.p))
                 precondition(parameters.memoryBytes <= 2 << 30, "a stored hash may not ask for more than 2 GiB")
                 precondition((try? ScryptParameters(parsing: parameters.description)) == parameters)
-                precondition(salt.count >= 8 && key.count >= 16)
+                precondition((8...64).contains(salt.count) && (8...64).contains(key.count))
             case .legacy(let salt, let key):
-                precondition(!salt.isEmpty && key.count == PasswordHash.legacyKeyLength)
+                precondition(salt.count == PasswordHash.saltLength && key.count == PasswordHash.legacyKeyLength)
             }
         }
     case .session:
@@ -143,7 +143,7 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         let fromName = parts[0]
         let recipientName = parts.count > 1 ? parts[1] : nil
         let subject = parts.count > 2 ? parts[2] : "Subject"
-        let message = MailMessage(outboxID: 42, from: "noreply@portal.example", fromName: fromName, recipient: "ann@sloop.example",
+        let message = MailMessage(outboxID: 42, messageKey: "0b7c4c1e-2f4a-4f5e-9c61-3a7d2b9e8f10", from: "noreply@portal.example", fromName: fromName, recipient: "ann@sloop.example",
                                   recipientName: recipientName, subject: subject, text: "text", html: "<p>html</p>",
                                   date: Date(timeIntervalSince1970: 1_800_000_000))
         let data = message.data

@@ -19,7 +19,7 @@ rm -rf "$BUILD/src"
 mkdir -p "$BUILD/src" "$OUT"
 
 # One module: the product files, their `import PortalCrypto` / `import PortalCore` dropped.
-for file in Sources/PortalCrypto/*.swift Sources/PortalCore/{ClientAddress,PasswordPolicy,EmailAddress,StrictJSON}.swift \
+for file in Sources/PortalCrypto/*.swift Sources/PortalCore/{ClientAddress,PasswordPolicy,EmailAddress,Punycode,StrictJSON}.swift \
             Sources/Mailer/MailMessage.swift; do
     grep -vE '^import (PortalCrypto|PortalCore)$' "$file" > "$BUILD/src/$(basename "$file")"
 done
