@@ -183,10 +183,10 @@ public struct AdminImport: Sendable {
                 var counts = (kind: file.kind, created: 0, updated: 0, unchanged: 0)
                 for record in table.records {
                     if inBatch == batchSize {
-                        try store.commit()
+                        do throws(AdminRefusal) { try store.commit() } catch { throw Self.betweenBatches(error, written: committed) }
                         committed += inBatch
                         inBatch = 0
-                        try store.begin()
+                        do throws(AdminRefusal) { try store.begin() } catch { throw Self.betweenBatches(error, written: committed) }
                     }
                     let outcome: String
                     do throws(AdminRefusal) {
@@ -199,7 +199,7 @@ public struct AdminImport: Sendable {
                 }
                 report.counts.append(counts)
             }
-            try store.commit()
+            do throws(AdminRefusal) { try store.commit() } catch { throw Self.betweenBatches(error, written: committed) }
         } catch {
             store.rollback()
             throw error
@@ -216,6 +216,15 @@ public struct AdminImport: Sendable {
     }
 
     /// A refused row, named by file and line, and what was written before it.
+    /// A failure outside any row (a batch's commit or the next begin: the connection dropped, the
+    /// database went read-only): the batches committed before it stay, and the operator is told.
+    private static func betweenBatches(_ error: AdminRefusal, written: Int) -> AdminRefusal {
+        let outcome = written == 0
+            ? "nothing was imported"
+            : "the first \(written) rows were imported; run the same import again to finish it (what is there is skipped)"
+        return AdminRefusal(kind: error.kind, code: error.code, message: error.message, hint: error.hint.map { $0 + "; " + outcome } ?? outcome)
+    }
+
     private static func refusal(_ error: AdminRefusal, _ file: File, _ line: Int, written: Int) -> AdminRefusal {
         let outcome = written == 0
             ? "nothing was imported"

@@ -216,6 +216,10 @@ import Testing
             #expect(try await check([method: "post"]).status == .forbidden, "a cookie and no Origin on a POST")
             #expect(try await check([method: "POST", .origin: Self.origin]).status == .noContent)
             #expect(try await check([method: "PUT", .origin: Self.origin]).status == .noContent)
+            // A client's own X-Original-Method cannot outvote the method a proxy names in the other header.
+            #expect(try await check([method: "GET", forwarded: "POST", .origin: evil]).status == .forbidden)
+            #expect(try await check([forwarded: "GET", method: "DELETE", .origin: evil]).status == .forbidden)
+            #expect(try await check([method: "GET", forwarded: "GET", .origin: evil]).status == .noContent)
         }
     }
 }

@@ -15,6 +15,8 @@ import Testing
         var pending: Set<String> = []
         var refuse: [String: AdminRefusal] = [:]
         var refuseWrite: [String: AdminRefusal] = [:]
+        /// The commit with this number (1-based) fails, as a dropped connection would.
+        var failingCommit: Int?
 
         func begin() throws(AdminRefusal) {
             calls.append("begin")
@@ -22,6 +24,9 @@ import Testing
         }
         func commit() throws(AdminRefusal) {
             calls.append("commit")
+            if calls.filter({ $0 == "commit" }).count == failingCommit {
+                throw AdminRefusal(kind: .unreachable, code: "database_unreachable", message: "the database connection was lost")
+            }
             existing.formUnion(pending)
             pending = []
         }
@@ -110,6 +115,18 @@ import Testing
         }
         #expect(store.existing == ["client c1", "client c2"], "the committed batch stays")
         #expect(store.calls.last == "rollback")
+    }
+
+    @Test func aCommitFailingBetweenBatchesSaysWhatWasImported() {
+        let store = FakeStore()
+        store.failingCommit = 2
+        let clients = Self.file(.clients, "id,port_id,name\nc1,p1,A\nc2,p1,B\nc3,p1,C\nc4,p1,D\nc5,p1,E\n")
+        #expect(throws: AdminRefusal(kind: .unreachable, code: "database_unreachable",
+                                     message: "the database connection was lost",
+                                     hint: "the first 2 rows were imported; run the same import again to finish it (what is there is skipped)")) {
+            _ = try AdminImport(files: [clients], actor: "cli:test", batchSize: 2).run(on: store, dryRun: false)
+        }
+        #expect(store.existing == ["client c1", "client c2"], "the committed batch stays")
     }
 
     @Test func anIDTwiceInOneFileIsRefusedNamingBothLines() {

@@ -88,13 +88,21 @@ struct OriginRule: Sendable {
         return nil
     }
 
-    /// The method a forward-auth sub-request stands for: the first proxy header naming one; an
-    /// unreadable value counts as state-changing (the stricter answer), no header as the GET it is.
+    /// The method a forward-auth sub-request stands for. Every value of every proxy header
+    /// counts, and the request is state-changing when any of them names such a method: a proxy
+    /// that sets one of the headers passes the other on from the client untouched (Traefik and
+    /// Caddy overwrite `X-Forwarded-Method` only), so a client's own `X-Original-Method: GET`
+    /// must not outvote the proxy's `POST`. An unreadable value counts as state-changing (the
+    /// stricter answer); no header at all, as the GET the sub-request is.
     static func originalMethod(of request: Request) -> HTTPRequest.Method {
+        var named: HTTPRequest.Method?
         for field in originalMethodFields {
-            guard let value = request.headers[field] else { continue }
-            return HTTPRequest.Method(value.trimmingCharacters(in: .whitespaces).uppercased()) ?? .post
+            for value in request.headers[values: field] {
+                let method = HTTPRequest.Method(value.trimmingCharacters(in: .whitespaces).uppercased()) ?? .post
+                if !isSafe(method) { return method }
+                named = named ?? method
+            }
         }
-        return request.method
+        return named ?? request.method
     }
 }
