@@ -1,4 +1,3 @@
-import ArgumentParser
 import Gateway
 import Mailer
 import PortalCore
