@@ -1,7 +1,7 @@
 -- Mail that survives a restore and a token key rotation; the email, password-hash and time rules
 -- hold for every path that writes them.
 begin;
-select plan(48);
+select plan(49);
 
 select portal_api.create_port('Rules Port') as port \gset
 select portal_api.create_client(:'port', 'Ketch Ltd') as client \gset
@@ -30,6 +30,10 @@ select is((select message_key from portal_api.claim_mail('mailer-b', 10) where i
 select is(portal_api.renew_mail(:'mail', 'mailer-b'), true, 'The mailer with the new key renews the retried mail');
 select throws_ok(format($$ select portal_api.seal_mail_token(%s, 'mailer-a', %L, sha256('raw-under-k2')) $$, :'mail', :'token'),
     'PA009', null, 'A mailer that lost the lease cannot re-seal the token');
+update portal.mail_outbox set locked_until = now() - interval '1 second' where id = :'mail';
+select throws_ok(format($$ select portal_api.seal_mail_token(%s, 'mailer-b', %L, sha256('raw-under-k2')) $$, :'mail', :'token'),
+    'PA009', null, 'A lease that has run out re-seals nothing, even for the mailer that held it');
+select portal_api.renew_mail(:'mail', 'mailer-b');
 select lives_ok(format($$ select portal_api.seal_mail_token(%s, 'mailer-b', %L, sha256('raw-under-k2')) $$, :'mail', :'token'),
     'The lease holder of the unsent mail re-seals its token under the new key');
 select is((select token_hash from portal.portal_auth_tokens where id = :'token'), sha256('raw-under-k2'),

@@ -24,9 +24,12 @@
 -- * Times. portal_users' created_at, updated_at, activated_at and last_login_at are finite and
 --   between 1900 and 9999 (infinity, -infinity and BC dates broke the API's date-time format).
 --
--- The constraints are NOT VALID first (every new or changed row obeys at once) and validated
--- here when the rows already stored obey them; otherwise a WARNING names the constraint and the
--- query that lists the rows to fix, and `alter table … validate constraint …` finishes the job.
+-- Stored accounts and ports must already obey the rules: the migration refuses to run otherwise,
+-- naming the constraint and the query that lists the rows to fix (a NOT VALID constraint would
+-- still refuse every later update of such a row, so staff could no longer disable the account or
+-- end its sessions). Pending mail to an address outside the rule is buried (dead) first; sent and
+-- dead mail keeps its recipient, and that one constraint may stay NOT VALID (a WARNING says so).
+-- The database must lower-case non-ASCII letters (a UTF-8 LC_CTYPE): the rule depends on it.
 --
 -- Raises: PA008 invalid_input (an address, a hash or a time outside the rules), PA009
 -- token_conflict (seal_mail_token: a different hash without the lease of an unsent mail), PA001
@@ -279,6 +282,25 @@ create trigger portal_users_input_rules
 -- ---------------------------------------------------------------------------------------------
 -- The constraints.
 
+-- The email rule lower-cases non-ASCII letters with lower(), which follows the database's
+-- LC_CTYPE: under C or POSIX, 'Ü' stays 'Ü' and one mailbox could become two accounts.
+do $$
+begin
+    if lower('Ü') <> 'ü' then
+        raise exception 'this database does not lower-case non-ASCII letters (LC_CTYPE %): the email rule needs a UTF-8 locale',
+            (select datctype from pg_catalog.pg_database where datname = current_database())
+            using hint = 'create the database with a UTF-8 locale (e.g. LC_CTYPE ''C.UTF-8'' or ''en_US.UTF-8''), then migrate again';
+    end if;
+end
+$$;
+
+-- Pending mail to an address outside the rule could never be updated again under the new
+-- constraint (the mailer could not even bury it): bury it now, saying why.
+update portal.mail_outbox m
+   set status = 'dead', locked_by = null, locked_until = null,
+       last_error = 'the recipient is outside the email address rule'
+ where m.status in ('queued', 'sending') and not portal.is_normalized_email(m.recipient);
+
 alter table portal.portal_users drop constraint portal_users_email_shape;
 alter table portal.portal_users add constraint portal_users_email_shape
     check (portal.is_normalized_email(email)) not valid;
@@ -294,11 +316,13 @@ alter table portal.ports add constraint ports_reply_to_shape
 alter table portal.mail_outbox add constraint mail_outbox_recipient_shape
     check (portal.is_normalized_email(recipient)) not valid;
 
--- Validated where the stored rows obey (a new database: always). Otherwise the constraint stays
--- NOT VALID (new and changed rows obey it) and the WARNING says how to find the rows.
+-- Validated (a new database: always). Stored accounts or ports outside a rule stop the migration
+-- with the queries that find them; old sent or dead mail outside it leaves that constraint NOT
+-- VALID with a WARNING (no such row is ever updated again).
 do $$
 declare
     v_constraint record;
+    v_broken text[] := '{}';
 begin
     for v_constraint in
         select * from (values
@@ -313,10 +337,20 @@ begin
         begin
             execute format('alter table %s validate constraint %I', v_constraint.table_name, v_constraint.constraint_name);
         exception when check_violation then
-            raise warning 'constraint % on % is not validated: stored rows break it (find them with: select * from % where %)',
-                v_constraint.constraint_name, v_constraint.table_name, v_constraint.table_name, v_constraint.breaking;
+            if v_constraint.table_name = 'portal.mail_outbox' then
+                raise warning 'constraint % on % is not validated: sent or dead mail breaks it (find it with: select * from % where %)',
+                    v_constraint.constraint_name, v_constraint.table_name, v_constraint.table_name, v_constraint.breaking;
+            else
+                v_broken := v_broken || format('%s (select * from %s where %s)',
+                    v_constraint.constraint_name, v_constraint.table_name, v_constraint.breaking);
+            end if;
         end;
     end loop;
+    if cardinality(v_broken) > 0 then
+        raise exception 'stored rows break the address, hash or time rules: %', array_to_string(v_broken, '; ')
+            using errcode = 'PA008',
+                  hint = 'fix or remove those rows (the queries list them), then run migrate again';
+    end if;
 end
 $$;
 
@@ -447,7 +481,7 @@ begin
     if not exists (
         select from portal.mail_outbox m
          where m.id = p_id and m.token_id = p_token_id and m.status = 'sending' and m.locked_by = p_worker
-           and m.sent_at is null) then
+           and m.locked_until > now() and m.sent_at is null) then
         raise exception 'only the mailer holding an unsent mail''s lease seals its token' using errcode = 'PA009';
     end if;
     if v_existing is not null and not portal.token_live(p_token_id) then
