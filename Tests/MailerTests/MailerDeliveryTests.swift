@@ -137,7 +137,7 @@ import Testing
 
     /// A tarpitting relay (DATA answered after 6 s, the lease is 5 s) and two mailers: each mail
     /// is sent once, a mail whose account was disabled mid-batch is not sent at all, and the
-    /// outbox says what happened (security review, item 17). Before `renew_mail`, the second
+    /// outbox says what happened. Before `renew_mail`, the second
     /// mailer re-claimed the rest of the first one's batch when its lease ran out and both sent
     /// it, and the first sent the disabled account's mail although the outbox said skipped.
     @Test func aSlowRelayCausesNoDuplicateAndNoSendAfterADisable() async throws {
@@ -338,7 +338,7 @@ extension MailerDeliveryTests {
 @Suite struct MailerConfigTests {
     static let base = ["DATABASE_URL": "host=/tmp dbname=portal", "PORTAL_TOKEN_KEY": String(repeating: "k", count: 32)]
 
-    /// AUTH without TLS would send the relay password in the clear (security review, item 14).
+    /// AUTH without TLS would send the relay password in the clear.
     @Test func authWithoutTLSIsRefusedUnlessTheRelayIsLocal() throws {
         var environment = Self.base
         environment.merge(["SMTP_HOST": "smtp.example.com", "SMTP_TLS": "none", "SMTP_USER": "u", "SMTP_PASS": "p"]) { $1 }

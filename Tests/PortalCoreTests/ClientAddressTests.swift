@@ -1,7 +1,7 @@
 import PortalCore
 import Testing
 
-/// Client addresses and the keys their rate limits count under (security review, items 1 and 21).
+/// Client addresses and the keys their rate limits count under.
 @Suite struct ClientAddressTests {
     @Test(arguments: ["10.9.9.9", "::ffff:10.9.9.9", "0:0:0:0:0:ffff:a09:909", "::FFFF:a09:909", " 10.9.9.9 "])
     func everySpellingOfAnIPv4AddressIsOneClient(spelling: String) throws {
@@ -41,7 +41,7 @@ import Testing
     }
 }
 
-/// The one email rule (security review, items 15 and 20).
+/// The one email rule.
 @Suite struct EmailAddressTests {
     @Test(arguments: ["owner@example.com", "a.b+c@sub.example.co.uk", "inga@hafen-müritz.de", "o'brien@example.ie"])
     func practicalAddressesPass(address: String) {
@@ -60,7 +60,7 @@ import Testing
     }
 }
 
-/// Password input is bounded in bytes before NFKC runs (security review, item 9).
+/// Password input is bounded in bytes before NFKC runs.
 @Suite struct PasswordPolicyTests {
     let policy = PasswordPolicy(minimumLength: 12, commonPasswords: ["password1234"])
 
@@ -95,7 +95,7 @@ import Testing
     }
 }
 
-/// What a database failure means to a client (security review, item 18).
+/// What a database failure means to a client.
 @Suite struct PortalErrorMappingTests {
     @Test(arguments: [SQLState.deadlockDetected, SQLState.serializationFailure, "25006", "53100"])
     func conflictsAndResourceFailuresAreRetryableUnavailability(state: String) {

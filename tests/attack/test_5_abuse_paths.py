@@ -1,5 +1,6 @@
-"""Security round 2: each finding of the code review, tried again over HTTP (or against the
-real database and binary) the way it was found. Each test failed on the code before the fix."""
+"""Abuse paths tried over HTTP (or against the real database and binary) the way an attacker
+would: forwarded addresses, lockout, planted hashes, odd paths and bodies, probing keys, metrics,
+addresses that break headers, deadlocks. Each test failed on the code before its fix."""
 import contextlib
 import os
 import socket

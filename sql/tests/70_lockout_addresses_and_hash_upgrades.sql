@@ -1,4 +1,5 @@
--- Security round 2: the review's findings that live in SQL, each proved here.
+-- Addresses, the per-address sign-in budget and the lock, hash upgrades and mail leases: the
+-- rules that keep an attacker's inputs and retries from getting past the SQL, each proved here.
 begin;
 select plan(29);
 
