@@ -89,7 +89,8 @@ public struct GatewayConfig: Sendable {
     /// Reads and validates the configuration; `overrides` (CLI flags) win over `environment`.
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> GatewayConfig {
         let env = EnvironmentReader(environment: environment, overrides: overrides, declared: environmentKeys)
-        let databaseURL = try env.databaseURL()
+        try ConfigCheck.logging(environment.merging(overrides) { $1 })
+        let databaseURL = try env.databaseURL(role: "portal_gateway")
         let baseURL = try env.baseURL()
         let jwtSecret = try secret("PORTAL_JWT_SECRET", env.value("PORTAL_JWT_SECRET"))
         let jwtPreviousSecrets = try (env.value("PORTAL_JWT_PREVIOUS_SECRETS") ?? "").split(separator: ",")
@@ -110,10 +111,7 @@ public struct GatewayConfig: Sendable {
         guard (60...(30 * 86400)).contains(sessionTTL) else {
             throw ConfigError("PORTAL_SESSION_TTL must be between 1 minute and 30 days")
         }
-        let scrypt: ScryptParameters
-        do { scrypt = try ScryptParameters(parsing: env.value("PORTAL_SCRYPT") ?? "ln=17,r=8,p=1") } catch {
-            throw ConfigError("PORTAL_SCRYPT: \(error.description)")
-        }
+        let scrypt = try ConfigCheck.scrypt("PORTAL_SCRYPT", env.value("PORTAL_SCRYPT") ?? "\(ScryptParameters.default)")
         let hashWorkers = try env.integer("PORTAL_HASH_WORKERS", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let cookieName = env.value("PORTAL_COOKIE_NAME") ?? "__Host-portal_session"
         guard cookieName.range(of: #"^[A-Za-z0-9_-]{1,64}$"#, options: .regularExpression) != nil else {
@@ -127,7 +125,7 @@ public struct GatewayConfig: Sendable {
         let allowRefused = try ConfigCheck.boolean("PORTAL_SCRYPT_ALLOW_REFUSED", env.value("PORTAL_SCRYPT_ALLOW_REFUSED"), default: false)
         let io = env.value("PORTAL_DB_IO") ?? "reactor"
         guard ["reactor", "threads"].contains(io) else {
-            throw ConfigError("PORTAL_DB_IO must be reactor or threads")
+            throw ConfigError("PORTAL_DB_IO must be reactor or threads, not \"\(io)\": e.g. PORTAL_DB_IO=reactor")
         }
         var config = GatewayConfig(
             databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret, jwtPreviousSecrets: jwtPreviousSecrets,
@@ -136,7 +134,7 @@ public struct GatewayConfig: Sendable {
             databasePoolSize: try env.integer("PORTAL_DB_POOL", default: 10, range: 1...500),
             cookieName: cookieName,
             passwordMinLength: try env.integer("PORTAL_PASSWORD_MIN_LENGTH", default: 12, range: 12...128),
-            trustForwardedFor: ["1", "true", "yes"].contains(env.value("PORTAL_TRUST_FORWARDED_FOR")?.lowercased() ?? ""),
+            trustForwardedFor: try ConfigCheck.boolean("PORTAL_TRUST_FORWARDED_FOR", env.value("PORTAL_TRUST_FORWARDED_FOR"), default: false),
             trustedProxyHops: try env.integer("PORTAL_TRUSTED_PROXY_HOPS", default: 1, range: 1...10),
             metricsToken: metricsToken,
             host: env.value("HOST") ?? "127.0.0.1", port: try env.integer("PORT", default: 8080, range: 0...65535))

@@ -105,7 +105,8 @@ public struct MailerConfig: Sendable {
 
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> MailerConfig {
         let env = EnvironmentReader(environment: environment, overrides: overrides, declared: environmentKeys)
-        let databaseURL = try env.databaseURL()
+        try ConfigCheck.logging(environment.merging(overrides) { $1 })
+        let databaseURL = try env.databaseURL(role: "portal_mailer")
         let baseURL = try env.baseURL()
         let tokenKey = try env.tokenKey()
 
@@ -113,7 +114,7 @@ public struct MailerConfig: Sendable {
         let defaultDomain: String
         if let host = env.value("SMTP_HOST") {
             guard let security = SMTPSettings.Security(rawValue: (env.value("SMTP_TLS") ?? "starttls").lowercased()) else {
-                throw ConfigError("SMTP_TLS must be starttls, tls or none")
+                throw ConfigError("SMTP_TLS must be starttls, tls or none, not \"\(env.value("SMTP_TLS") ?? "")\": e.g. SMTP_TLS=starttls")
             }
             let defaultPort = switch security {
             case .starttls: 587
@@ -132,7 +133,8 @@ public struct MailerConfig: Sendable {
             delivery = .smtp(SMTPSettings(
                 host: host, port: try env.integer("SMTP_PORT", default: defaultPort, range: 1...65535), security: security,
                 username: authenticate ? user : nil, password: authenticate ? pass : nil,
-                caFile: env.value("SMTP_CA_FILE"), timeoutSeconds: try env.integer("SMTP_TIMEOUT", default: 30, range: 1...600)))
+                caFile: try env.value("SMTP_CA_FILE").map { try ConfigCheck.readableFile("SMTP_CA_FILE", $0) },
+                timeoutSeconds: try env.integer("SMTP_TIMEOUT", default: 30, range: 1...600)))
             defaultDomain = host
         } else {
             delivery = .files(directory: env.value("MAIL_DIR") ?? FileManager.default.currentDirectoryPath + "/.run/mail")
@@ -145,7 +147,7 @@ public struct MailerConfig: Sendable {
         return MailerConfig(
             databaseURL: databaseURL, baseURL: baseURL, tokenKey: tokenKey, delivery: delivery, from: from,
             fromName: env.value("MAIL_FROM_NAME"),
-            templatesDirectory: env.value("MAIL_TEMPLATES_DIR"),
+            templatesDirectory: try env.value("MAIL_TEMPLATES_DIR").map { try ConfigCheck.directory("MAIL_TEMPLATES_DIR", $0) },
             batchSize: try env.integer("MAILER_BATCH", default: 20, range: 1...1000),
             pollInterval: Double(try env.integer("MAILER_POLL_INTERVAL", default: 10, range: 1...3600)),
             workerID: env.value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",

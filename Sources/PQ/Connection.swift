@@ -165,6 +165,106 @@ extension Connection {
         }
         PQconninfoFree(options)
     }
+
+    /// What libpq finds wrong with `conninfo` before it would touch the network, in libpq's own
+    /// words; nil when libpq accepts it. Two steps, both libpq's: `PQconninfoParse` (syntax,
+    /// unknown keys), then the option checks a real connect makes first (`sslmode=maybe` →
+    /// `invalid sslmode value: "maybe"`), run through `PQconnectStartParams` with the port
+    /// overridden by `0`, which libpq refuses for every host before resolving or connecting it —
+    /// so this never opens a socket, and a server that is down is not a problem here (a caller
+    /// retries that). What libpq checks only per host (a `hostaddr` it cannot read) is left to
+    /// the connection. No password in the answer: quoted fragments of a string that does not
+    /// parse are kept only when they name a key (or are one punctuation mark), and a parsed password
+    /// is masked.
+    public static func conninfoProblem(_ conninfo: String) -> String? {
+        var parseMessage: UnsafeMutablePointer<CChar>?
+        guard let parsed = PQconninfoParse(conninfo, &parseMessage) else {
+            let text = parseMessage.map { String(cString: $0) } ?? "cannot be parsed"
+            if let parseMessage { PQfreemem(parseMessage) }
+            return redactQuoted(text.trimmedLine) { fragment in
+                // A keyword (or a key used as one: `colour=`), or one punctuation mark (`"="`, `"]"`).
+                fragment.isEmpty || keywords.contains(fragment) || isKey(fragment, in: conninfo)
+                    || (fragment.count == 1 && !fragment.unicodeScalars.contains { isWordScalar($0) })
+            }
+        }
+        var password: String?
+        var option = parsed
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "password", let value = option.pointee.val { password = String(cString: value) }
+            option += 1
+        }
+        PQconninfoFree(parsed)
+        // Every host refused for the port given here (the line an empty conninfo gets, in the
+        // locale's words): libpq accepted the options themselves.
+        let problems = startErrors(conninfo).filter { !portRefusal.contains($0) }
+        guard let first = problems.first else { return nil }
+        return redactQuoted(first) { fragment in
+            guard let password, !password.isEmpty else { return true }
+            return !fragment.contains(password)
+        }
+    }
+
+    /// The lines of libpq's message when it starts connecting to `conninfo` on port 0.
+    private static func startErrors(_ conninfo: String) -> [String] {
+        let handle: OpaquePointer? = withCStrings(["dbname", "port"]) { keywordPointers in
+            withCStrings([conninfo, "0"]) { valuePointers in PQconnectStartParams(keywordPointers, valuePointers, 1) }
+        }
+        guard let handle else { return ["out of memory"] }
+        defer { PQfinish(handle) }
+        return (PQError.connectionMessage(handle) ?? "").split(separator: "\n").map { String($0).trimmedLine }
+            .filter { !$0.isEmpty }
+    }
+
+    /// How libpq refuses port 0 for a host, in the locale's words.
+    private static let portRefusal = Set(startErrors(""))
+
+    /// libpq's connection keywords (`PQconndefaults`), for keeping them in messages.
+    private static let keywords: Set<String> = {
+        guard let defaults = PQconndefaults() else { return [] }
+        defer { PQconninfoFree(defaults) }
+        var names = Set<String>()
+        var option = defaults
+        while let keyword = option.pointee.keyword {
+            names.insert(String(cString: keyword))
+            option += 1
+        }
+        return names
+    }()
+
+    /// Whether `fragment` is a name `conninfo` uses as a key (`name=` or `?name=` / `&name=`).
+    private static func isKey(_ fragment: String, in conninfo: String) -> Bool {
+        guard let first = fragment.unicodeScalars.first, isWordScalar(first), !("0"..."9").contains(first),
+              !fragment.unicodeScalars.contains(where: { !isWordScalar($0) })
+        else { return false }
+        return [" ", "?", "&", "\t"].contains { conninfo.contains($0 + fragment + "=") } || conninfo.hasPrefix(fragment + "=")
+    }
+
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
+    }
+
+    /// `text` with every `"…"` fragment that `keep` refuses replaced by `"…"`.
+    static func redactQuoted(_ text: String, keep: (String) -> Bool) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "\""),
+              let close = rest[rest.index(after: open)...].firstIndex(of: "\"") {
+            let fragment = String(rest[rest.index(after: open)..<close])
+            result += rest[...open] + (keep(fragment) ? fragment : "…") + "\""
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+}
+
+extension String {
+    /// Without the trailing newline and spaces libpq ends its messages with.
+    fileprivate var trimmedLine: String {
+        var text = Substring(self)
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        return String(text)
+    }
 }
 
 extension Connection {

@@ -32,10 +32,20 @@ struct MigrateCommand: ParsableCommand {
         }
         LoggingSystem.bootstrapOnce(overrides: overrides)
         let environment = ProcessInfo.processInfo.environment.merging(overrides) { $1 }
-        guard let url = environment["DATABASE_URL"], !url.isEmpty else {
-            throw ValidationError("DATABASE_URL is not set (or pass --database-url)")
+        let url: String
+        let explicitDirectory: String?
+        do {
+            try ConfigCheck.logging(environment)
+            guard let given = environment["DATABASE_URL"], !given.isEmpty else {
+                throw ConfigError("DATABASE_URL is not set (or pass --database-url): e.g. DATABASE_URL=postgres://postgres@localhost:5432/portal")
+            }
+            url = try EnvironmentReader.databaseURL(given, role: "postgres")
+            explicitDirectory = try environment["PORTAL_MIGRATIONS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+                .map { try ConfigCheck.directory("PORTAL_MIGRATIONS_DIR", $0) }
+        } catch let error as ConfigError {
+            throw CLIFailure(message: "configuration: \(error.message)")
         }
-        let directory = Migrator.locateDirectory(explicit: environment["PORTAL_MIGRATIONS_DIR"].flatMap { $0.isEmpty ? nil : $0 })
+        let directory = Migrator.locateDirectory(explicit: explicitDirectory)
         do {
             let migrator = Migrator(migrations: try Migrator.load(directory: directory))
             let report = try migrator.run(conninfo: url)

@@ -23,16 +23,30 @@ public struct EnvironmentReader {
     public func integer(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = value(key) else { return fallback }
         guard let number = Int(text), range.contains(number) else {
-            throw ConfigError("\(key) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            let example = range.contains(fallback) ? fallback : range.lowerBound
+            throw ConfigError(
+                "\(key) must be an integer in \(range.lowerBound)...\(range.upperBound), not \"\(text)\": e.g. \(key)=\(example)")
         }
         return number
     }
 
-    /// `DATABASE_URL`, required, parsed (not connected) by libpq.
-    public func databaseURL() throws -> String {
-        guard let url = value("DATABASE_URL") else { throw ConfigError("DATABASE_URL is not set") }
-        do { try Connection.validate(conninfo: url) } catch {
-            throw ConfigError("DATABASE_URL is not a valid libpq connection string or URI")
+    /// `DATABASE_URL`, required, checked (not connected) by libpq: see `Self.databaseURL(_:role:)`.
+    public func databaseURL(role: String) throws -> String {
+        try Self.databaseURL(value("DATABASE_URL"), role: role)
+    }
+
+    /// A `DATABASE_URL` libpq accepts, or a `ConfigError` in libpq's words (`invalid sslmode
+    /// value: "maybe"`) naming the variable, with an example for `role`. A server that does not
+    /// answer is not checked here: the processes retry that.
+    public static func databaseURL(_ url: String?, role: String) throws -> String {
+        guard let url else {
+            throw ConfigError("DATABASE_URL is not set: e.g. DATABASE_URL=postgres://\(role)@localhost:5432/portal")
+        }
+        if let problem = Connection.conninfoProblem(url) {
+            throw ConfigError(
+                "DATABASE_URL is not a connection string libpq accepts (\(problem)): e.g. "
+                    + "postgres://\(role)@db.example.com:5432/portal?sslmode=verify-full, or host=db.example.com dbname=portal "
+                    + "user=\(role) sslmode=verify-full (sslmode: disable, allow, prefer, require, verify-ca or verify-full)")
         }
         return url
     }

@@ -19,22 +19,25 @@ import Testing
         #expect(config.hashWorkers == ProcessInfo.processInfo.activeProcessorCount)
     }
 
+    static let dsnExample = ": e.g. postgres://portal_gateway@db.example.com:5432/portal?sslmode=verify-full, or host=db.example.com "
+        + "dbname=portal user=portal_gateway sslmode=verify-full (sslmode: disable, allow, prefer, require, verify-ca or verify-full)"
+
     @Test(arguments: [
         ("PORTAL_JWT_SECRET", nil, "PORTAL_JWT_SECRET is not set"),
         ("PORTAL_JWT_SECRET", String(repeating: "j", count: 31), "PORTAL_JWT_SECRET must be at least 32 bytes"),
         ("PORTAL_JWT_SECRET", "<another 48 random bytes, base64, made with openssl rand>",
          "PORTAL_JWT_SECRET is still the .env.example placeholder: make one with `openssl rand -hex 32`"),
-        ("PORTAL_TRUSTED_PROXY_HOPS", "0", "PORTAL_TRUSTED_PROXY_HOPS must be an integer in 1...10"),
+        ("PORTAL_TRUSTED_PROXY_HOPS", "0", "PORTAL_TRUSTED_PROXY_HOPS must be an integer in 1...10, not \"0\": e.g. PORTAL_TRUSTED_PROXY_HOPS=1"),
         ("PORTAL_METRICS_TOKEN", "short", "PORTAL_METRICS_TOKEN must be at least 16 bytes"),
-        ("DATABASE_URL", nil, "DATABASE_URL is not set"),
-        ("DATABASE_URL", "postgresql://[broken", "DATABASE_URL is not a valid libpq connection string or URI"),
-        ("DATABASE_URL", "host=/tmp = =", "DATABASE_URL is not a valid libpq connection string or URI"),
-        ("PORTAL_SCRYPT", "ln=40,r=8,p=1", "PORTAL_SCRYPT: scrypt parameters out of range (ln 10-22, r 1-32, p 1-16, at most 2 GiB)"),
-        ("PORTAL_SCRYPT", "fast", "PORTAL_SCRYPT: malformed scrypt parameters or hash"),
+        ("DATABASE_URL", nil, "DATABASE_URL is not set: e.g. DATABASE_URL=postgres://portal_gateway@localhost:5432/portal"),
+        ("DATABASE_URL", "postgresql://[broken", "DATABASE_URL is not a connection string libpq accepts (end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"…\")" + dsnExample),
+        ("DATABASE_URL", "host=/tmp = =", "DATABASE_URL is not a connection string libpq accepts (invalid connection option \"\")" + dsnExample),
+        ("PORTAL_SCRYPT", "ln=40,r=8,p=1", "PORTAL_SCRYPT: ln=40 is out of range (ln 10–22, r 1–32, p 1–16, at most 2 GiB per hash): e.g. PORTAL_SCRYPT=ln=17,r=8,p=1"),
+        ("PORTAL_SCRYPT", "fast", "PORTAL_SCRYPT must be three parameters ln=…,r=…,p=… separated by commas, not \"fast\": e.g. PORTAL_SCRYPT=ln=17,r=8,p=1"),
         ("PORTAL_BASE_URL", "portal.example.com", "PORTAL_BASE_URL must be an absolute http(s) URL, e.g. https://portal.example.com"),
         ("PORTAL_ALLOWED_ORIGINS", "https://a.example/path", "PORTAL_ALLOWED_ORIGINS: https://a.example/path is not an origin (scheme://host[:port])"),
         ("PORTAL_SESSION_TTL", "forever", "PORTAL_SESSION_TTL must be seconds or a number with s, m, h or d"),
-        ("PORTAL_HASH_WORKERS", "0", "PORTAL_HASH_WORKERS must be an integer in 1...256"),
+        ("PORTAL_HASH_WORKERS", "0", "PORTAL_HASH_WORKERS must be an integer in 1...256, not \"0\": e.g. PORTAL_HASH_WORKERS=\(ProcessInfo.processInfo.activeProcessorCount)"),
     ] as [(String, String?, String)])
     func badConfigurationIsRefusedWithAClearMessage(key: String, value: String?, message: String) {
         var environment = Self.valid
