@@ -16,6 +16,8 @@ public struct GatewayDependencies: Sendable {
     public let service: PortalService
     public let signer: SessionSigner
     let pages: PagesController
+    /// Whether the role may call every function the gateway calls (nil on an in-memory store).
+    let grants: GrantWatch?
 
     /// The gateway on Postgres: a pool of `PORTAL_DB_POOL` connections behind an `AuthStore`.
     public init(config: GatewayConfig, logger: Logger) throws {
@@ -34,6 +36,7 @@ public struct GatewayDependencies: Sendable {
     private init(config: GatewayConfig, store: any GatewayStore, pool: ConnectionPool?, logger: Logger) throws {
         self.config = config
         self.pool = pool
+        grants = pool.map { pool in GrantWatch(grants: .gateway, logger: logger) { try await RoleGrants.gateway.check(on: pool) } }
         hashPool = WorkerPool(workers: config.hashWorkers, queueLimit: config.hashQueue, name: "hash") { duration in
             GatewayMetrics.hashDuration.record(duration)
         }
@@ -53,6 +56,13 @@ public struct GatewayDependencies: Sendable {
     /// `/readyz` answers 503 until it does (the pool logs the reason once, and the recovery).
     public func checkDatabase(logger: Logger) async {
         let target = Connection.describeTarget(conninfo: config.databaseURL)
+        // A role without the gateway's grants reaches the database and fails every call: say
+        // which role lacks which grant, and stay not ready (a GRANT fixes it without a restart).
+        if let grants, await grants.check() == false {
+            logger.warning("database reachable, but not ready: /readyz answers 503 until the role may call the gateway's functions",
+                           metadata: ["target": "\(target)"])
+            return
+        }
         do {
             try await service.store.ping()
             logger.info("database reachable", metadata: ["target": "\(target)"])
@@ -67,6 +77,8 @@ public struct GatewayDependencies: Sendable {
     /// database that does not answer yet is not a reason to stay down: the census is skipped.
     public func checkStoredHashes(logger: Logger) async throws {
         guard let pool else { return }
+        // A role without the gateway's grants cannot count them either; its sentence was logged.
+        if let grants, await grants.isComplete() == false { return }
         let census: HashCensus
         do {
             census = try await AuthStore(pool: pool).hashCensus()
@@ -138,7 +150,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
 
     _ = GatewayMetrics.registry
     // One readiness probe: /readyz and /metrics' portal_database_up share its round trips.
-    let health = HealthController(store: dependencies.service.store)
+    let health = HealthController(store: dependencies.service.store, grants: dependencies.grants)
     health.register(on: router)
     MetricsController(
         hashPool: dependencies.hashPool, store: dependencies.service.store, readiness: health.readiness, token: config.metricsToken

@@ -63,6 +63,11 @@ public final class MailerService: Service, Sendable {
         let target = store.target
         if await store.ping() {
             logger.info("database reachable", metadata: ["target": "\(target)"])
+            // A role without the mailer's grants reaches the database and fails every call: say
+            // which role lacks which grant (the loop below keeps retrying: a GRANT fixes it).
+            if let postgres = store as? OutboxStore, let finding = try? await postgres.checkGrants(), !finding.isComplete {
+                logger.error("\(RoleGrants.mailer.sentence(finding))")
+            }
         } else {
             logger.warning("starting without the database; mail waits in the outbox until it answers", metadata: ["target": "\(target)"])
         }
@@ -95,7 +100,12 @@ public final class MailerService: Service, Sendable {
                     // Once per outage: the pool has logged libpq's reason and the target.
                     if !failing {
                         failing = true
-                        logger.warning("outbox unavailable; retrying until it answers", metadata: ["error": "\(error)"])
+                        if let denial = (error as? PortalError)?.privilegeDenial {
+                            // A missing grant (42501): the role, what was denied and the fix, not a bare code.
+                            logger.error("\(RoleGrants.mailer.denial(denial)); retrying until it may")
+                        } else {
+                            logger.warning("outbox unavailable; retrying until it answers", metadata: ["error": "\(error)"])
+                        }
                     }
                     await wake.wait(timeout: backoff)
                     backoff = min(backoff * 2, 5)

@@ -83,6 +83,11 @@ public struct OutboxStore: Sendable {
         (try? await pool.query("select 1")) != nil
     }
 
+    /// Whether the connected role may call every function the mailer calls (`RoleGrants`).
+    public func checkGrants() async throws -> RoleGrants.Finding {
+        try await RoleGrants.mailer.check(on: pool)
+    }
+
     /// Wakes for every NOTIFY on `portal_mail` (a new mail); `reconnected` is true when the
     /// listener got its connection back after losing it (drain the outbox: NOTIFYs were missed).
     public func newMail() -> AsyncStream<(listening: Bool, reconnected: Bool)> {

@@ -91,6 +91,9 @@ public struct PortalError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func from(_ error: PQError) -> PortalError {
         var mapped = mapping(error)
         mapped.cause = error.isConnectionFailure ? "connection" : "\(error.kind) sqlstate \(error.sqlState ?? "-")"
+        // A missing grant: what was denied (`permission denied for function …`, an object's name,
+        // never SQL text) goes to the log with it, so the line names the grant (`RoleGrants.denial`).
+        if error.sqlState == SQLState.insufficientPrivilege { mapped.cause! += ": \(error.message)" }
         return mapped
     }
 

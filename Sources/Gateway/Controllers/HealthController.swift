@@ -1,17 +1,30 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import PortalCore
 
 /// `GET /healthz` (the process answers, without touching the database or the hash pool) and
 /// `GET /readyz` (the gateway can serve: its own per-request call answers, `AuthStore.ping`).
 /// HEAD answers both like GET, without the body (the router's generated HEAD routes).
+///
+/// With `grants`, ready also means the role may call every function the gateway calls: a role
+/// without them stays not ready, and each failed probe re-checks (at most every few seconds),
+/// logging the sentence that names the role and the missing grants until a GRANT fixes it.
 struct HealthController: Sendable {
     let readiness: SharedProbe
 
-    init(store: any GatewayStore) {
-        readiness = SharedProbe { try await store.ping() }
+    init(store: any GatewayStore, grants: GrantWatch? = nil) {
+        readiness = SharedProbe {
+            do {
+                try await store.ping()
+            } catch let error as PortalError where error.privilegeDenial != nil {
+                _ = await grants?.check()
+                throw error
+            }
+            if let grants, await grants.isComplete() == false { throw PortalError.unavailable() }
+        }
     }
 
     /// The two answers are constants: encoded once, not per probe.
@@ -77,5 +90,50 @@ final class SharedProbe: @unchecked Sendable {
             let answered = (try? await roundTrip()) != nil
             for probe in batch { probe.resume(returning: answered) }
         }
+    }
+}
+
+/// The role's grants as readiness sees them (`RoleGrants`): checked at start, then again only
+/// while something lacks — at most once per `interval`, each time logging the sentence (error)
+/// that names the role, what it lacks and the fix — so a ready gateway's probes cost no extra query.
+final class GrantWatch: @unchecked Sendable {
+    private let grants: RoleGrants
+    private let logger: Logger
+    private let interval: Duration
+    private let run: @Sendable () async throws -> RoleGrants.Finding
+    private let lock = NSLock()
+    /// The last answer: nil before one, or when the database did not answer.
+    private var complete: Bool?
+    private var lastCheck: ContinuousClock.Instant?
+
+    init(grants: RoleGrants, logger: Logger, interval: Duration = .seconds(3),
+         run: @escaping @Sendable () async throws -> RoleGrants.Finding) {
+        self.grants = grants
+        self.logger = logger
+        self.interval = interval
+        self.run = run
+    }
+
+    /// Runs the catalogue query now (unless one ran within `interval`): true when nothing lacks,
+    /// false when something does (logged), nil when the database did not answer.
+    @discardableResult
+    func check() async -> Bool? {
+        let due = lock.withLock {
+            if let lastCheck, ContinuousClock.now - lastCheck < interval { return false }
+            lastCheck = .now
+            return true
+        }
+        guard due else { return lock.withLock { complete } }
+        let finding: RoleGrants.Finding
+        do { finding = try await run() } catch { return lock.withLock { complete } }
+        lock.withLock { complete = finding.isComplete }
+        if !finding.isComplete { logger.error("\(grants.sentence(finding))") }
+        return finding.isComplete
+    }
+
+    /// False while the last check found something lacking (re-checked at most every `interval`).
+    func isComplete() async -> Bool {
+        guard lock.withLock({ complete }) == false else { return true }
+        return await check() ?? false
     }
 }

@@ -22,7 +22,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return notFoundPage
         } catch let error as PortalError {
             if let cause = error.cause {
-                if error.isConnectionFailure {
+                if let denial = error.privilegeDenial {
+                    // A missing grant (42501): the role, what was denied and the fix, not a bare code.
+                    context.logger.error("\(RoleGrants.gateway.denial(denial))")
+                } else if error.isConnectionFailure {
                     // The pool logs an outage once, with libpq's reason; one line per request would bury it.
                     context.logger.debug("database unavailable", metadata: ["cause": "\(cause)"])
                 } else if error.reason.status.code >= 500 {
