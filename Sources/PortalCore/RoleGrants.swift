@@ -75,9 +75,9 @@ public struct RoleGrants: Sendable {
 
     /// The sentence for a statement refused with SQLSTATE 42501 at run time: the role (as the
     /// start-up check found it), what the server denied, the fix.
-    public func denial(_ serverMessage: String?) -> String {
+    public func denial(_ serverMessage: String) -> String {
         let role = ConnectedRole.shared.get().map { "role \($0)" } ?? "the role in DATABASE_URL"
-        let what = serverMessage.map { " (\($0))" } ?? ""
+        let what = serverMessage.isEmpty ? "" : " (\(serverMessage))"
         return "\(role) was refused a call \(process) makes\(what), SQLSTATE 42501: \(fix)"
     }
 
@@ -98,11 +98,13 @@ final class ConnectedRole: @unchecked Sendable {
 }
 
 extension PortalError {
-    /// The server's message when the call was refused for a missing privilege (SQLSTATE 42501):
-    /// `permission denied for function sign_in_lookup`; nil for any other failure.
-    public var privilegeDenial: String?? {
-        guard let cause, cause.hasPrefix("query sqlstate \(SQLState.insufficientPrivilege)") else { return nil }
-        let rest = cause.dropFirst("query sqlstate \(SQLState.insufficientPrivilege)".count)
-        return .some(rest.hasPrefix(": ") ? String(rest.dropFirst(2)) : nil)
+    /// What the server denied when the call was refused for a missing privilege (SQLSTATE 42501),
+    /// e.g. `permission denied for function sign_in_lookup` (empty if it said nothing); nil for
+    /// any other failure.
+    public var privilegeDenial: String? {
+        let prefix = "query sqlstate \(SQLState.insufficientPrivilege)"
+        guard let cause, cause.hasPrefix(prefix) else { return nil }
+        let rest = cause.dropFirst(prefix.count)
+        return rest.hasPrefix(": ") ? String(rest.dropFirst(2)) : ""
     }
 }

@@ -7,7 +7,8 @@ import PortalCore
 
 /// Maps every error to the one error body, once: `{"error": {"code", "message"}}`, plus
 /// `Retry-After` for 429/503 and `details` for policy violations. Server-side failures are logged
-/// by type and SQLSTATE only — never with SQL text, a password or a token.
+/// by type and SQLSTATE only — never with SQL text, a password or a token; a missing grant (42501)
+/// also with what the server denied (an object's name) and the role, as one sentence with the fix.
 ///
 /// A browser asking for a page that does not exist gets an HTML 404 with a link home; the API
 /// (`/api/…`) and anyone sending `Accept: application/json` keep the JSON body.
