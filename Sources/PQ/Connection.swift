@@ -156,16 +156,6 @@ private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeP
 }
 
 extension Connection {
-    /// Checks that `conninfo` parses as a libpq URI or key/value string, without connecting.
-    public static func validate(conninfo: String) throws {
-        var message: UnsafeMutablePointer<CChar>?
-        guard let options = PQconninfoParse(conninfo, &message) else {
-            if let message { PQfreemem(message) }
-            throw PQError(kind: .connection, message: "invalid connection string")
-        }
-        PQconninfoFree(options)
-    }
-
     /// What libpq finds wrong with `conninfo` before it would touch the network, in libpq's own
     /// words; nil when libpq accepts it. Two steps, both libpq's: `PQconninfoParse` (syntax,
     /// unknown keys), then the option checks a real connect makes first (`sslmode=maybe` →
