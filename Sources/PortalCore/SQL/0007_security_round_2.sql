@@ -1,4 +1,4 @@
--- portal-auth 0007: security round 2 (the review's findings that live in SQL).
+-- portal-auth 0007: the rules that keep hostile input and retries from getting past the SQL.
 --
 -- - one email rule and one email lookup, served by a plain unique index on the stored
 --   (already lower-cased) column;
