@@ -5,8 +5,8 @@ import PortalCore
 import TestSupport
 import Testing
 
-/// One configuration table per command generates its flags, `portal-auth env`, and is what the
-/// README documents. No database.
+/// One configuration table per command generates its flags, `portal-auth env`, and is what
+/// docs/configuration.md documents. No database.
 @Suite struct ConfigTableTests {
     static let commands: [(String, [ConfigVariable])] = [
         ("serve", GatewayConfig.variables), ("mailer", MailerConfig.variables), ("migrate", Migrator.variables),
@@ -67,10 +67,11 @@ import Testing
         }
     }
 
-    /// The README's configuration table names exactly the variables serve, mailer and migrate read.
-    @Test func theReadmeTableMatchesTheConfigurationTables() throws {
-        let readme = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/README.md", encoding: .utf8)
-        let section = try #require(readme.components(separatedBy: "\n## Configuration\n").dropFirst().first?
+    /// The documented configuration table (docs/configuration.md, "Variables") names exactly the
+    /// variables serve, mailer and migrate read.
+    @Test func theDocumentedTableMatchesTheConfigurationTables() throws {
+        let page = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/docs/configuration.md", encoding: .utf8)
+        let section = try #require(page.components(separatedBy: "\n## Variables\n").dropFirst().first?
             .components(separatedBy: "\n## ").first)
         var documented = Set<String>()
         for line in section.split(separator: "\n") where line.hasPrefix("| `") {
@@ -78,7 +79,7 @@ import Testing
             for match in firstCell.matches(of: /`([A-Z][A-Z_]+)`/) { documented.insert(String(match.output.1)) }
         }
         let read = Set(Self.commands.flatMap { $0.1.map(\.name) })
-        #expect(read.subtracting(documented).isEmpty, "read but not in the README's table: \(read.subtracting(documented).sorted())")
-        #expect(documented.subtracting(read).isEmpty, "in the README's table but read by none: \(documented.subtracting(read).sorted())")
+        #expect(read.subtracting(documented).isEmpty, "read but not in docs/configuration.md: \(read.subtracting(documented).sorted())")
+        #expect(documented.subtracting(read).isEmpty, "in docs/configuration.md but read by none: \(documented.subtracting(read).sorted())")
     }
 }
