@@ -3,7 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "portal-auth",
-    platforms: [.macOS(.v15)],
+    // Linux only, so no `platforms`: the libpq reactor's poller is epoll + eventfd (CPoll), and
+    // everything that builds and runs this (the Dockerfile, CI, the deployments) is Linux. A
+    // macOS build would need a kqueue poller, not a declaration.
     products: [
         .executable(name: "portal-auth", targets: ["PortalAuthCLI"])
     ],
@@ -34,12 +36,14 @@ let package = Package(
         .systemLibrary(name: "CPoll"),
         // libcurl (SMTP): typed wrappers around its variadic setopt/getinfo.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
-        // libpq wrapper: Connection, ConnectionPool (a reactor over non-blocking connections),
-        // row decoding, PQError, Listener.
+        // Thread queues for blocking work: libpq connects, scrypt, SMTP.
+        .target(name: "WorkQueues"),
+        // libpq wrapper: Connection, ConnectionPool (a reactor over non-blocking connections, its
+        // protocol logic in value-type state machines), row decoding, PQError, Listener.
         .target(
             name: "PQ",
             dependencies: [
-                "CLibPQ", "CPoll",
+                "CLibPQ", "CPoll", "WorkQueues",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -49,7 +53,7 @@ let package = Package(
         .target(
             name: "PortalCore",
             dependencies: [
-                "PQ", "PortalCrypto",
+                "PQ", "PortalCrypto", "WorkQueues",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

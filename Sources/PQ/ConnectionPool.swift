@@ -1,4 +1,5 @@
 import Foundation
+import WorkQueues
 import Logging
 
 /// The database pool of the gateway and the mailer: `size` libpq connections behind `query`.

@@ -1,6 +1,7 @@
 import CLibPQ
 import CPoll
 import Foundation
+import WorkQueues
 import Logging
 
 #if canImport(Glibc)

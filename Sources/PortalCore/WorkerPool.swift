@@ -1,5 +1,5 @@
 import Foundation
-import PQ
+import WorkQueues
 
 /// A bounded pool of threads for blocking work: a fixed number of workers and a bounded wait
 /// queue. Past the queue, work is refused at once with `PortalError.overloaded`.
