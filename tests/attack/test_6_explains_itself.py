@@ -48,9 +48,9 @@ def test_metrics_count_the_status_each_client_received(stack, report):
     assert {"401", "403", "404", "409", "422"} <= statuses, statuses
     assert any('route="/api/portal/auth/sign-in"' in l and 'status="401"' in l for l in lines), lines
     assert "500" not in statuses, [l for l in lines if 'status="500"' in l]
-    # The metric names the README promises are the ones served.
-    readme = open(os.path.join(ROOT, "README.md")).read()
-    section = readme[readme.index("`GET /metrics`"):readme.index("`GET /healthz` (process)")]
+    # The metric names docs/operations.md promises are the ones served.
+    page = open(os.path.join(ROOT, "docs", "operations.md")).read()
+    section = page[page.index("`GET /metrics`"):page.index("`GET /healthz` (process)")]
     served = "\n".join(metric_lines(stack))
     for base, braces in re.findall(r"`((?:portal|http)_[a-z_]+)(\{[a-z,]+\})?`", section):
         names = [base + option for option in braces[1:-1].split(",")] if "," in braces else [base]

@@ -1,6 +1,6 @@
 """Protecting the rest of the portal: a real nginx in front of the gateway guards the CRM's other
-pages with auth_request against GET /api/portal/auth/session (README "Protecting the rest of the
-portal" — the snippet tested here is the one documented there)."""
+pages with auth_request against GET /api/portal/auth/session (docs/crm-integration.md, "Protecting
+the rest of the portal" — the snippet tested here is the one documented there)."""
 import http.client
 import http.server
 import json
@@ -52,11 +52,11 @@ http {{
 
 
 def snippet(backend_port):
-    """The README's snippet, with the backend's address filled in."""
-    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
-    start = readme.index("# --- nginx: protecting the rest of the portal ---")
-    end = readme.index("# --- end ---", start)
-    return readme[start:end].replace("127.0.0.1:9000", "127.0.0.1:%d" % backend_port)
+    """The documented snippet (docs/crm-integration.md), with the backend's address filled in."""
+    page = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "crm-integration.md")).read()
+    start = page.index("# --- nginx: protecting the rest of the portal ---")
+    end = page.index("# --- end ---", start)
+    return page[start:end].replace("127.0.0.1:9000", "127.0.0.1:%d" % backend_port)
 
 
 class EchoBackend(http.server.BaseHTTPRequestHandler):

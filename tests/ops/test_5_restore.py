@@ -1,4 +1,4 @@
-"""The README's restore runbook on a real pg_dump / pg_restore: what the restore revives (a
+"""The restore runbook (docs/operations.md) on a real pg_dump / pg_restore: what the restore revives (a
 signed-out cookie, a consumed link) is refused again once the documented statement has run — and
 so is a cookie issued after the backup and ended before the restore, whatever its epoch."""
 import os
@@ -12,8 +12,8 @@ from stack import BINARY, ROOT, Stack
 
 
 def documented_statement():
-    readme = open(os.path.join(ROOT, "README.md")).read()
-    section = readme[readme.index("### Restoring from a backup"):]
+    runbook = open(os.path.join(ROOT, "docs", "operations.md")).read()
+    section = runbook[runbook.index("## Restoring from a backup"):]
     return re.search(r"```sql\n(.+?)\n```", section, re.S).group(1).strip()
 
 
