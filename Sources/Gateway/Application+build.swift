@@ -64,7 +64,7 @@ public struct GatewayDependencies: Sendable {
             return
         }
         do {
-            try await service.store.ping()
+            try await service.ready()
             logger.info("database reachable", metadata: ["target": "\(target)"])
         } catch {
             logger.warning("starting without the database; /readyz answers 503 until it answers", metadata: ["target": "\(target)"])
@@ -150,19 +150,17 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
 
     _ = GatewayMetrics.registry
     // One readiness probe: /readyz and /metrics' portal_database_up share its round trips.
-    let health = HealthController(store: dependencies.service.store, grants: dependencies.grants)
+    let health = HealthController(service: dependencies.service, grants: dependencies.grants)
     health.register(on: router)
-    MetricsController(
-        hashPool: dependencies.hashPool, store: dependencies.service.store, readiness: health.readiness, token: config.metricsToken
-    ).register(on: router)
+    MetricsController(service: dependencies.service, readiness: health.readiness, token: config.metricsToken).register(on: router)
     let sessions = SessionCookie(
-        signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, store: dependencies.service.store)
+        signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, service: dependencies.service)
     AuthController(
         service: dependencies.service, sessions: sessions,
         trustedProxyHops: config.trustForwardedFor ? config.trustedProxyHops : 0,
         originRule: OriginRule(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName))
         .register(on: router)
-    AdminController(store: dependencies.service.store).register(on: router)
+    AdminController(service: dependencies.service).register(on: router)
     dependencies.pages.register(on: router, sessions: sessions)
     routes.record(router.routes)
     return router

@@ -12,7 +12,7 @@ struct SessionCookie: Sendable {
     let signer: SessionSigner
     let name: String
     let ttl: Int
-    let store: any GatewayStore
+    let service: PortalService
 
     /// A session to issue, made before the database call that records it (sign-in, change
     /// password): the cookie is then built from the same id and expiry (`issue(_:for:)`).
@@ -40,17 +40,17 @@ struct SessionCookie: Sendable {
 
     /// The signed-in user, or 401 `unauthenticated`.
     func authenticate(_ request: Request) async throws -> (claims: SessionClaims, user: PortalUser) {
-        guard let claims = claims(of: request),
-              let user = try await store.sessionCheck(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
-        else { throw PortalError.unauthenticated }
+        guard let claims = claims(of: request), let user = try await service.sessionUser(claims) else {
+            throw PortalError.unauthenticated
+        }
         return (claims, user)
     }
 
     /// The signed-in user as `session_check`'s JSON text (for `/me`), or 401 `unauthenticated`.
     func authenticatedJSON(_ request: Request) async throws -> String {
-        guard let claims = claims(of: request),
-              let user = try await store.sessionCheckJSON(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
-        else { throw PortalError.unauthenticated }
+        guard let claims = claims(of: request), let user = try await service.sessionUserJSON(claims) else {
+            throw PortalError.unauthenticated
+        }
         return user
     }
 

@@ -2,14 +2,18 @@ import Foundation
 import Logging
 import PortalCrypto
 
-/// The portal's use cases: sign-in, forgot/reset, activation, token status, change password.
-/// Controllers decode a request, call one of these, and shape the reply.
+/// The gateway's use cases: sign-in, forgot/reset, activation, token status, change password,
+/// sessions, the admin API, readiness. Controllers decode a request, call these, and shape the
+/// reply; the store and its rate limits are reached through here only (each use case spends its
+/// own rate-limit buckets), so no controller calls the database itself.
 public struct PortalService: Sendable {
-    public let store: any GatewayStore
+    let store: any GatewayStore
     public let hashPool: WorkerPool
     public let policy: PasswordPolicy
     public let scrypt: ScryptParameters
     public let logger: Logger
+    /// The scrypt work, through one seam: `PasswordHasher.scrypt`, or in tests one that counts.
+    let hasher: PasswordHasher
     /// Users whose stored hash was refused, so the warning is logged once per user and process.
     private let refusedHashes = OnceSet()
     /// One sign-in record per account at a time (`OnePerKey`): a held user row ties up one
@@ -19,23 +23,37 @@ public struct PortalService: Sendable {
     /// role's lock_timeout (500 ms, 0015), so it outwaits a row held for a normal write.
     static let signInRecordPatience: Duration = .seconds(1)
 
-    public init(store: any GatewayStore, hashPool: WorkerPool, policy: PasswordPolicy, scrypt: ScryptParameters, logger: Logger) {
+    public init(
+        store: any GatewayStore, hashPool: WorkerPool, policy: PasswordPolicy, scrypt: ScryptParameters, logger: Logger,
+        hasher: PasswordHasher = .scrypt
+    ) {
         self.store = store
         self.hashPool = hashPool
         self.policy = policy
         self.scrypt = scrypt
         self.logger = logger
+        self.hasher = hasher
+    }
+
+    /// One hit on `bucket` for `key`; `rateLimited` with the wait when the window is spent.
+    private func limit(_ bucket: String, _ key: String) async throws {
+        let wait = try await store.rateLimitHit(bucket: bucket, key: key)
+        if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
     }
 
     /// Signs in, or throws `invalidCredentials` — the same error, after the same scrypt work,
     /// whether the email is unknown, not activated, disabled, locked, or the password wrong.
     ///
-    /// `limitKey` is the caller's rate-limit key: a failure spends that address's budget of failed
-    /// checks (`sign_in_fail_ip`) before it counts toward the account's lock. On success the
-    /// database records `session`; the caller builds the cookie from the same value.
+    /// `limitKey` is the caller's rate-limit key: it passes the sign-in gate first (`sign_in_ip`,
+    /// and an address whose failed checks are spent is refused before any scrypt), and a failure
+    /// spends that address's budget of failed checks (`sign_in_fail_ip`) before it counts toward
+    /// the account's lock. On success the database records `session`; the caller builds the
+    /// cookie from the same value.
     public func signIn(
         email: String, password: String, ip: String?, userAgent: String?, limitKey: String, session: NewSession
     ) async throws -> SessionUser {
+        let wait = try await store.signInGate(key: limitKey)
+        if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
         let (userID, storedHash) = try await store.signInLookup(email: email)
         let verification = try await verify(password, against: storedHash, userID: userID)
         let store = self.store
@@ -62,11 +80,12 @@ public struct PortalService: Sendable {
     private func verify(_ password: String, against storedHash: String?, userID: String?) async throws -> PasswordHash.Verification {
         let normalized = PasswordPolicy.normalize(password)
         let scrypt = self.scrypt
+        let hasher = self.hasher
         let verification = try await hashPool.run {
             if let storedHash {
-                return PasswordHash.verify(asTyped: password, normalized: normalized, stored: storedHash, current: scrypt)
+                return hasher.verify(password, normalized, storedHash, scrypt)
             }
-            PasswordHash.runDummy(password: normalized, parameters: scrypt)
+            hasher.dummy(normalized, scrypt)
             return PasswordHash.Verification(matches: false, needsRehash: false)
         }
         if verification.refused, let userID, refusedHashes.firstTime(userID) {
@@ -84,7 +103,8 @@ public struct PortalService: Sendable {
         Task {
             do {
                 let scrypt = service.scrypt
-                let newHash = try await service.hashPool.run { try? PasswordHash.make(password: normalized, parameters: scrypt) }
+                let hasher = service.hasher
+                let newHash = try await service.hashPool.run { try? hasher.make(normalized, scrypt) }
                 guard let newHash else { return }
                 let swapped = try await service.store.upgradePasswordHash(userID: userID, oldHash: oldHash, newHash: newHash)
                 service.logger.info("password hash upgraded", metadata: ["user": "\(userID)", "swapped": "\(swapped)"])
@@ -94,21 +114,26 @@ public struct PortalService: Sendable {
         }
     }
 
-    /// Forgot password: silent whether or not the account exists.
-    public func requestPasswordReset(email: String, ip: String?, userAgent: String?) async throws {
+    /// Forgot password: silent whether or not the account exists. Spends `forgot_ip` for `limitKey`.
+    public func requestPasswordReset(email: String, ip: String?, userAgent: String?, limitKey: String) async throws {
+        try await limit("forgot_ip", limitKey)
         try await store.requestPasswordReset(email: email, ip: ip, userAgent: userAgent)
     }
 
-    /// Read-only status of a raw token; a malformed token is simply invalid.
-    public func tokenStatus(rawToken: String) async throws -> TokenStatus {
+    /// Read-only status of a raw token; a malformed token is simply invalid. Spends `token_ip`.
+    public func tokenStatus(rawToken: String, limitKey: String) async throws -> TokenStatus {
+        try await limit("token_ip", limitKey)
         guard TokenKey.isWellFormed(rawToken) else { return .invalid }
         return try await store.tokenStatus(tokenHash: TokenKey.hash(rawToken: rawToken))
     }
 
     /// Activation (`type` = activation) or reset: the policy is checked first, so a weak attempt
     /// leaves the token alive; then the token's status (cheap) so a dead link costs no scrypt; then
-    /// the hash, and the single-use consume in the database.
-    public func setPassword(type: TokenType, rawToken: String, password: String, ip: String?, userAgent: String?) async throws {
+    /// the hash, and the single-use consume in the database. Spends `token_ip` first.
+    public func setPassword(
+        type: TokenType, rawToken: String, password: String, ip: String?, userAgent: String?, limitKey: String
+    ) async throws {
+        try await limit("token_ip", limitKey)
         guard TokenKey.isWellFormed(rawToken) else { throw PortalError.invalidToken }
         let violations = policy.violations(of: password)
         guard violations.isEmpty else { throw PortalError.weakPassword(violations) }
@@ -129,10 +154,8 @@ public struct PortalService: Sendable {
         claims: SessionClaims, email: String, currentPassword: String, newPassword: String, ip: String?, userAgent: String?,
         limitKey: String, session: NewSession
     ) async throws -> SessionUser {
-        for (bucket, key) in [("change_password_user", claims.sub), ("change_password_ip", limitKey)] {
-            let wait = try await store.rateLimitHit(bucket: bucket, key: key)
-            if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
-        }
+        try await limit("change_password_user", claims.sub)
+        try await limit("change_password_ip", limitKey)
         let violations = policy.violations(of: newPassword)
         guard violations.isEmpty else { throw PortalError.weakPassword(violations) }
         let (sessionValid, storedHash) = try await store.changePasswordLookup(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
@@ -153,11 +176,69 @@ public struct PortalService: Sendable {
     private func hash(_ password: String) async throws -> String {
         let normalized = PasswordPolicy.normalize(password)
         let scrypt = self.scrypt
-        guard let hash = try await hashPool.run({ try? PasswordHash.make(password: normalized, parameters: scrypt) }) else {
+        let hasher = self.hasher
+        guard let hash = try await hashPool.run({ try? hasher.make(normalized, scrypt) }) else {
             throw PortalError.internalError
         }
         return hash
     }
+
+    // Sessions.
+
+    /// The user of a session whose cookie verified, when the database says it is live (`session_check`).
+    public func sessionUser(_ claims: SessionClaims) async throws -> PortalUser? {
+        try await store.sessionCheck(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
+    }
+
+    /// `sessionUser` as the database wrote it (a JSON object), for `/me` to pass on unchanged.
+    public func sessionUserJSON(_ claims: SessionClaims) async throws -> String? {
+        try await store.sessionCheckJSON(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
+    }
+
+    /// Ends the session of `claims` (`all`: every session of its user).
+    public func signOut(_ claims: SessionClaims, all: Bool, ip: String?, userAgent: String?) async throws {
+        try await store.signOut(
+            userID: claims.sub, epoch: claims.sv, jti: claims.jti, expiresAt: claims.exp, all: all, ip: ip, userAgent: userAgent)
+    }
+
+    // Operations.
+
+    /// Whether the gateway can serve (`/readyz`): its own per-request call answers.
+    public func ready() async throws { try await store.ping() }
+
+    /// Database calls waiting for a connection (a gauge).
+    public var waitingCalls: Int { store.waitingCalls }
+
+    /// The outbox by status, as the database records the mailers' work (gauges).
+    public func outboxStats() async throws -> OutboxStats { try await store.outboxStats() }
+}
+
+/// The scrypt work of the portal's use cases, as values: `scrypt` runs `PasswordHash`; a test
+/// wraps it to count what a request spends (one verification, or one dummy run, per sign-in).
+public struct PasswordHasher: Sendable {
+    /// Verifies a password (as typed, and NFKC-normalized) against a stored hash at the current parameters.
+    public var verify: @Sendable (_ asTyped: String, _ normalized: String, _ stored: String, _ current: ScryptParameters)
+        -> PasswordHash.Verification
+    /// One run at `current` whose result is discarded: what an account without a usable hash costs.
+    public var dummy: @Sendable (_ normalized: String, _ current: ScryptParameters) -> Void
+    /// A new PHC hash of the normalized password.
+    public var make: @Sendable (_ normalized: String, _ parameters: ScryptParameters) throws -> String
+
+    public init(
+        verify: @escaping @Sendable (String, String, String, ScryptParameters) -> PasswordHash.Verification,
+        dummy: @escaping @Sendable (String, ScryptParameters) -> Void,
+        make: @escaping @Sendable (String, ScryptParameters) throws -> String
+    ) {
+        self.verify = verify
+        self.dummy = dummy
+        self.make = make
+    }
+
+    /// `PasswordHash` itself.
+    public static let scrypt = PasswordHasher(
+        verify: { PasswordHash.verify(asTyped: $0, normalized: $1, stored: $2, current: $3) },
+        dummy: { PasswordHash.runDummy(password: $0, parameters: $1) },
+        make: { try PasswordHash.make(password: $0, parameters: $1) })
 }
 
 /// Remembers keys, so something is done the first time a key is seen (at most 10,000 keys).

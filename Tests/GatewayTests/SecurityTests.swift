@@ -94,6 +94,8 @@ import Testing
     }
 
     /// Known vs unknown email: latency medians within 10 % (scrypt sized to dominate: ln=14).
+    /// The scrypt work itself is counted (`SignInWorkTests`: one run at the current parameters
+    /// either way); what only a clock shows is the rest, the database's calls for each side.
     @Test func signInLatencyDoesNotRevealWhetherAnEmailExists() async throws {
         let fixture = try Fixture()
         let config = try Harness.config(scrypt: "ln=14,r=8,p=1", workers: 2, queue: 64)
@@ -166,7 +168,8 @@ import Testing
     }
 
     /// One slow hash worker and a short queue: excess sign-ins get 503 + Retry-After at once,
-    /// and /healthz keeps answering quickly meanwhile (the event loop never runs scrypt).
+    /// and /healthz keeps answering meanwhile. That no scrypt runs off the hash pool (so never on
+    /// the event loop) is counted, not timed: `SignInWorkTests`.
     @Test func saturatedWorkerPoolShedsLoadAndHealthStaysFast() async throws {
         let config = try Harness.config(scrypt: "ln=15,r=8,p=1", workers: 1, queue: 2)
         try await Harness.withGateway(config) { gateway in
@@ -179,21 +182,12 @@ import Testing
                 return try await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
             }
             try await Task.sleep(for: .milliseconds(100))
-            var health: [Double] = []
             for _ in 0..<20 {
-                let start = ContinuousClock.now
-                let reply = try await gateway.get("/healthz")
-                #expect(reply.status == 200)
-                let elapsed = ContinuousClock.now - start
-                health.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                #expect(try await gateway.get("/healthz").status == 200)
             }
             let result = try await outcomes
             #expect((result[503] ?? 0) >= 1, "past the queue, sign-ins are refused with 503: \(result)")
             #expect((result[401] ?? 0) >= 3, "the worker and the queue are served: \(result)")
-            // A hang bound, not a speed bound (speed is bench/'s job): were scrypt on the event loop,
-            // /healthz would wait behind the queued hashes, seconds in all; on a loaded 2-core
-            // runner its median under saturation has been seen up to ~140 ms.
-            #expect(median(health[...]) < 500, "healthz median \(median(health[...])) ms while the pool is saturated")
         }
         // No queue at all: while the one worker hashes, the others are refused at once.
         let replies = try await Harness.withGateway(try Harness.config(scrypt: "ln=15,r=8,p=1", workers: 1, queue: 0)) { gateway in

@@ -60,7 +60,7 @@ import Testing
         await store.fail(with: Self.denied)
         let catalogue = Catalogue(Self.lacking)
         let watch = GrantWatch(grants: .gateway, logger: logger, interval: .seconds(60)) { catalogue.next() }
-        let health = HealthController(store: store, grants: watch)
+        let health = HealthController(ready: { try await store.ping() }, grants: watch)
 
         #expect(await health.readiness.check() == false)
         let sentence = "role portal_mailer cannot execute portal_api.session_check(text, integer, text): "
@@ -78,7 +78,7 @@ import Testing
         let store = InMemoryGatewayStore(adminKey: GatewayRouterTests.adminKey)
         let catalogue = Catalogue(Self.lacking)
         let watch = GrantWatch(grants: .gateway, logger: logger, interval: .milliseconds(50)) { catalogue.next() }
-        let health = HealthController(store: store, grants: watch)
+        let health = HealthController(ready: { try await store.ping() }, grants: watch)
         #expect(await watch.check() == false, "the start-up check finds a grant lacking")
         #expect(await health.readiness.check() == false, "so the probe is not ready, although its own call answered")
         try await Task.sleep(for: .milliseconds(100))

@@ -2,13 +2,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PortalCore
-import PortalCrypto
 
 /// The staff API: `/api/v1/clients/:id/portal-user`, authenticated by `Authorization: Bearer
 /// <admin key>`. The key's SHA-256 goes to the database with every call, which checks it and
 /// confines the call to the key's port: another port's client is simply not found.
 struct AdminController: Sendable {
-    let store: any GatewayStore
+    let service: PortalService
 
     struct InviteRequest: Decodable, Validating {
         static let fields: Set<String> = ["email", "name"]
@@ -45,19 +44,14 @@ struct AdminController: Sendable {
         router.put("api/v1/clients/:id", use: putClient)
     }
 
-    /// The key's SHA-256, after one hit on its `admin_key` rate limit (and `extra` buckets).
-    private func keyHash(_ request: Request, alsoLimit extra: [String] = []) async throws -> [UInt8] {
+    /// The bearer key, admitted by the service (its rate limits; an invite's too).
+    private func adminKey(_ request: Request, inviting: Bool = false) async throws -> AdminKey {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw PortalError.invalidAdminKey
         }
         let key = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, key.utf8.count <= 256 else { throw PortalError.invalidAdminKey }
-        let hash = Digest.sha256(key)
-        for bucket in ["admin_key"] + extra {
-            let wait = try await store.rateLimitHit(bucket: bucket, key: Array(hash.prefix(12)).hex)
-            if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
-        }
-        return hash
+        return try await service.admitAdminKey(key, inviting: inviting)
     }
 
     /// A client id: the CRM's own, 1 to 200 letters, digits or `. _ : -`, starting with a letter
@@ -81,43 +75,33 @@ struct AdminController: Sendable {
     /// `client_id_key` limit, past which its PUTs of ids it does not hold answer 429 with
     /// Retry-After — or, named, to a client of this port in another case.
     @Sendable func putClient(_ request: Request, context: PortalRequestContext) async throws -> Response {
-        let hash = try await keyHash(request)
+        let key = try await adminKey(request)
         let client = try clientID(context)
         let body = try await JSONBody.decode(PutClientRequest.self, from: request, context: context)
-        guard let put = try await store.keyPutClient(
-            keyHash: hash, clientID: client, name: body.name, billingEmail: try body.billingEmail.map { try Field.email($0) })
-        else { throw PortalError.internalError }
+        let put = try await service.putClient(
+            by: key, clientID: client, name: body.name, billingEmail: try body.billingEmail.map { try Field.email($0) })
         return .json(ClientResponse(client: put.client), status: put.outcome == "created" ? .created : .ok)
     }
 
     /// Invite (no `action`), or `?action=resend|disable|enable|unlock|revoke-sessions`.
     @Sendable func post(_ request: Request, context: PortalRequestContext) async throws -> Response {
-        // Invites also count on invite_key: with a global unique email, each invite can tell a
-        // key whether an address has an account in another port (every such conflict is audited).
-        let isInvite = request.uri.queryParameters.get("action") == nil
-        let hash = try await keyHash(request, alsoLimit: isInvite ? ["invite_key"] : [])
+        // Invites also count on invite_key (every cross-port conflict is audited, too).
+        let key = try await adminKey(request, inviting: request.uri.queryParameters.get("action") == nil)
         let client = try clientID(context)
         if let action = request.uri.queryParameters.get("action") {
             // `invite` is an action too, but no `?action=`: an invite is the POST without one.
             guard let action = ClientAction(rawValue: action), action != .invite else {
                 throw PortalError.badRequest("Query parameter 'action' must be one of: \(ClientAction.list).")
             }
-            guard let status = try await store.keyClientAction(keyHash: hash, clientID: client, action: action) else {
-                throw PortalError.internalError
-            }
-            return .json(PortalUserResponse(portalUser: status))
+            return .json(PortalUserResponse(portalUser: try await service.perform(action, by: key, clientID: client)))
         }
         let body = try await JSONBody.decode(InviteRequest.self, from: request, context: context)
-        guard let status = try await store.keyInvite(keyHash: hash, clientID: client, email: try Field.email(body.email), name: body.name)
-        else { throw PortalError.internalError }
+        let status = try await service.invite(by: key, clientID: client, email: try Field.email(body.email), name: body.name)
         return .json(PortalUserResponse(portalUser: status), status: .created)
     }
 
     @Sendable func status(_ request: Request, context: PortalRequestContext) async throws -> Response {
-        let hash = try await keyHash(request)
-        guard let status = try await store.keyClientStatus(keyHash: hash, clientID: try clientID(context)) else {
-            throw PortalError.internalError
-        }
-        return .json(PortalUserResponse(portalUser: status))
+        let key = try await adminKey(request)
+        return .json(PortalUserResponse(portalUser: try await service.clientStatus(by: key, clientID: try clientID(context))))
     }
 }

@@ -76,18 +76,10 @@ struct AuthController: Sendable {
         Caller(request: request, context: context, trustedProxyHops: trustedProxyHops)
     }
 
-    /// Per-address flood control, counted in the database (shared by every gateway).
-    private func limit(_ bucket: String, _ caller: Caller) async throws {
-        let wait = try await service.store.rateLimitHit(bucket: bucket, key: caller.rateLimitKey)
-        if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
-    }
-
     @Sendable func signIn(_ request: Request, context: PortalRequestContext) async throws -> Response {
         do {
             let body = try await JSONBody.decode(SignInRequest.self, from: request, context: context)
             let caller = caller(request, context)
-            let wait = try await service.store.signInGate(key: caller.rateLimitKey)
-            if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
             let newSession = sessions.newSession()
             let user = try await service.signIn(
                 email: try Field.email(body.email), password: body.password, ip: caller.ip, userAgent: caller.userAgent,
@@ -115,9 +107,9 @@ struct AuthController: Sendable {
     @Sendable func forgotPassword(_ request: Request, context: PortalRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(EmailRequest.self, from: request, context: context)
         let caller = caller(request, context)
-        try await limit("forgot_ip", caller)
         let started = ContinuousClock.now
-        try await service.requestPasswordReset(email: try Field.email(body.email), ip: caller.ip, userAgent: caller.userAgent)
+        try await service.requestPasswordReset(
+            email: try Field.email(body.email), ip: caller.ip, userAgent: caller.userAgent, limitKey: caller.rateLimitKey)
         try await Task.sleep(until: started + Self.forgotPasswordFloor, clock: .continuous)
         return .json(OK())
     }
@@ -125,15 +117,15 @@ struct AuthController: Sendable {
     private func setPassword(type: TokenType, _ request: Request, _ context: PortalRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(TokenPasswordRequest.self, from: request, context: context)
         let caller = caller(request, context)
-        try await limit("token_ip", caller)
-        try await service.setPassword(type: type, rawToken: body.token, password: body.password, ip: caller.ip, userAgent: caller.userAgent)
+        try await service.setPassword(
+            type: type, rawToken: body.token, password: body.password, ip: caller.ip, userAgent: caller.userAgent,
+            limitKey: caller.rateLimitKey)
         return .json(OK())
     }
 
     @Sendable func tokenStatus(_ request: Request, context: PortalRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(TokenRequest.self, from: request, context: context)
-        try await limit("token_ip", caller(request, context))
-        return .json(try await service.tokenStatus(rawToken: body.token))
+        return .json(try await service.tokenStatus(rawToken: body.token, limitKey: caller(request, context).rateLimitKey))
     }
 
     /// `{"user": …}` with the user exactly as `session_check` wrote it: the same bytes a backend
@@ -163,9 +155,7 @@ struct AuthController: Sendable {
             response.headers[.cacheControl] = "no-store"
             return response
         }
-        guard let claims = sessions.claims(of: request),
-              let user = try await service.store.sessionCheck(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
-        else { return Response(status: .unauthorized, headers: [.cacheControl: "no-store"]) }
+        guard let claims = sessions.claims(of: request), let user = try await service.sessionUser(claims) else { return Response(status: .unauthorized, headers: [.cacheControl: "no-store"]) }
         return Response(status: .noContent, headers: [
             .cacheControl: "no-store", .portalUserID: user.id, .portalClientID: user.clientId, .portalPortID: user.portId,
         ])
@@ -180,9 +170,7 @@ struct AuthController: Sendable {
         }
         if let claims = sessions.claims(of: request) {
             let caller = caller(request, context)
-            try await service.store.signOut(
-                userID: claims.sub, epoch: claims.sv, jti: claims.jti, expiresAt: claims.exp, all: scope == "all",
-                ip: caller.ip, userAgent: caller.userAgent)
+            try await service.signOut(claims, all: scope == "all", ip: caller.ip, userAgent: caller.userAgent)
         }
         return Response(status: .noContent, headers: [.setCookie: sessions.clearing])
     }

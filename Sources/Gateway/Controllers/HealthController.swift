@@ -15,10 +15,15 @@ import PortalCore
 struct HealthController: Sendable {
     let readiness: SharedProbe
 
-    init(store: any GatewayStore, grants: GrantWatch? = nil) {
+    init(service: PortalService, grants: GrantWatch? = nil) {
+        self.init(ready: service.ready, grants: grants)
+    }
+
+    /// `ready` is the gateway's own per-request call (`PortalService.ready`).
+    init(ready: @escaping @Sendable () async throws -> Void, grants: GrantWatch? = nil) {
         readiness = SharedProbe {
             do {
-                try await store.ping()
+                try await ready()
             } catch let error as PortalError where error.privilegeDenial != nil {
                 _ = await grants?.check()
                 throw error

@@ -46,8 +46,7 @@ public enum GatewayMetrics {
 /// (else 401); without it, only a loopback peer whose request came through no proxy (no
 /// `X-Forwarded-For`), else 404 — anyone else could make the gateway count the outbox at will.
 struct MetricsController: Sendable {
-    let hashPool: WorkerPool
-    let store: any GatewayStore
+    let service: PortalService
     /// `/readyz`'s probe: the database is up for the gateway only when it can serve real calls.
     let readiness: SharedProbe
     let token: String?
@@ -75,15 +74,16 @@ struct MetricsController: Sendable {
         router.get("metrics") { request, context in
             guard try mayScrape(request, context: context) else { throw HTTPFailure.notFound }
             let registry = GatewayMetrics.registry
+            let hashPool = service.hashPool
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_queued", "Sign-ins waiting for a hash worker")).set(Double(hashPool.queued))
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_busy", "Hash workers running scrypt")).set(Double(hashPool.busy))
             registry.makeGauge(descriptor: GatewayMetrics.named("portal_hash_pool_workers", "Hash workers")).set(Double(hashPool.workers))
-            registry.makeGauge(descriptor: GatewayMetrics.named("portal_db_pool_queued", "Database calls waiting for a connection")).set(Double(store.waitingCalls))
+            registry.makeGauge(descriptor: GatewayMetrics.named("portal_db_pool_queued", "Database calls waiting for a connection")).set(Double(service.waitingCalls))
             // Up means what /readyz means (the calls the gateway serves answer), not merely that
             // some query did: behind a pooler that loses prepared statements, outbox_stats
             // could answer while /me failed.
             var up = await readiness.check() ? 1.0 : 0.0
-            if let stats = try? await store.outboxStats() {
+            if let stats = try? await service.outboxStats() {
                 for (status, count) in stats.byStatus {
                     registry.makeGauge(
                         descriptor: GatewayMetrics.named("portal_outbox_mails", "Mails in the outbox by status"), labels: [("status", status)])

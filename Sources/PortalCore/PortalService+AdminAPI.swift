@@ -1,0 +1,54 @@
+import PortalCrypto
+
+/// An admin API key that passed its rate limits: its SHA-256 goes to the database with every call,
+/// which checks it and confines the call to the key's port (the key itself is never stored).
+public struct AdminKey: Sendable {
+    let hash: [UInt8]
+}
+
+/// The staff API's use cases (`/api/v1/clients/…`): each call names its key, admitted first.
+extension PortalService {
+    /// The key presented as a bearer token, after one hit on its `admin_key` limit (an invite
+    /// also on `invite_key`: with a global unique email, each invite can tell a key whether an
+    /// address has an account in another port, so invites get a budget of their own).
+    public func admitAdminKey(_ key: String, inviting: Bool = false) async throws -> AdminKey {
+        let hash = Digest.sha256(key)
+        let limitKey = Array(hash.prefix(12)).hex
+        for bucket in inviting ? ["admin_key", "invite_key"] : ["admin_key"] {
+            let wait = try await store.rateLimitHit(bucket: bucket, key: limitKey)
+            if wait > 0 { throw PortalError.rateLimited(retryAfter: wait) }
+        }
+        return AdminKey(hash: hash)
+    }
+
+    /// Creates the portal user of a client of the key's port and queues its activation mail.
+    public func invite(by key: AdminKey, clientID: String, email: String, name: String?) async throws -> PortalUserStatus {
+        guard let status = try await store.keyInvite(keyHash: key.hash, clientID: clientID, email: email, name: name) else {
+            throw PortalError.internalError
+        }
+        return status
+    }
+
+    /// resend | disable | enable | unlock | revoke-sessions on a client of the key's port.
+    public func perform(_ action: ClientAction, by key: AdminKey, clientID: String) async throws -> PortalUserStatus {
+        guard let status = try await store.keyClientAction(keyHash: key.hash, clientID: clientID, action: action) else {
+            throw PortalError.internalError
+        }
+        return status
+    }
+
+    /// Registers or updates a client of the key's port under the CRM's id.
+    public func putClient(by key: AdminKey, clientID: String, name: String, billingEmail: String?) async throws -> ClientPut {
+        guard let put = try await store.keyPutClient(keyHash: key.hash, clientID: clientID, name: name, billingEmail: billingEmail)
+        else { throw PortalError.internalError }
+        return put
+    }
+
+    /// The portal user's state, as the key's port sees it.
+    public func clientStatus(by key: AdminKey, clientID: String) async throws -> PortalUserStatus {
+        guard let status = try await store.keyClientStatus(keyHash: key.hash, clientID: clientID) else {
+            throw PortalError.internalError
+        }
+        return status
+    }
+}
