@@ -49,16 +49,24 @@ let package = Package(
         ),
         // scrypt (PHC + legacy), token derivation, HMAC, constant-time compare, secrets.
         .target(name: "PortalCrypto", dependencies: ["COpenSSL"]),
+        // The SQL (sql/schema, sql/internal, sql/api) as resources: the binary carries the SQL it
+        // was built with. The pgTAP tests and the folder's README stay out of the bundle.
+        .target(
+            name: "PortalSQL",
+            path: "sql",
+            exclude: ["tests", "README.md"],
+            sources: ["PortalSQL.swift"],
+            resources: [.copy("schema"), .copy("internal"), .copy("api")]
+        ),
         // Config, password policy, the SQL API as Swift functions, migrations.
         .target(
             name: "PortalCore",
             dependencies: [
-                "PQ", "PortalCrypto", "WorkQueues",
+                "PQ", "PortalCrypto", "PortalSQL", "WorkQueues",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            // The SQL migrations (sql/migrations links here): the binary carries the SQL it was built with.
-            resources: [.copy("Resources"), .copy("SQL")]
+            resources: [.copy("Resources")]
         ),
         // The HTTP gateway (Hummingbird 2).
         .target(

@@ -6,13 +6,13 @@
  * activation: revokes token 0) or the user asks for a reset (token 1, reset); then maybe disable
  * the user (revokes every live token). Each token has exactly one mail. Tokens expire at any time.
  * NM mailers claim due mail in batches under a lease (claim_mail; FOR UPDATE SKIP LOCKED makes
- * each claim one atomic step), and for each mail of the batch: renew_mail + seal_mail_token (lease
- * still ours and token still live, else skipped; the hash is set, or — the token was sealed under
- * another key by an earlier attempt of this unsent mail — replaced by the lease holder's), then
- * the SMTP transaction (accepted, or refused → fail_mail: retry or dead),
- * (renew and seal are one statement in the mailer too, right before the SMTP transaction; that
- * statement also carries the previous mail's complete_mail: one coarser atomic step than the
- * model's, so fewer interleavings, and every behaviour it allows is one the model already has)
+ * each claim one atomic step), and for each mail of the batch: dispatch_mail's renewal and seal
+ * (lease still ours and token still live, else skipped; the hash is set, or — the token was sealed
+ * under another key by an earlier attempt of this unsent mail — replaced by the lease holder's),
+ * then the SMTP transaction (accepted, or refused → fail_mail: retry or dead),
+ * (portal_api.dispatch_mail is one statement right before the SMTP transaction; it also carries
+ * the previous mail's complete_mail: one coarser atomic step than the model's, so fewer
+ * interleavings, and every behaviour it allows is one the model already has)
  * then complete_mail (only if the lease is still ours). A lease may run out at any time, also
  * while its holder is sending (a fault); a mailer may crash between any two of its steps (a
  * fault) and restarts with nothing in hand, perhaps with a rotated token key. At most FAULTS
@@ -204,13 +204,13 @@ restart:
        :: batch != 0 ->
            atomic {
                m = (batch & 1 -> 0 : 1); batch = batch & ~(1 << m);
-               /* portal_api.renew_mail: still ours, token still live → the lease now covers the send */
+               /* portal_api.dispatch_mail, its renewal (renew_mail): still ours, token still live → the lease now covers the send */
                if
                :: status[m] == SENDING && holder[m] == me && token_live(m) -> lease_out[m] = 0; ok = 1; midsend[me] = m + 1
                :: status[m] == SENDING && holder[m] == me && !token_live(m) -> finish(m, SKIPPED); ok = 0
                :: else -> ok = 0
                fi;
-               /* portal_api.seal_mail_token: sets the hash, or re-seals it for this lease (refused → fail_mail permanent → dead) */
+               /* portal_api.dispatch_mail, its seal (portal.seal_mail_token): sets the hash, or re-seals it for this lease (refused → fail_mail permanent → dead) */
                if
                :: ok && MAY_SEAL(m) -> hash[m] = key
                :: ok && !MAY_SEAL(m) -> finish(m, DEAD); ok = 0; midsend[me] = 0

@@ -7,7 +7,7 @@ import PortalCore
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply pending sql/migrations/*.sql in order, once each (checksummed, under an advisory lock).",
+        abstract: "Build or upgrade the database: pending sql/schema files once each, the function files when they changed (under an advisory lock).",
         usage: SettingsHelp.usage("migrate"), discussion: SettingsHelp.discussion
     )
 
@@ -49,8 +49,12 @@ struct MigrateCommand: ParsableCommand {
         do {
             let migrator = Migrator(migrations: try Migrator.load(directory: directory))
             let report = try migrator.run(conninfo: url)
-            print("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
+            print("schema: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
             for name in report.applied { print("  applied \(name)") }
+            print(report.reapplied.isEmpty
+                ? "functions: unchanged"
+                : "functions: \(report.reapplied.count) files applied, \(report.dropped.count) functions dropped")
+            for signature in report.dropped { print("  dropped \(signature)") }
             // Container deployments have no psql: the login roles' passwords come from the
             // environment when given (PORTAL_GATEWAY_DB_PASSWORD, PORTAL_MAILER_DB_PASSWORD).
             try Migrator.setRolePasswords(from: environment, conninfo: url) { role in print("  password set for \(role)") }

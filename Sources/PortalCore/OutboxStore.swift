@@ -64,7 +64,7 @@ public struct OutboxStore: Sendable {
     /// The functions this store calls: with `StoreGrants.everyRole`, exactly `portal_mailer`'s
     /// grants (a test compares the two).
     public static let functions: Set<String> = [
-        "claim_mail", "renew_mail", "seal_mail_token", "complete_mail", "fail_mail", "skip_mail", "release_mail", "prune",
+        "claim_mail", "dispatch_mail", "complete_mail", "fail_mail", "skip_mail", "release_mail", "prune",
         "maintenance", "outbox_stats",
     ]
 
@@ -158,56 +158,31 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    /// The one round trip right before a mail's send: `portal_api.renew_mail` (the lease now
-    /// covers a send of `sendTimeout` seconds, the token re-checked), then — only while the lease
-    /// is ours, so a mailer that lost it never seals under its own key —
-    /// `portal_api.seal_mail_token` (which re-seals the token of this unsent mail when it was
-    /// sealed under an earlier token key: the mail goes out with a link that works), and
-    /// `portal_api.complete_mail` for the mail sent before it, all in one durable commit.
-    ///
-    /// Durable whatever the session's `synchronous_commit` (the `set_config` is local to the
-    /// statement's transaction, so its COMMIT waits for the flush): the seal must survive before
-    /// the link goes out, and a completion lost to a crash or a failover sends its mail again —
-    /// an asynchronous one would put every mail sent since the last flush at risk of a duplicate
-    /// instead of only the mail on the wire. One statement for all three: one flush per mail.
+    /// The one round trip right before a mail's send, `portal_api.dispatch_mail`: the lease renewed
+    /// to cover a send of `sendTimeout` seconds (the token re-checked); then — only while the
+    /// lease is ours, so a mailer that lost it never seals under its own key — the token sealed
+    /// (re-sealed when an earlier token key sealed this unsent mail: it goes out with a link that
+    /// works); and the mail sent before it completed. One statement, one durable commit: the
+    /// seal must survive before the link goes out, and a completion lost to a crash or a failover
+    /// sends its mail again.
     ///
     /// A seal that fails (`invalidToken`: the token is gone; `tokenConflict`: the token can no
-    /// longer be sealed for this mail) rolls the whole statement back, the completion too: the caller completes that mail
-    /// alone.
+    /// longer be sealed for this mail) rolls the whole call back, the completion too: the caller
+    /// completes that mail alone.
     public func dispatch(_ id: Int64, sealing seal: TokenSeal?, completing previous: Int64?, sendTimeout: Int) async throws -> Dispatch {
-        let sql: String
-        var parameters: [any PQEncodable] = [id, worker, sendTimeout]
-        switch (seal, previous) {
-        case (nil, nil):
-            sql = "select portal_api.renew_mail($1, $2, make_interval(secs => $3)) as renewed"
-        case (let seal?, nil):
-            sql = Self.renewing + "case when r.renewed then portal_api.seal_mail_token($1, $2, $4, $5) end" + Self.durably
-            parameters += [seal.tokenID, seal.hash]
-        case (nil, let previous?):
-            sql = Self.renewing + "portal_api.complete_mail($4, $2) as completed" + Self.durably
-            parameters += [previous]
-        case (let seal?, let previous?):
-            sql = Self.renewing + "case when r.renewed then portal_api.seal_mail_token($1, $2, $4, $5) end, "
-                + "portal_api.complete_mail($6, $2) as completed" + Self.durably
-            parameters += [seal.tokenID, seal.hash, previous]
-        }
-        guard let row = try await query(sql, parameters).first else { throw AuthStore.unexpected("answer from renew_mail") }
+        let row = try await query(
+            "select renewed, completed from portal_api.dispatch_mail($1, $2, make_interval(secs => $3), $4, $5, $6)",
+            [id, worker, sendTimeout, seal?.tokenID, seal?.hash, previous]
+        ).first
+        guard let row else { throw AuthStore.unexpected("answer from dispatch_mail") }
         return Dispatch(renewed: try row.decode("renewed") ?? false, completed: previous == nil ? nil : try row.decode("completed") ?? false)
     }
-
-    /// The head and tail of `dispatch`'s statements: the renewal first, in a subquery the planner
-    /// keeps (`offset 0`), so the seal is evaluated only for a lease still held.
-    private static let renewing = "select r.renewed, "
-    private static let durably = """
-        , set_config('synchronous_commit', 'on', true)
-          from (select portal_api.renew_mail($1, $2, make_interval(secs => $3)) as renewed offset 0) r
-        """
 
     /// `portal_api.complete_mail` alone (the last mail of a batch, or one with no send after it):
     /// false when the lease was lost (another mailer re-claimed it). Durable, as in `dispatch`.
     public func complete(_ id: Int64) async throws -> Bool {
         try await query(
-            "select portal_api.complete_mail($1, $2), set_config('synchronous_commit', 'on', true)", [id, worker]
+            "select portal_api.complete_mail($1, $2)", [id, worker]
         ).scalar(Bool.self) ?? false
     }
 

@@ -336,7 +336,7 @@ def test_processes_speak_plainly(stack, report):
         url = stack.database_url.rsplit("dbname=", 1)[0] + "dbname=%s" % database
         anywhere = subprocess.run([BINARY, "migrate", "--database-url", url], capture_output=True, text=True, timeout=120,
                                   cwd=tempfile.gettempdir())
-        assert anywhere.returncode == 0 and "applied 0001_roles_and_schemas.sql" in anywhere.stdout, anywhere.stderr
+        assert anywhere.returncode == 0 and "applied schema/0001_roles_and_schemas.sql" in anywhere.stdout, anywhere.stderr
     finally:
         stack.sql('drop database "%s"' % database)
     # JSON logs keep numbers as numbers.
