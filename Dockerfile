@@ -23,7 +23,8 @@ RUN swift build -c release --product portal-auth --static-swift-stdlib \
  && mkdir -p /out/bin /out/share/portal-auth \
  && cp "$bin/portal-auth" /out/bin/ \
  && cp -R "$bin"/*.resources /out/bin/ \
- && cp -RL sql/migrations /out/share/portal-auth/migrations
+ && mkdir -p /out/share/portal-auth/sql \
+ && cp -R sql/schema sql/internal sql/api /out/share/portal-auth/sql/
 
 FROM debian:bookworm-slim
 # DL3008: as in the build stage above.
@@ -33,7 +34,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 portal \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin portal
-# The binary finds its resource bundles next to itself and its migrations in ../share.
+# The binary finds its resource bundles (the SQL among them) next to itself; ../share holds the SQL too.
 COPY --from=build /out/bin/ /usr/local/bin/
 COPY --from=build /out/share/ /usr/local/share/
 # Numeric, so a runtime that refuses root (runAsNonRoot) can verify it. The process writes

@@ -79,21 +79,24 @@ def test_secrets_come_from_the_env_file_not_the_compose_file():
         assert key + "=" in example
 
 
-def test_dockerfile_ships_the_binary_its_resources_and_migrations():
+def test_dockerfile_ships_the_binary_its_resources_and_sql():
     dockerfile = open(os.path.join(ROOT, "Dockerfile")).read()
     assert 'ENTRYPOINT ["portal-auth"]' in dockerfile
     assert "cp -R \"$bin\"/*.resources /out/bin/" in dockerfile
-    assert "cp -RL sql/migrations /out/share/portal-auth/migrations" in dockerfile
+    assert "cp -R sql/schema sql/internal sql/api /out/share/portal-auth/sql/" in dockerfile
     for package in ("libpq5", "libssl3", "libcurl4"):
         assert package in dockerfile
     # The resource bundles that must travel with the binary exist in a build.
     bin_dir = os.path.dirname(os.path.realpath(BINARY))
     bundles = [n for n in os.listdir(bin_dir) if n.endswith(".resources")]
-    for module in ("PortalCore", "Gateway", "Mailer"):
+    for module in ("PortalSQL", "PortalCore", "Gateway", "Mailer"):
         assert any(module in b for b in bundles), "no resource bundle for %s" % module
-    # And migrate finds the migrations where the image puts them (../share/portal-auth/migrations).
+    sql_bundle = [b for b in bundles if "PortalSQL" in b][0]
+    for folder in ("schema", "internal", "api"):
+        assert os.path.isdir(os.path.join(bin_dir, sql_bundle, folder)), "the SQL bundle lacks %s/" % folder
+    # And migrate finds the SQL where the image puts it (../share/portal-auth/sql).
     source = open(os.path.join(ROOT, "Sources", "PortalCore", "Migrator.swift")).read()
-    assert "share/portal-auth/migrations" in source
+    assert "share/portal-auth/sql" in source
 
 
 def test_dependencies_and_images_are_pinned():
