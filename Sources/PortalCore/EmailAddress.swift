@@ -1,7 +1,7 @@
 import Foundation
 
 /// The one email rule of the project, the same as `portal.email_normalized` / `portal.is_email`
-/// in SQL (`Sources/PortalCore/SQL/0016_mail_and_input_rules.sql`; a property test holds the two
+/// in SQL (`sql/schema/0002_input_rules.sql`; a property test holds the two
 /// to identical verdicts and forms):
 ///   1. White space around the address is stripped: U+0009–U+000D, U+0020, U+0085, U+00A0,
 ///      U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Why: a sign-in's record step locks the user's row. While someone else holds it (a DBA's open
 /// transaction, a long import), every sign-in for that account waits in the database until the
-/// role's `lock_timeout` (0015), each on a pool connection: `PORTAL_DB_POOL` of them took every
+/// role's `lock_timeout` (set in `sql/schema/0001_roles_and_schemas.sql`), each on a pool connection: `PORTAL_DB_POOL` of them took every
 /// connection, and other users' `/me` queued behind them. Through this gate one connection per
 /// account waits on the row; the rest wait in memory and give up at their deadline.
 final class OnePerKey: @unchecked Sendable {

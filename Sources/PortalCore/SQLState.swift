@@ -1,4 +1,4 @@
-/// The SQLSTATEs the project raises (class PA, listed in `sql/migrations/0001_roles_and_schemas.sql`)
+/// The SQLSTATEs the project raises (class PA, listed in `sql/schema/0001_roles_and_schemas.sql`)
 /// and the Postgres ones it reacts to, by name. Swift maps codes, never message text.
 public enum SQLState {
     public static let invalidToken = "PA001"
@@ -25,9 +25,9 @@ public enum SQLState {
     public static let deadlockDetected = "40P01"
     public static let serializationFailure = "40001"
 
-    /// A row or table lock was not granted within the role's `lock_timeout` (0015): someone holds it.
+    /// A row or table lock was not granted within the role's `lock_timeout` (`sql/schema/0001_roles_and_schemas.sql`): someone holds it.
     public static let lockNotAvailable = "55P03"
-    /// The statement ran past the role's `statement_timeout` (0015), or was cancelled.
+    /// The statement ran past the role's `statement_timeout` (the same file), or was cancelled.
     public static let queryCanceled = "57014"
 
     /// Postgres states that mean "temporarily unable": read-only (25006), disk full (53100),

@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// A held row lock, a role that cannot call the gateway's functions, HEAD: the gateway answers
-/// fast and truthfully. Against the test database as `portal_gateway`, whose deadlines 0015 sets.
+/// fast and truthfully. Against the test database as `portal_gateway`, whose deadlines sql/schema/0001_roles_and_schemas.sql sets.
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh"))
 struct DeadlineAndReadinessTests {
     static let password = PortalFlowTests.goodPassword

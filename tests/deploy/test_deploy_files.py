@@ -50,7 +50,7 @@ def test_login_roles_match_the_migrations():
         environment = services[name]["environment"]
         assert "${" not in environment["DATABASE_URL"], "%s pastes a secret into DATABASE_URL" % name
         assert environment["PGPASSWORD"].startswith("${")
-    roles = open(os.path.join(ROOT, "sql", "migrations", "0001_roles_and_schemas.sql")).read()
+    roles = open(os.path.join(ROOT, "sql", "schema", "0001_roles_and_schemas.sql")).read()
     assert "create role portal_gateway login" in roles and "create role portal_mailer login" in roles
 
 
