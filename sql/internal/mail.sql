@@ -65,15 +65,8 @@ language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    v_existing bytea;
+    v_existing bytea := portal.lock_token_for_seal(p_token_id, p_token_hash);
 begin
-    if p_token_hash is null or octet_length(p_token_hash) <> 32 then
-        raise exception 'a token hash is 32 bytes (SHA-256)' using errcode = 'PA008';
-    end if;
-    select t.token_hash into v_existing from portal.portal_auth_tokens t where t.id = p_token_id for update;
-    if not found then
-        raise exception 'token not found' using errcode = 'PA001';
-    end if;
     if v_existing = p_token_hash then
         return;
     end if;
@@ -86,11 +79,7 @@ begin
     if v_existing is not null and not portal.token_live(p_token_id) then
         raise exception 'token already sealed with a different hash' using errcode = 'PA009';
     end if;
-    begin
-        update portal.portal_auth_tokens t set token_hash = p_token_hash where t.id = p_token_id;
-    exception when unique_violation then
-        raise exception 'this hash seals another token' using errcode = 'PA009';
-    end;
+    perform portal.store_token_hash(p_token_id, p_token_hash);
 end
 $$;
 revoke all on function portal.seal_mail_token(bigint, text, text, bytea) from public;

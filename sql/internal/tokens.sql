@@ -96,3 +96,37 @@ as $$
          limit 1), '{"state": "none"}'::jsonb);
 $$;
 revoke all on function portal.link_status(text) from public;
+
+-- Sealing, the two steps every seal shares. First: checks the hash (32 bytes: PA008), locks the
+-- token row and returns the hash it holds (NULL: unsealed); PA001 when there is no such token.
+create or replace function portal.lock_token_for_seal(p_token_id text, p_token_hash bytea) returns bytea
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_existing bytea;
+begin
+    if p_token_hash is null or octet_length(p_token_hash) <> 32 then
+        raise exception 'a token hash is 32 bytes (SHA-256)' using errcode = 'PA008';
+    end if;
+    select t.token_hash into v_existing from portal.portal_auth_tokens t where t.id = p_token_id for update;
+    if not found then
+        raise exception 'token not found' using errcode = 'PA001';
+    end if;
+    return v_existing;
+end
+$$;
+revoke all on function portal.lock_token_for_seal(text, bytea) from public;
+
+-- Then: stores the hash on the locked token; PA009 when that hash already seals another token.
+create or replace function portal.store_token_hash(p_token_id text, p_token_hash bytea) returns void
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    update portal.portal_auth_tokens t set token_hash = p_token_hash where t.id = p_token_id;
+exception when unique_violation then
+    raise exception 'this hash seals another token' using errcode = 'PA009';
+end
+$$;
+revoke all on function portal.store_token_hash(text, bytea) from public;
