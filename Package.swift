@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "portal-auth",
-    // Linux only, so no `platforms`: the libpq reactor's poller is epoll + eventfd (CPoll), and
+    // Linux only, so no `platforms`: the libpq reactor's poller is epoll (CPoll), and
     // everything that builds and runs this (the Dockerfile, CI, the deployments) is Linux. A
     // macOS build would need a kqueue poller, not a declaration.
     products: [
@@ -32,7 +32,7 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // epoll + eventfd (Linux): the one poller thread of the libpq reactor.
+        // epoll (Linux): the one poller thread of the libpq reactor and listener.
         .systemLibrary(name: "CPoll"),
         // libcurl (SMTP): typed wrappers around its variadic setopt/getinfo.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
@@ -113,6 +113,8 @@ let package = Package(
         // saying why. TestSupport finds all three.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PQTests", dependencies: ["PQ", "PortalCore", "PortalCrypto", "TestSupport"]),
+        // The reactor's state machines, without a server.
+        .testTarget(name: "PQUnitTests", dependencies: ["PQ"]),
         .testTarget(name: "CLITests", dependencies: ["PQ", "PortalCore", "TestSupport"]),
         .testTarget(
             name: "GatewayUnitTests",

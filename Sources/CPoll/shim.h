@@ -1,3 +1,2 @@
-// epoll and eventfd (Linux), for the libpq reactor in Sources/PQ. Include only.
+// epoll (Linux), for the poller of the libpq reactor and listener in Sources/PQ. Include only.
 #include <sys/epoll.h>
-#include <sys/eventfd.h>

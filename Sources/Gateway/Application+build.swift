@@ -23,7 +23,7 @@ public struct GatewayDependencies: Sendable {
     public init(config: GatewayConfig, logger: Logger) throws {
         let pool = ConnectionPool(
             conninfo: config.databaseURL, size: config.databasePoolSize, applicationName: "portal-auth-gateway",
-            io: ConnectionPool.IO(rawValue: config.databaseIO) ?? .reactor, prepared: config.databasePrepared,
+            prepared: config.databasePrepared,
             preparedSetting: "PORTAL_DB_PREPARED=false", logger: logger)
         try self.init(config: config, store: AuthStore(pool: pool), pool: pool, logger: logger)
     }

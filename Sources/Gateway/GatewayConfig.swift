@@ -20,7 +20,6 @@ import PortalCrypto
 /// | `PORTAL_HASH_QUEUE` | sign-ins waiting for a worker before 503 | 32 × workers |
 /// | `PORTAL_DB_POOL` | database connections | 10 |
 /// | `PORTAL_DB_PREPARED` | named prepared statements; `false` behind PgBouncer in transaction mode | `true` |
-/// | `PORTAL_DB_IO` | `reactor` (one poller thread) or `threads` (the old blocking pool, for benchmarks) | `reactor` |
 /// | `PORTAL_COOKIE_NAME` | session cookie name | `__Host-portal_session` |
 /// | `PORTAL_PASSWORD_MIN_LENGTH` | 12…128 | 12 |
 /// | `PORTAL_TRUST_FORWARDED_FOR` | `true`: client address from `X-Forwarded-For` (behind appending proxies) | `false` |
@@ -43,8 +42,6 @@ public struct GatewayConfig: Sendable {
     public var databasePoolSize: Int
     /// Named prepared statements (`PORTAL_DB_PREPARED`); off behind a transaction pooler.
     public var databasePrepared: Bool = true
-    /// The reactor, or the blocking pool it replaced (`PORTAL_DB_IO`, kept for A/B benchmarks).
-    public var databaseIO: String = "reactor"
     public var cookieName: String
     public var passwordMinLength: Int
     public var trustForwardedFor: Bool
@@ -73,7 +70,6 @@ public struct GatewayConfig: Sendable {
         ConfigVariable("PORTAL_HASH_QUEUE", default: "32 × workers", "sign-ins waiting for a worker before 503"),
         ConfigVariable("PORTAL_DB_POOL", default: "10", "database connections"),
         ConfigVariable("PORTAL_DB_PREPARED", default: "true", "named prepared statements; false behind PgBouncer in transaction mode"),
-        ConfigVariable("PORTAL_DB_IO", default: "reactor", "reactor, or threads (the old blocking pool, for benchmarks)"),
         ConfigVariable("PORTAL_COOKIE_NAME", default: "__Host-portal_session", "session cookie name"),
         ConfigVariable("PORTAL_PASSWORD_MIN_LENGTH", default: "12", "12 to 128"),
         ConfigVariable("PORTAL_TRUST_FORWARDED_FOR", default: "false", "true behind proxies that append to X-Forwarded-For"),
@@ -123,10 +119,6 @@ public struct GatewayConfig: Sendable {
         }
         let prepared = try ConfigCheck.boolean("PORTAL_DB_PREPARED", env.value("PORTAL_DB_PREPARED"), default: true)
         let allowRefused = try ConfigCheck.boolean("PORTAL_SCRYPT_ALLOW_REFUSED", env.value("PORTAL_SCRYPT_ALLOW_REFUSED"), default: false)
-        let io = env.value("PORTAL_DB_IO") ?? "reactor"
-        guard ["reactor", "threads"].contains(io) else {
-            throw ConfigError("PORTAL_DB_IO must be reactor or threads, not \"\(io)\": e.g. PORTAL_DB_IO=reactor")
-        }
         var config = GatewayConfig(
             databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret, jwtPreviousSecrets: jwtPreviousSecrets,
             allowedOrigins: origins, sessionTTL: sessionTTL, scrypt: scrypt, hashWorkers: hashWorkers,
@@ -140,7 +132,6 @@ public struct GatewayConfig: Sendable {
             host: env.value("HOST") ?? "127.0.0.1", port: try env.integer("PORT", default: 8080, range: 0...65535))
         config.databasePrepared = prepared
         config.allowRefusedHashes = allowRefused
-        config.databaseIO = io
         return config
     }
 

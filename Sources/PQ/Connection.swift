@@ -8,9 +8,11 @@ import Darwin
 
 /// One libpq connection. Owns the `PGconn` and finishes it in `deinit`, on every path.
 ///
-/// Blocking: every call waits on the network. Use it from a pool thread (`ConnectionPool`) or a
-/// dedicated thread (`Listener`, `migrate`), never from an event loop. It is `@unchecked
-/// Sendable` so it can be handed to such a thread; it is used by one thread at a time.
+/// Blocking: every call waits on the network. Use it from a thread of its own (`migrate`, the
+/// admin commands, the reactor's and the listener's connect threads), never from an event loop;
+/// the services' calls go through `ConnectionPool`, which switches its connections to
+/// non-blocking mode. It is `@unchecked Sendable` so it can be handed to such a thread; it is
+/// used by one thread at a time.
 public final class Connection: @unchecked Sendable {
     let handle: OpaquePointer
 
@@ -133,16 +135,6 @@ public final class Connection: @unchecked Sendable {
         }
         defer { PQfreemem(quoted) }
         return String(cString: quoted)
-    }
-
-    /// Checks an idle pool connection without sending anything. A pool connection never
-    /// LISTENs, so anything the server wrote while it sat idle is an admin shutdown, a
-    /// `pg_terminate_backend` or a closed socket: the connection is reported unusable and the
-    /// pool replaces it before running a job on it.
-    func idleCheck() -> Bool {
-        guard isHealthy else { return false }
-        var fds = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        return poll(&fds, 1, 0) == 0
     }
 }
 

@@ -1,11 +1,7 @@
+import CLibPQ
 import Foundation
 import Logging
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import WorkQueues
 
 /// What a `Listener` reports.
 public enum ListenerEvent: Sendable, Equatable {
@@ -16,16 +12,18 @@ public enum ListenerEvent: Sendable, Equatable {
     case notification(channel: String, payload: String)
 }
 
-/// `LISTEN/NOTIFY` on a dedicated connection and thread.
+/// `LISTEN/NOTIFY` on a dedicated connection, waited on by the reactor's poller.
 ///
-/// Waits on the socket with a timeout (`poll`), reads with `PQconsumeInput`, drains
-/// `PQnotifies`. When the connection breaks (server restart, `pg_terminate_backend`), it
-/// reconnects with capped exponential backoff, LISTENs again and reports `.listening(reconnected:
-/// true)`. Iteration ends when the consumer stops iterating (the stream is terminated).
+/// Connects and LISTENs on a connect thread (libpq's blocking connect, as the pool does), then
+/// hands the socket to the poller, which reads with `PQconsumeInput` and drains `PQnotifies` the
+/// moment something arrives — no thread of its own and no polling interval. When the connection
+/// breaks (server restart, `pg_terminate_backend`), it reconnects with capped exponential
+/// backoff, LISTENs again and reports `.listening(reconnected: true)`. Iteration ends when the
+/// consumer stops iterating (the stream is terminated).
 public struct Listener: Sendable {
     public let conninfo: String
     public let logger: Logger
-    /// Backoff bounds for reconnecting.
+    /// Backoff bounds for reconnecting, in seconds.
     public var initialBackoff: Double = 0.1
     public var maximumBackoff: Double = 5
 
@@ -42,33 +40,33 @@ public struct Listener: Sendable {
 
     /// Events for the given channels.
     public func notifications(on channels: [String]) -> AsyncStream<ListenerEvent> {
-        let stop = StopFlag()
         let (stream, continuation) = AsyncStream.makeStream(of: ListenerEvent.self, bufferingPolicy: .bufferingNewest(10_000))
-        continuation.onTermination = { _ in stop.set() }
         let listener = self
-        let thread = Thread {
-            listener.run(channels: channels, stop: stop, continuation: continuation)
+        let task = Task {
+            await listener.run(channels: channels, continuation: continuation)
             continuation.finish()
         }
-        thread.name = "pq-listener"
-        thread.start()
+        continuation.onTermination = { _ in task.cancel() }
         return stream
     }
 
-    private func run(channels: [String], stop: StopFlag, continuation: AsyncStream<ListenerEvent>.Continuation) {
+    private func run(channels: [String], continuation: AsyncStream<ListenerEvent>.Continuation) async {
         let outages = OutageReporter("listener database", conninfo: conninfo, logger: logger)
+        let connector = JobQueue<@Sendable () -> Void>(threads: 1)
+        connector.startThread(name: "pq-listener-connect")
+        defer { connector.close() }
         var backoff = initialBackoff
         var everListened = false
-        while !stop.isSet {
-            let connection: Connection
+        while !Task.isCancelled {
+            let socket: ListenerSocket
             do {
-                connection = try Connection(conninfo: conninfo, applicationName: "portal-auth-listener")
-                for channel in channels {
-                    try connection.execute("listen \(try connection.quoteIdentifier(channel))")
+                let connection = try await listen(on: channels, connector: connector)
+                socket = try ListenerSocket(connection, poller: try Poller.shared.get()) { channel, payload in
+                    continuation.yield(.notification(channel: channel, payload: payload))
                 }
             } catch {
                 outages.failed(error as? PQError ?? PQError(kind: .connection, message: "\(error)"))
-                sleepUnlessStopped(seconds: backoff, stop: stop)
+                try? await Task.sleep(for: .milliseconds(Int(backoff * 1000)))
                 backoff = min(backoff * 2, maximumBackoff)
                 continue
             }
@@ -76,40 +74,113 @@ public struct Listener: Sendable {
             outages.succeeded()
             continuation.yield(.listening(reconnected: everListened))
             everListened = true
-            // Notifications may already be buffered from the LISTEN round trip.
-            while let note = connection.nextNotification() {
-                continuation.yield(.notification(channel: note.channel, payload: note.payload))
+            // Notifications that came with the LISTEN round trip, then whatever the poller reads.
+            guard socket.start() else {
+                outages.failed(PQError(kind: .connection, message: "could not watch the listener's socket"))
+                try? await Task.sleep(for: .milliseconds(Int(backoff * 1000)))
+                continue
             }
-            while !stop.isSet {
-                var fds = pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&fds, 1, 250)
-                if ready < 0 && errno != EINTR { break }
-                if ready <= 0 { continue }
-                guard connection.consumeInput() else { break }
-                while let note = connection.nextNotification() {
-                    continuation.yield(.notification(channel: note.channel, payload: note.payload))
-                }
-            }
-            if !stop.isSet {
+            await socket.untilLost()
+            if !Task.isCancelled {
                 logger.info("listener connection lost; reconnecting")
             }
         }
     }
 
-    private func sleepUnlessStopped(seconds: Double, stop: StopFlag) {
-        var remaining = seconds
-        while remaining > 0 && !stop.isSet {
-            let step = min(remaining, 0.1)
-            usleep(UInt32(step * 1_000_000))
-            remaining -= step
+    /// A connection that LISTENs on `channels`, opened on the connect thread.
+    private func listen(on channels: [String], connector: JobQueue<@Sendable () -> Void>) async throws -> Connection {
+        let conninfo = conninfo
+        return try await withCheckedThrowingContinuation { continuation in
+            let queued = connector.enqueue {
+                continuation.resume(
+                    with: Result {
+                        let connection = try Connection(conninfo: conninfo, applicationName: "portal-auth-listener")
+                        for channel in channels {
+                            try connection.execute("listen \(try connection.quoteIdentifier(channel))")
+                        }
+                        return connection
+                    })
+            }
+            if !queued { continuation.resume(throwing: PQError(kind: .closed, message: "listener stopped")) }
         }
     }
 }
 
-/// A flag set once from any thread.
-final class StopFlag: @unchecked Sendable {
+/// A listening connection while the poller watches it: hands on each notification, and ends —
+/// leaving the poller and waking `untilLost` — when the connection breaks or the listener stops.
+final class ListenerSocket: PollTarget, @unchecked Sendable {
+    private let connection: Connection
+    private let poller: Poller
+    private let id: UInt64
+    private let fd: Int32
+    private let deliver: @Sendable (String, String) -> Void
     private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
+    private var ended = false
+    private var waiter: CheckedContinuation<Void, Never>?
+
+    init(_ connection: Connection, poller: Poller, deliver: @escaping @Sendable (String, String) -> Void) throws(PQError) {
+        guard PQsetnonblocking(connection.handle, 1) == 0 else {
+            throw PQError(kind: .connection, message: "could not switch the listener's connection to non-blocking mode")
+        }
+        self.connection = connection
+        self.poller = poller
+        self.deliver = deliver
+        id = poller.makeID()
+        fd = connection.socket
+    }
+
+    /// Delivers what is buffered already, then lets the poller watch the socket (level-triggered:
+    /// anything that arrived meanwhile is reported at once). False when the poller refused it.
+    func start() -> Bool {
+        lock.withLock {
+            drain()
+            ended = !poller.add(self, id: id, fd: fd, writable: false)
+            return !ended
+        }
+    }
+
+    /// On the poller thread: read what arrived; a broken connection ends the wait.
+    func ready(events: UInt32) {
+        let healthy: Bool = lock.withLock {
+            guard !ended else { return true }
+            let read = connection.consumeInput()
+            drain()
+            return read
+        }
+        if !healthy { stop() }
+    }
+
+    /// Returns when the connection broke, or at once when the task is cancelled (the consumer
+    /// stopped iterating).
+    func untilLost() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let endedAlready: Bool = lock.withLock {
+                    if !ended { waiter = continuation }
+                    return ended
+                }
+                if endedAlready { continuation.resume() }
+            }
+        } onCancel: {
+            stop()
+        }
+    }
+
+    /// Ends the wait, once: leaves the poller (before `PQfinish` closes the socket) and wakes
+    /// `untilLost`.
+    func stop() {
+        let waiter: CheckedContinuation<Void, Never>? = lock.withLock {
+            guard !ended else { return nil }
+            ended = true
+            poller.remove(id: id, fd: connection.socket == fd ? fd : nil)
+            defer { self.waiter = nil }
+            return self.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Called with the lock held.
+    private func drain() {
+        while let note = connection.nextNotification() { deliver(note.channel, note.payload) }
+    }
 }

@@ -11,42 +11,36 @@ protocol PollTarget: AnyObject, Sendable {
     func ready(events: UInt32)
 }
 
-/// The one thread that waits on every socket of a pool: `epoll` over the connections' sockets
-/// plus an `eventfd` to wake it for shutdown.
+/// The one thread of the process that waits on database sockets: `epoll` over every pool
+/// connection's socket and every listener's. It lives as long as the process (`shared`), so a
+/// pool or a listener costs no thread of its own while it waits.
 ///
 /// Registration is by a number that is never reused (not by file descriptor), so an event that
 /// was already fetched for a connection that has since closed — and whose descriptor number a new
 /// connection may have been given — finds nothing and is dropped. `epoll_ctl` is safe to call
 /// from any thread, so submitters change a socket's interest without waking the poller.
 final class Poller: @unchecked Sendable {
+    /// The process's poller; a failure when the kernel refused the epoll descriptor (then every
+    /// connect fails with that error: there is no other way to wait).
+    static let shared: Result<Poller, PQError> = Result { () throws(PQError) in try Poller(name: "pq-poller") }
+
     private let epoll: Int32
-    private let wakeup: Int32
     private let lock = NSLock()
     private var targets: [UInt64: any PollTarget] = [:]
     private var nextID: UInt64 = 1
-    private var stopping = false
-    /// Set (under the lock) before the descriptors close, so no `epoll_ctl` reaches a reused number.
-    private var descriptorsClosed = false
 
-    init(name: String) throws(PQError) {
+    private init(name: String) throws(PQError) {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        wakeup = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
-        guard epoll >= 0, wakeup >= 0 else {
-            if epoll >= 0 { close(epoll) }
-            if wakeup >= 0 { close(wakeup) }
+        guard epoll >= 0 else {
             throw PQError(kind: .connection, message: "could not create the poller (errno \(errno))")
         }
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue
-        event.data.u64 = 0
-        _ = epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event)
-        // The thread keeps the poller alive until `stop`.
+        // The thread keeps the poller alive for the life of the process.
         let thread = Thread { self.run() }
         thread.name = name
         thread.start()
     }
 
-    /// A fresh registration number for a target (0 is the wake-up descriptor).
+    /// A fresh registration number for a target.
     func makeID() -> UInt64 {
         lock.withLock {
             defer { nextID += 1 }
@@ -58,7 +52,7 @@ final class Poller: @unchecked Sendable {
     func add(_ target: any PollTarget, id: UInt64, fd: Int32, writable: Bool) -> Bool {
         lock.withLock {
             var event = Self.event(id: id, writable: writable)
-            guard !descriptorsClosed, epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 else { return false }
+            guard epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 else { return false }
             targets[id] = target
             return true
         }
@@ -66,10 +60,8 @@ final class Poller: @unchecked Sendable {
 
     /// Changes whether `fd` is also watched for writing (while libpq has unsent output).
     func modify(id: UInt64, fd: Int32, writable: Bool) {
-        lock.withLock {
-            var event = Self.event(id: id, writable: writable)
-            if !descriptorsClosed { _ = epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) }
-        }
+        var event = Self.event(id: id, writable: writable)
+        _ = epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event)
     }
 
     /// Stops watching `fd` (nil: it is closed already, only forget the target). Call before the
@@ -77,20 +69,9 @@ final class Poller: @unchecked Sendable {
     func remove(id: UInt64, fd: Int32?) {
         lock.withLock {
             var event = epoll_event()
-            if let fd, !descriptorsClosed { _ = epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &event) }
+            if let fd { _ = epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &event) }
             targets[id] = nil
         }
-    }
-
-    /// Ends the thread; the descriptors close when it leaves its loop.
-    func stop() {
-        let first = lock.withLock { () -> Bool in
-            defer { stopping = true }
-            return !stopping && !descriptorsClosed
-        }
-        guard first else { return }
-        var one: UInt64 = 1
-        _ = write(wakeup, &one, 8)
     }
 
     private static func event(id: UInt64, writable: Bool) -> epoll_event {
@@ -103,36 +84,20 @@ final class Poller: @unchecked Sendable {
     private func run() {
         let capacity: Int32 = 64
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(capacity))
-        defer {
-            events.deallocate()
-            lock.withLock {
-                descriptorsClosed = true
-                targets.removeAll()
-                close(epoll)
-                close(wakeup)
-            }
-        }
         while true {
             let count = epoll_wait(epoll, events, capacity, -1)
             if count < 0 {
                 if errno == EINTR { continue }
-                // Not expected with valid descriptors; the pool's callers would hang without
-                // the poller, so keep trying rather than leave.
+                // Not expected with a valid descriptor; callers would hang without the poller,
+                // so keep trying rather than leave.
                 usleep(1000)
                 continue
             }
             for index in 0..<Int(count) {
                 let id = events[index].data.u64
-                let bits = events[index].events
-                if id == 0 {
-                    var value: UInt64 = 0
-                    _ = read(wakeup, &value, 8)
-                    continue
-                }
                 let target = lock.withLock { targets[id] }
-                target?.ready(events: bits)
+                target?.ready(events: events[index].events)
             }
-            if lock.withLock({ stopping }) { return }
         }
     }
 }

@@ -1,14 +1,14 @@
 import CLibPQ
 import CPoll
 import Foundation
-import WorkQueues
 import Logging
+import WorkQueues
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A pool of non-blocking libpq connections driven by one poller thread.
+/// A pool of non-blocking libpq connections driven by the process's poller thread.
 ///
 /// A call encodes its parameters, takes an idle connection and sends the query from the
 /// caller's own thread (`PQsendQueryPrepared` or `PQsendQueryParams`, then `PQflush`); the
@@ -17,29 +17,20 @@ import Glibc
 /// call. No thread blocks on the network, so a request costs no thread hop to a pool thread and
 /// back, and two cores are not shared by a dozen pool threads.
 ///
-/// libpq's rule — one thread uses a `PGconn` at a time — is kept with a lock per connection:
-/// the submitter holds it while sending, the poller while reading.
+/// What to do next is decided by two values: `PoolStateMachine` (idle connections, waiting
+/// calls, connects) under the pool's lock, and a `ConnectionStateMachine` per connection under
+/// that connection's lock — libpq's rule, one thread uses a `PGconn` at a time, is kept by the
+/// same lock: the submitter holds it while sending, the poller while reading. This file only
+/// does the I/O they ask for.
 ///
-/// Connections open lazily on a connector thread (`PQconnectdbParams` blocks), at most `size`.
-/// When none is open and opening one fails, every waiting call fails at once (a `.connection`
-/// error) instead of waiting for a server that is down. A connection that breaks — EOF, an
-/// admin shutdown, `pg_terminate_backend` — fails only the call in flight on it and is replaced
-/// on demand.
+/// Connections open lazily, at most `size`, on a connect thread: libpq's own blocking connect
+/// (`PQconnectdbParams`), because only it applies `connect_timeout` per host, which a failover
+/// list (`host=a,b target_session_attrs=read-write`) needs to move past a host that does not
+/// answer, and resolves host names off the poller. When none is open and opening one fails,
+/// every waiting call fails at once (a `.connection` error) instead of waiting for a server that
+/// is down. A connection that breaks — EOF, an admin shutdown, `pg_terminate_backend` — fails
+/// only the call in flight on it and is replaced on demand.
 final class ReactorPool: @unchecked Sendable {
-    /// A call waiting for a connection.
-    enum Work: Sendable {
-        case query(PendingQuery)
-        /// The blocking path (`withConnection`): the connection is lent out of the reactor.
-        case checkout(CheckedContinuation<ReactorConnection, Error>)
-
-        func fail(_ error: PQError) {
-            switch self {
-            case .query(let query): query.continuation.resume(throwing: error)
-            case .checkout(let continuation): continuation.resume(throwing: error)
-            }
-        }
-    }
-
     let size: Int
     /// Named prepared statements asked for (`prepared:`); see `usesPrepared`.
     let prepared: Bool
@@ -47,27 +38,22 @@ final class ReactorPool: @unchecked Sendable {
     private let logger: Logger
     /// The setting that turns named statements off, named in the log line when the server loses them.
     private let preparedSetting: String?
-    let poller: Poller
+    private let poller: Result<Poller, PQError>
     private let conninfo: String
     private let applicationName: String
     private let options: String?
     private let connector: JobQueue<@Sendable () -> Void>
 
     private let lock = NSLock()
-    private var idle: [ReactorConnection] = []
-    private var waiting = Deque<Work>()
-    private var live = 0
-    private var connecting = 0
-    private var closed = false
-    /// Set once the server lost a statement we prepared, or had its name taken (26000, 42P05):
-    /// what a pooler in transaction mode does, which hands each call to any server connection.
-    private var preparedLost = false
+    private var machine: PoolStateMachine<ReactorConnection, PendingQuery>
+    private var lastCallID: UInt64 = 0
 
     init(
         conninfo: String, size: Int, prepared: Bool, applicationName: String, options: String?, outages: OutageReporter,
         logger: Logger = Logger(label: "portal-auth.pq"), preparedSetting: String? = nil
-    ) throws(PQError) {
-        self.size = max(1, size)
+    ) {
+        machine = PoolStateMachine(size: size)
+        self.size = machine.size
         self.prepared = prepared
         self.logger = logger
         self.preparedSetting = preparedSetting
@@ -75,27 +61,23 @@ final class ReactorPool: @unchecked Sendable {
         self.applicationName = applicationName
         self.options = options
         self.outages = outages
-        poller = try Poller(name: "pq-poller")
+        poller = Poller.shared
         connector = JobQueue<@Sendable () -> Void>(threads: 1)
         connector.startThread(name: "pq-connect")
     }
 
     /// Calls waiting for a connection right now.
-    var waitingCalls: Int { lock.withLock { waiting.count } }
+    var waitingCalls: Int { lock.withLock { machine.waitingCalls } }
 
     /// Whether calls run as named prepared statements: asked for, and the server has not shown
     /// that it cannot keep them.
-    var usesPrepared: Bool { prepared && !lock.withLock { preparedLost } }
+    var usesPrepared: Bool { prepared && !lock.withLock { machine.preparedLost } }
 
     /// The server lost a named statement or had its name taken (`error`): named statements are
     /// off for this pool from now on (calls in flight retry unnamed), said once in the log —
     /// with the setting that makes it the configuration instead of a surprise.
     func preparedStatementsLost(_ error: PQError) {
-        let first = lock.withLock {
-            defer { preparedLost = true }
-            return !preparedLost
-        }
-        guard first else { return }
+        guard lock.withLock({ machine.statementsLost() }) else { return }
         var metadata: Logger.Metadata = ["sqlstate": "\(error.sqlState ?? "-")"]
         if let preparedSetting { metadata["silence"] = "\(preparedSetting)" }
         let message = "the database lost or refused a named prepared statement, as a pooler in transaction mode "
@@ -104,73 +86,48 @@ final class ReactorPool: @unchecked Sendable {
         logger.warning("\(message)", metadata: metadata)
     }
 
-    /// One statement: sent from this thread, answered by the poller.
+    /// One statement: sent from this thread, answered by the poller. A caller cancelled while
+    /// its call still waits for a connection gets `CancellationError` and nothing is sent; once
+    /// sent, the call runs to its end.
     func query(_ sql: String, _ parameters: [any PQEncodable]) async throws -> PQRows {
         let encoded = try EncodedParameters(parameters)
         let name = usesPrepared ? PreparedName.of(sql) : nil
-        return try await withCheckedThrowingContinuation { continuation in
-            submit(.query(PendingQuery(sql: sql, name: name, parameters: encoded, continuation: continuation)))
+        let id = lock.withLock {
+            lastCallID += 1
+            return lastCallID
         }
-    }
-
-    /// Lends a connection, in blocking mode and off the poller, to `body` on a thread of its own.
-    /// For tests and tools only: the gateway and the mailer use `query`.
-    func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        let lent = try await withCheckedThrowingContinuation { continuation in
-            submit(.checkout(continuation))
-        }
-        defer { giveBack(lent) }
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            let thread = Thread { continuation.resume(with: Result { try body(lent.connection) }) }
-            thread.name = "pq-lent"
-            thread.start()
-        }
-    }
-
-    /// Hands `work` to an idle connection, or queues it (opening a connection if there is room).
-    func submit(_ work: Work) {
-        while true {
-            var connect = false
-            var refused = false
-            let connection: ReactorConnection? = lock.withLock {
-                if closed {
-                    refused = true
-                    return nil
-                }
-                if let connection = idle.popLast() { return connection }
-                waiting.append(work)
-                if live + connecting < size {
-                    connecting += 1
-                    connect = true
-                }
-                return nil
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                submit(PendingQuery(id: id, sql: sql, name: name, parameters: encoded, continuation: continuation))
             }
-            if let connection {
-                if connection.start(work) { return }
+        } onCancel: {
+            cancel(id: id)
+        }
+    }
+
+    /// Hands `call` to an idle connection, or queues it (opening a connection if there is room).
+    func submit(_ call: PendingQuery) {
+        while true {
+            switch lock.withLock({ machine.submit(call, id: call.id) }) {
+            case .refuse:
+                call.continuation.resume(throwing: PQError(kind: .closed, message: "pool closed"))
+                return
+            case .queued(let connect):
+                // Once queued, the call belongs to the pool: `close()` or a failed connect fails it.
+                if connect { openConnection() }
+                return
+            case .start(let connection):
+                if connection.start(call) { return }
                 // It broke while idle (the poller had not seen it yet): drop it, try another.
                 lost(connection)
-                continue
             }
-            // Once queued, the call belongs to the pool: `close()` fails it, never this path.
-            if refused { work.fail(PQError(kind: .closed, message: "pool closed")) }
-            if connect { openConnection() }
-            return
         }
     }
 
     /// A connection finished its call: give it the next waiting one, or put it back.
     func release(_ connection: ReactorConnection) {
-        var isClosed = false
-        let next: Work? = lock.withLock {
-            if closed {
-                isClosed = true
-                return nil
-            }
-            if let work = waiting.popFirst() { return work }
-            idle.append(connection)
-            return nil
-        }
-        if isClosed {
+        let (next, giveUp) = lock.withLock { machine.release(connection) }
+        if giveUp {
             lost(connection)
         } else if let next, !connection.start(next) {
             lost(connection)
@@ -178,54 +135,32 @@ final class ReactorPool: @unchecked Sendable {
         }
     }
 
-    /// A connection broke or is being closed: forget it, and open another if calls are waiting.
+    /// A connection broke or is given up: forget it, and open another if calls are waiting.
     func lost(_ connection: ReactorConnection) {
         // Several paths may notice the same break (the poller, a submitter); count it once.
-        guard connection.forget(poller: poller) else { return }
-        var connect = false
-        let stop: Bool = lock.withLock {
-            live -= 1
-            idle.removeAll { $0 === connection }
-            if !closed, !waiting.isEmpty, live + connecting < size {
-                connecting += 1
-                connect = true
-            }
-            return closed && live == 0 && connecting == 0
-        }
-        if connect { openConnection() }
-        if stop { poller.stop() }
+        guard connection.forget() else { return }
+        if lock.withLock({ machine.lost(connection) }) { openConnection() }
     }
 
     /// Stops accepting calls; fails the waiting ones and closes idle connections. Busy ones
     /// close when their call completes.
     func close() {
-        let (failed, idled, stop): ([Work], [ReactorConnection], Bool) = lock.withLock {
-            if closed { return ([], [], false) }
-            closed = true
-            var failed: [Work] = []
-            while let work = waiting.popFirst() { failed.append(work) }
-            let idled = idle
-            idle.removeAll()
-            return (failed, idled, live == 0 && connecting == 0)
-        }
-        for work in failed { work.fail(PQError(kind: .closed, message: "pool closed")) }
-        for connection in idled { lost(connection) }
-        if stop { poller.stop() }
+        let (failed, idle) = lock.withLock { machine.close() }
+        for call in failed { call.continuation.resume(throwing: PQError(kind: .closed, message: "pool closed")) }
+        for connection in idle { lost(connection) }
         connector.close()
     }
 
-    private func giveBack(_ connection: ReactorConnection) {
-        if connection.returnToReactor(poller: poller) {
-            release(connection)
-        } else {
-            lost(connection)
-        }
+    private func cancel(id: UInt64) {
+        guard let call = lock.withLock({ machine.cancel(id: id) }) else { return }
+        call.continuation.resume(throwing: CancellationError())
     }
 
     private func openConnection() {
         let queued = connector.enqueue { [self] in
             do {
-                try adopt(try Connection(conninfo: conninfo, applicationName: applicationName, options: options))
+                let poller = try poller.get()
+                adopt(try Connection(conninfo: conninfo, applicationName: applicationName, options: options), poller: poller)
             } catch let error as PQError {
                 outages.failed(error)
                 connectFailed(error)
@@ -238,40 +173,24 @@ final class ReactorPool: @unchecked Sendable {
         if !queued { connectFailed(PQError(kind: .closed, message: "pool closed")) }
     }
 
-    /// A new connection: counted live before the poller can see it (so a break it reports is
+    /// A new connection: counted open before the poller can see it (so a break it reports is
     /// counted against it), then given the next waiting call.
-    private func adopt(_ connection: Connection) throws(PQError) {
-        lock.withLock {
-            connecting -= 1
-            live += 1
-        }
-        let reactorConnection: ReactorConnection
+    private func adopt(_ connection: Connection, poller: Poller) {
+        lock.withLock { machine.connected() }
         do {
-            reactorConnection = try ReactorConnection(connection, pool: self)
+            let reactorConnection = try ReactorConnection(connection, pool: self, poller: poller)
+            outages.succeeded()
+            release(reactorConnection)
         } catch {
-            lock.withLock {
-                live -= 1
-                connecting += 1
-            }
-            throw error
+            lock.withLock { machine.connectUndone() }
+            connectFailed(error)
         }
-        outages.succeeded()
-        release(reactorConnection)
     }
 
-    /// Opening a connection failed. With none open, the server is down for every waiting call:
-    /// fail them now (the next call tries again) rather than let them wait.
+    /// Opening a connection failed: with none open, every waiting call fails now.
     private func connectFailed(_ error: PQError) {
-        let (failed, stop): ([Work], Bool) = lock.withLock {
-            connecting -= 1
-            var failed: [Work] = []
-            if live == 0 {
-                while let work = waiting.popFirst() { failed.append(work) }
-            }
-            return (failed, closed && live == 0 && connecting == 0)
-        }
-        for work in failed { work.fail(error) }
-        if stop { poller.stop() }
+        let failed = lock.withLock { machine.connectFailed() }
+        for call in failed { call.continuation.resume(throwing: error) }
     }
 
     deinit {
@@ -280,127 +199,165 @@ final class ReactorPool: @unchecked Sendable {
 }
 
 /// A query waiting for, or on, a connection.
-final class PendingQuery: Sendable {
+final class PendingQuery: StatementCall {
+    /// Identifies the call for cancellation while it waits.
+    let id: UInt64
     let sql: String
     let name: PreparedName?
     let parameters: EncodedParameters
     let continuation: CheckedContinuation<PQRows, Error>
 
-    init(sql: String, name: PreparedName?, parameters: EncodedParameters, continuation: CheckedContinuation<PQRows, Error>) {
+    init(
+        id: UInt64, sql: String, name: PreparedName?, parameters: EncodedParameters,
+        continuation: CheckedContinuation<PQRows, Error>
+    ) {
+        self.id = id
         self.sql = sql
         self.name = name
         self.parameters = parameters
         self.continuation = continuation
     }
 
-    /// The same call, sent unnamed (`PQsendQueryParams`).
-    var unnamed: PendingQuery { PendingQuery(sql: sql, name: nil, parameters: parameters, continuation: continuation) }
+    var preparedName: PreparedName? { name }
 
-    /// Whether `error` means the server does not have this call's named statement — lost (26000)
-    /// or its name already taken on that session (42P05), what a pooler that moved us does.
-    /// Nothing of the call ran, so it may run again unnamed.
-    func lostItsStatement(_ error: PQError) -> Bool {
-        name != nil && (error.sqlState == "26000" || error.sqlState == "42P05")
+    var unnamed: PendingQuery {
+        PendingQuery(id: id, sql: sql, name: nil, parameters: parameters, continuation: continuation)
     }
 }
 
-/// One non-blocking connection of a `ReactorPool` and the call on it.
+/// One non-blocking connection of a `ReactorPool`: the libpq calls its `ConnectionStateMachine`
+/// asks for, under the lock that keeps one thread on the `PGconn` at a time.
 final class ReactorConnection: PollTarget, @unchecked Sendable {
-    private enum State {
-        case idle
-        /// `PQsendPrepare` is out; the query follows once it succeeded.
-        case preparing(PendingQuery)
-        case running(PendingQuery)
-        /// Lent to the blocking path; the poller ignores it.
-        case lent
-        case closed
-    }
+    private typealias Machine = ConnectionStateMachine<PendingQuery>
 
     let connection: Connection
     /// Strong: the poller hands a finished connection back to its pool after resuming the caller,
     /// who may by then have dropped the last reference to the pool. The cycle ends when the
     /// connection is forgotten (closed).
     private let pool: ReactorPool
+    private let poller: Poller
     private let id: UInt64
     private let fd: Int32
     private let lock = NSLock()
-    private var state = State.idle
-    /// Statements prepared on this connection (by `PreparedName.id`); empty after a reconnect,
-    /// since the connection is new.
-    private var preparedIDs = Set<Int>()
-    private var watchingWrites = false
-    private var outcome: Result<PQRows, PQError>?
-    /// Set when the server no longer knows a statement we prepared (a `DISCARD ALL` behind our
-    /// back): the connection is replaced after this call rather than fail every later one.
-    private var retire = false
+    private var machine = Machine()
     private var forgotten = false
 
-    init(_ connection: Connection, pool: ReactorPool) throws(PQError) {
+    init(_ connection: Connection, pool: ReactorPool, poller: Poller) throws(PQError) {
         guard PQsetnonblocking(connection.handle, 1) == 0 else {
             throw PQError(kind: .connection, message: "could not switch the connection to non-blocking mode")
         }
         self.connection = connection
         self.pool = pool
-        id = pool.poller.makeID()
+        self.poller = poller
+        id = poller.makeID()
         fd = PQsocket(connection.handle)
-        guard pool.poller.add(self, id: id, fd: fd, writable: false) else {
+        guard poller.add(self, id: id, fd: fd, writable: false) else {
             throw PQError(kind: .connection, message: "could not watch the connection's socket")
         }
     }
 
     private var handle: OpaquePointer { connection.handle }
 
-    /// Starts `work` on this idle connection, from the caller's thread. False when the
+    /// Starts `call` on this idle connection, from the caller's thread. False when the
     /// connection turned out to be broken (nothing was sent; the caller retries elsewhere).
-    func start(_ work: ReactorPool.Work) -> Bool {
+    func start(_ call: PendingQuery) -> Bool {
         lock.lock()
-        guard case .idle = state, idleCheck() else {
+        guard machine.isIdle, idleCheck() else {
             lock.unlock()
             return false
         }
-        switch work {
-        case .checkout(let continuation):
-            state = .lent
-            pool.poller.remove(id: id, fd: fd)  // idle and checked: libpq still owns this socket
-            watchingWrites = false
-            PQsetnonblocking(handle, 0)
+        perform(machine.start(call, namedStatements: pool.usesPrepared))
+        return true
+    }
+
+    /// On the poller thread: the socket is readable, writable or closed.
+    func ready(events: UInt32) {
+        lock.lock()
+        if machine.isClosed {
             lock.unlock()
-            continuation.resume(returning: self)
-            return true
-        case .query(let named):
-            // Named statements were turned off since this call was made: it goes unnamed.
-            let query = named.name != nil && !pool.usesPrepared ? named.unnamed : named
-            outcome = nil
-            let sent: Bool
-            if let name = query.name, !preparedIDs.contains(name.id) {
-                state = .preparing(query)
-                sent = query.parameters.withArrays { _, types, _, _ in
-                    PQsendPrepare(handle, name.name, query.sql, query.parameters.count, types) == 1
+            return
+        }
+        if machine.isIdle {
+            // Nothing was asked: a notice, or an admin shutdown, a terminated backend, EOF.
+            perform(machine.idleInput(connectionOK: PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK))
+            return
+        }
+        if events & EPOLLOUT.rawValue != 0, !flush() {
+            perform(machine.connectionLost(brokenError()))
+            return
+        }
+        // What libpq read before an EOF is still parsed: a complete answer followed by the
+        // server's goodbye is an answer, and a FATAL it sent says why the connection ended.
+        let consumed = PQconsumeInput(handle) == 1
+        // Reading can also complete a pending write; stop watching for writability then.
+        if consumed, machine.watchingWrites, !flush() {
+            perform(machine.connectionLost(brokenError()))
+            return
+        }
+        while PQisBusy(handle) == 0 {
+            guard let result = PQgetResult(handle) else {
+                let transaction = PQtransactionStatus(handle)
+                perform(
+                    machine.resultsDone(
+                        connectionOK: PQstatus(handle) == CONNECTION_OK,
+                        inTransaction: transaction == PQTRANS_INTRANS || transaction == PQTRANS_INERROR))
+                return
+            }
+            machine.received(outcome(of: result))
+        }
+        if !consumed || PQstatus(handle) != CONNECTION_OK {
+            perform(machine.connectionLost(brokenError()))
+            return
+        }
+        lock.unlock()
+    }
+
+    /// Does what the machine asked. Called with the lock held; returns with it released, and
+    /// resumes callers and talks to the pool only after releasing it.
+    private func perform(_ first: Machine.Action) {
+        var action = first
+        while true {
+            switch action {
+            case .prepare(let call, let name):
+                let sent = call.parameters.withArrays { _, types, _, _ in
+                    PQsendPrepare(handle, name.name, call.sql, call.parameters.count, types) == 1
                 }
-            } else {
-                state = .running(query)
-                sent = send(query)
-            }
-            guard sent, flush() else {
-                // The server is gone; this call alone fails, and the connection is replaced.
-                state = .closed
-                let error = brokenError()
+                guard sent, flush() else {
+                    action = machine.connectionLost(brokenError())
+                    continue
+                }
                 lock.unlock()
-                query.continuation.resume(throwing: error)
+            case .execute(let call):
+                guard send(call), flush() else {
+                    action = machine.connectionLost(brokenError())
+                    continue
+                }
+                lock.unlock()
+            case .wait:
+                lock.unlock()
+            case .complete(let call, let result, let reuse):
+                lock.unlock()
+                call.continuation.resume(with: result.mapError { $0 as Error })
+                if reuse { pool.release(self) } else { pool.lost(self) }
+            case .runAgainUnnamed(let call, let error):
+                lock.unlock()
+                pool.preparedStatementsLost(error)
                 pool.lost(self)
-                return true
+                pool.submit(call.unnamed)
+            case .retire:
+                lock.unlock()
+                pool.lost(self)
             }
-            lock.unlock()
-            return true
+            return
         }
     }
 
-    private func send(_ query: PendingQuery) -> Bool {
-        query.parameters.withArrays { values, types, lengths, formats in
-            if let name = query.name {
-                PQsendQueryPrepared(handle, name.name, query.parameters.count, values, lengths, formats, 0) == 1
+    private func send(_ call: PendingQuery) -> Bool {
+        call.parameters.withArrays { values, types, lengths, formats in
+            if let name = call.name {
+                PQsendQueryPrepared(handle, name.name, call.parameters.count, values, lengths, formats, 0) == 1
             } else {
-                PQsendQueryParams(handle, query.sql, query.parameters.count, types, values, lengths, formats, 0) == 1
+                PQsendQueryParams(handle, call.sql, call.parameters.count, types, values, lengths, formats, 0) == 1
             }
         }
     }
@@ -408,23 +365,12 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
     /// Sends what libpq has buffered; watches for writability while some is left. False when
     /// the connection broke.
     private func flush() -> Bool {
-        switch PQflush(handle) {
-        case 0:
-            if watchingWrites {
-                watchingWrites = false
-                pool.poller.modify(id: id, fd: fd, writable: false)
-            }
-            return true
-        case 1:
-            guard PQsocket(handle) == fd else { return false }
-            if !watchingWrites {
-                watchingWrites = true
-                pool.poller.modify(id: id, fd: fd, writable: true)
-            }
-            return true
-        default:
-            return false
+        let status = PQflush(handle)
+        guard status == 0 || (status == 1 && PQsocket(handle) == fd) else { return false }
+        if let writable = machine.flushed(moreToSend: status == 1) {
+            poller.modify(id: id, fd: fd, writable: writable)
         }
+        return true
     }
 
     /// An idle connection must have nothing to read: anything there is a shutdown notice or EOF.
@@ -436,180 +382,33 @@ final class ReactorConnection: PollTarget, @unchecked Sendable {
         return PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
     }
 
-    /// On the poller thread: the socket is readable, writable or closed.
-    func ready(events: UInt32) {
-        lock.lock()
-        let query: PendingQuery
-        switch state {
-        case .lent, .closed:
-            lock.unlock()
-            return
-        case .idle:
-            // Nothing was asked: an admin shutdown, a terminated backend, or EOF.
-            if PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK {
-                lock.unlock()
-                return
-            }
-            state = .closed
-            lock.unlock()
-            pool.lost(self)
-            return
-        case .preparing(let current), .running(let current):
-            query = current
-        }
-        if events & EPOLLOUT.rawValue != 0, !flush() {
-            fail(query)
-            return
-        }
-        // What libpq read before an EOF is still parsed: a complete answer followed by the
-        // server's goodbye is an answer, and a FATAL it sent says why the connection ended.
-        let consumed = PQconsumeInput(handle) == 1
-        // Reading can also complete a pending write; stop watching for writability then, or the
-        // level-triggered EPOLLOUT would wake the poller in a loop.
-        if consumed, watchingWrites, !flush() {
-            fail(query)
-            return
-        }
-        while PQisBusy(handle) == 0 {
-            guard let result = PQgetResult(handle) else {
-                finished(query)
-                return
-            }
-            record(result)
-        }
-        if !consumed || PQstatus(handle) != CONNECTION_OK {
-            fail(query)
-            return
-        }
-        lock.unlock()
-    }
-
-    /// Keeps the first error, or the rows of a successful result.
-    private func record(_ result: OpaquePointer) {
+    /// One result of the command, cleared here: rows, or the error it carries.
+    private func outcome(of result: OpaquePointer) -> Result<PQRows, PQError> {
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            if outcome == nil { outcome = .success(PQRows(result: result)) }
+            return .success(PQRows(result: result))
         default:
-            let error = PQError.from(result: result, connection: handle)
-            // 26000: a statement we prepared is gone (a `DISCARD ALL`, a pooler that moved us).
-            // 42P05: the name is taken on this session already (it can only be a pooler's doing).
-            if error.sqlState == "26000" || error.sqlState == "42P05" { retire = true }
-            if case .failure = outcome {} else { outcome = .failure(error) }
+            return .failure(PQError.from(result: result, connection: handle))
         }
-    }
-
-    /// Called with the lock held, after `PQgetResult` returned NULL: the command is complete.
-    private func finished(_ query: PendingQuery) {
-        if case .failure(let error) = outcome, query.lostItsStatement(error) {
-            // The Prepare or the Execute met a session that is not the one we prepared on (a
-            // pooler in transaction mode) or a `DISCARD ALL`: nothing ran. This connection's idea
-            // of what is prepared is wrong, so it goes; the call runs again, unnamed, on another.
-            state = .closed
-            outcome = nil
-            lock.unlock()
-            pool.preparedStatementsLost(error)
-            pool.lost(self)
-            pool.submit(.query(query.unnamed))
-            return
-        }
-        if case .preparing = state, let name = query.name {
-            if case .failure(let error) = outcome {
-                state = .idle
-                outcome = nil
-                lock.unlock()
-                query.continuation.resume(throwing: error)
-                pool.release(self)
-                return
-            }
-            preparedIDs.insert(name.id)
-            outcome = nil
-            state = .running(query)
-            guard send(query), flush() else {
-                fail(query)
-                return
-            }
-            lock.unlock()
-            return
-        }
-        let result = outcome ?? .failure(PQError(kind: .query, message: "no result"))
-        outcome = nil
-        let replace = retire || PQstatus(handle) != CONNECTION_OK
-        state = replace ? .closed : .idle
-        lock.unlock()
-        query.continuation.resume(with: result.mapError { $0 as Error })
-        if replace { pool.lost(self) } else { pool.release(self) }
-    }
-
-    /// Called with the lock held: the connection broke during `query`.
-    private func fail(_ query: PendingQuery) {
-        var error = brokenError()
-        // The server's own reason (57P01 on an admin shutdown) when it said one before closing.
-        if case .failure(let said) = outcome, said.sqlState != nil { error = said }
-        state = .closed
-        outcome = nil
-        lock.unlock()
-        query.continuation.resume(throwing: error)
-        pool.lost(self)
     }
 
     private func brokenError() -> PQError {
         PQError(kind: .connection, message: PQError.connectionMessage(handle) ?? "connection lost")
     }
 
-    /// Back from the blocking path: non-blocking again and watched, unless it broke meanwhile.
-    func returnToReactor(poller: Poller) -> Bool {
-        lock.withLock {
-            // Only a connection outside any transaction comes back: one that a body left in an
-            // open or failed transaction would run every later call inside it.
-            guard case .lent = state, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) == PQTRANS_IDLE,
-                PQsetnonblocking(handle, 1) == 0, poller.add(self, id: id, fd: fd, writable: false)
-            else {
-                state = .closed
-                return false
-            }
-            state = .idle
-            return true
-        }
-    }
-
     /// Stops watching the socket, once; `PQfinish` follows when the last reference goes. False
     /// when the connection was already forgotten.
-    func forget(poller: Poller) -> Bool {
+    func forget() -> Bool {
         lock.withLock {
             guard !forgotten else { return false }
             forgotten = true
-            state = .closed
+            machine.close()
             // libpq closes the socket itself when it sees the connection break; the kernel then
             // dropped its registration, and the number may already belong to a new connection
             // whose registration a DEL would remove.
             poller.remove(id: id, fd: PQsocket(handle) == fd ? fd : nil)
             return true
         }
-    }
-}
-
-/// A FIFO with O(1) push and pop (calls waiting for a connection).
-struct Deque<Element> {
-    private var items: [Element] = []
-    private var head = 0
-
-    var isEmpty: Bool { head == items.count }
-    var count: Int { items.count - head }
-
-    mutating func append(_ item: Element) { items.append(item) }
-
-    mutating func popFirst() -> Element? {
-        guard head < items.count else { return nil }
-        let item = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 256 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        return item
     }
 }

@@ -40,6 +40,15 @@ public struct PQRows: Sendable, RandomAccessCollection {
         affectedRows = Int(String(cString: PQcmdTuples(result))) ?? rowCount
     }
 
+    /// Rows of text columns made without a server (the state machines' tests).
+    init(columns: [String], rows: [[String?]]) {
+        self.columns = columns
+        columnTypes = columns.map { _ in 25 }
+        cells = rows.flatMap { $0 }
+        count = rows.count
+        affectedRows = rows.count
+    }
+
     /// The single value of a one-row, one-column result (e.g. `select portal_api.invite(...)`):
     /// the first column of the first row, read without building a row; nil for no row or NULL.
     public func scalar<T: PQDecodable>(_ type: T.Type = T.self) throws -> T? {

@@ -19,10 +19,9 @@ import Testing
         #expect(results.count == 200)
         #expect(results.allSatisfy { $0.value == $0.key * 2 })
         let backends = try await withThrowingTaskGroup(of: Int32.self) { group in
-            for _ in 0..<32 { group.addTask { try await pool.withConnection { connection in
-                _ = try connection.query("select pg_sleep(0.02)")
-                return connection.backendPID
-            } } }
+            for _ in 0..<32 {
+                group.addTask { try await pool.query("select pg_backend_pid() from pg_sleep(0.02)").scalar(Int32.self) ?? -1 }
+            }
             return try await group.reduce(into: Set<Int32>()) { $0.insert($1) }
         }
         #expect(backends.count <= 8, "the pool never opens more than its size")
@@ -31,15 +30,13 @@ import Testing
     @Test func aTerminatedConnectionIsReplacedByItself() async throws {
         let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 1)
         defer { pool.close() }
-        let first = try await pool.withConnection { $0.backendPID }
+        let first = try #require(try await pool.query("select pg_backend_pid()").scalar(Int32.self))
         let admin = try TestDatabase.connect()
         try admin.query("select pg_terminate_backend($1)", [Int(first)])
         try await Task.sleep(for: .milliseconds(200))
-        let (second, answer) = try await pool.withConnection { connection in
-            (connection.backendPID, try connection.query("select 7").scalar(Int.self))
-        }
-        #expect(second != first)
-        #expect(answer == 7)
+        let row = try #require(try await pool.query("select pg_backend_pid(), 7").first)
+        #expect(try row.decode(0, as: Int32.self) != first)
+        #expect(try row.decode(1, as: Int.self) == 7)
     }
 
     @Test func aDownServerFailsFastWithAConnectionError() async throws {

@@ -26,8 +26,8 @@ struct PreparedStatementFallbackTests {
         let sql = "select $1::int + 40, 'lost-\(UUID().uuidString)'"
         #expect(try await pool.query(sql, [1]).first?.decode(0, as: Int.self) == 41)
         #expect(pool.usesPreparedStatements)
-        // Behind our back, on the same session (a pooler would hand us another one).
-        try await pool.withConnection { connection in _ = try connection.execute("deallocate all") }
+        // Behind our back, on the same session (a pool of one; a pooler would hand us another one).
+        try await pool.query("deallocate all")
         #expect(try await pool.query(sql, [2]).first?.decode(0, as: Int.self) == 42, "the call ran again, unnamed")
         #expect(!pool.usesPreparedStatements, "the pool stopped naming statements")
         let named = try await pool.query("select count(*)::int from pg_prepared_statements where name like 'portal\\_%'").scalar(Int.self)
@@ -41,9 +41,7 @@ struct PreparedStatementFallbackTests {
         defer { pool.close() }
         let sql = "select $1::text || ' is ours', 'taken-\(UUID().uuidString)'"
         let name = Self.preparedName(sql)
-        try await pool.withConnection { connection in
-            _ = try connection.execute("prepare \(name)(text) as select 'an imposter'::text, 'x'::text")
-        }
+        try await pool.query("prepare \(name)(text) as select 'an imposter'::text, 'x'::text")
         let answer = try await pool.query(sql, ["this"]).first?.decode(0, as: String.self)
         #expect(answer == "this is ours", "the call ran unnamed, not the statement under the taken name")
         #expect(!pool.usesPreparedStatements)

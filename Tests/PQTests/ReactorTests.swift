@@ -69,10 +69,9 @@ struct ReactorTests {
         }
     }
 
-    @Test(arguments: ConnectionPool.IO.allCases)
-    func sessionOptionsApplyToEveryConnectionAndALocalSettingOnlyToItsStatement(io: ConnectionPool.IO) async throws {
+    @Test func sessionOptionsApplyToEveryConnectionAndALocalSettingOnlyToItsStatement() async throws {
         // The mailer's shape: asynchronous commit for the session, synchronous for the seal's statement.
-        let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 2, io: io, options: "-c synchronous_commit=off")
+        let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 2, options: "-c synchronous_commit=off")
         defer { pool.close() }
         for _ in 0..<4 {
             #expect(try await pool.query("show synchronous_commit").scalar(String.self) == "off")
@@ -111,17 +110,41 @@ struct ReactorTests {
         }
     }
 
-    @Test func aConnectionLentBackInsideATransactionIsNotReused() async throws {
+    @Test func aConnectionLeftInsideATransactionIsNotReused() async throws {
         let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 1)
         defer { pool.close() }
-        let lent = try await pool.withConnection { connection in
-            _ = try connection.execute("begin")
-            _ = try connection.query("select txid_current()")
-            return connection.backendPID
+        let before = try #require(try await pool.query("select pg_backend_pid()").scalar(Int32.self))
+        try await pool.query("begin")
+        #expect(try await pool.query("select pg_backend_pid()").scalar(Int32.self) != before, "a fresh connection")
+        // A savepoint needs a transaction block: refused outside one.
+        let error = await #expect(throws: PQError.self) { try await pool.query("savepoint probe") }
+        #expect(error?.sqlState == "25P01", "not inside the abandoned transaction")
+    }
+
+    @Test func aCallCancelledWhileItWaitsForAConnectionIsNeverSent() async throws {
+        let pool = ConnectionPool(conninfo: try TestDatabase.url(), size: 1)
+        defer { pool.close() }
+        let marker = "busy_\(UInt32.random(in: 0...UInt32.max))"
+        try await pool.query("create temporary table cancel_probe (v int)")
+        // The only connection is busy until the waiting call has been cancelled.
+        async let busy = pool.query("select '\(marker)', pg_sleep(1)")
+        let admin = try TestDatabase.connect()
+        var running = false
+        for _ in 0..<200 where !running {
+            try await Task.sleep(for: .milliseconds(10))
+            running = try admin.query("select 1 from pg_stat_activity where query like $1 and pid <> pg_backend_pid()",
+                                      ["%'\(marker)'%"]).count == 1
         }
-        let row = try #require(try await pool.query("select pg_backend_pid(), pg_current_xact_id_if_assigned() is null").first)
-        #expect(try row.decode(0, as: Int32.self) != lent, "a fresh connection")
-        #expect(try row.decode(1, as: Bool.self) == true, "not inside the abandoned transaction")
+        #expect(running)
+        let waiting = Task { try await pool.query("insert into cancel_probe values (1)") }
+        for _ in 0..<200 where pool.queuedJobs == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(pool.queuedJobs == 1, "the call waits for the connection")
+        waiting.cancel()
+        let outcome = await waiting.result
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        #expect(pool.queuedJobs == 0)
+        _ = try await busy
+        #expect(try await pool.query("select count(*)::int from cancel_probe").scalar(Int.self) == 0, "it never ran")
     }
 
     @Test func aLargeParameterAndResultTravelWhole() async throws {
