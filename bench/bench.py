@@ -252,27 +252,23 @@ class Bench:
 
     def me_vs_pgbench(self):
         email, _ = self.user_with_password(10)
-        figures = {}
-        claims = None
-        variants = {"threads": {"PORTAL_DB_IO": "threads"}, "reactor": {"PORTAL_DB_IO": "reactor"}}
-        for io, extra in variants.items():
-            gateway, port = self.gateway("ln=10,r=8,p=1", self.cores, pool=10, extra=extra)
-            try:
-                request = urllib.request.Request("http://127.0.0.1:%d/api/portal/auth/sign-in" % port, method="POST",
-                                                 data=('{"email": "%s", "password": "%s"}' % (email, PASSWORD)).encode(),
-                                                 headers={"Content-Type": "application/json"})
-                response = urllib.request.urlopen(request)
-                cookie = response.headers["Set-Cookie"].split(";")[0]
-                payload = cookie.split("=", 1)[1].split(".")[1]
-                claims = __import__("json").loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-                base = "http://127.0.0.1:%d" % port
-                figures[io] = {
-                    "me": self.measured(gateway, base + "/api/portal/auth/me", headers=["Cookie: " + cookie]),
-                    "healthz": self.measured(gateway, base + "/healthz"),
-                    "readyz": self.measured(gateway, base + "/readyz"),
-                }
-            finally:
-                self.stop(gateway)
+        gateway, port = self.gateway("ln=10,r=8,p=1", self.cores, pool=10)
+        try:
+            request = urllib.request.Request("http://127.0.0.1:%d/api/portal/auth/sign-in" % port, method="POST",
+                                             data=('{"email": "%s", "password": "%s"}' % (email, PASSWORD)).encode(),
+                                             headers={"Content-Type": "application/json"})
+            response = urllib.request.urlopen(request)
+            cookie = response.headers["Set-Cookie"].split(";")[0]
+            payload = cookie.split("=", 1)[1].split(".")[1]
+            claims = __import__("json").loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            base = "http://127.0.0.1:%d" % port
+            figures = {
+                "me": self.measured(gateway, base + "/api/portal/auth/me", headers=["Cookie: " + cookie]),
+                "healthz": self.measured(gateway, base + "/healthz"),
+                "readyz": self.measured(gateway, base + "/readyz"),
+            }
+        finally:
+            self.stop(gateway)
         script = os.path.join(self.logs, "session_check.sql")
         with open(script, "w") as f:
             f.write("select portal_api.session_check('%s', %d, '%s');\n" % (claims["sub"], claims["sv"], claims["jti"]))
@@ -282,25 +278,19 @@ class Bench:
         simple = self.pgbench(script, 10, self.seconds, user="portal_gateway", mode="simple")
         prepared = self.pgbench(script, 10, self.seconds, user="portal_gateway", mode="prepared")
         ping = self.pgbench(select1, 10, self.seconds, user="portal_gateway", mode="simple")
-        new, old = figures["reactor"], figures["threads"]
-        me = new["me"]
+        me = figures["me"]
         self.row("/me ÷ pgbench session_check, -M simple (10 connections)", me["rps"] / simple, "≥ 0.6",
                  "%.0f req/s vs %.0f tps; /me p50 %.2f ms, p99 %.2f ms" % (me["rps"], simple, me["p50"], me["p99"]))
         self.row("/me ÷ pgbench session_check, -M prepared", me["rps"] / prepared, "—",
                  "%.0f req/s vs %.0f tps" % (me["rps"], prepared))
-        self.row("/readyz ÷ /healthz", new["readyz"]["rps"] / new["healthz"]["rps"], "≥ 0.8",
+        self.row("/readyz ÷ /healthz", figures["readyz"]["rps"] / figures["healthz"]["rps"], "≥ 0.8",
                  "%.0f vs %.0f req/s; p50 %.2f / %.2f ms, p99 %.2f / %.2f ms" % (
-                     new["readyz"]["rps"], new["healthz"]["rps"], new["readyz"]["p50"], new["healthz"]["p50"],
-                     new["readyz"]["p99"], new["healthz"]["p99"]))
-        self.row("/readyz ÷ pgbench select 1, -M simple", new["readyz"]["rps"] / ping, "—",
-                 "%.0f req/s vs %.0f tps" % (new["readyz"]["rps"], ping))
+                     figures["readyz"]["rps"], figures["healthz"]["rps"], figures["readyz"]["p50"], figures["healthz"]["p50"],
+                     figures["readyz"]["p99"], figures["healthz"]["p99"]))
+        self.row("/readyz ÷ pgbench select 1, -M simple", figures["readyz"]["rps"] / ping, "—",
+                 "%.0f req/s vs %.0f tps" % (figures["readyz"]["rps"], ping))
         self.row("/me per request: context switches (voluntary + involuntary), gateway CPU", None, "—",
-                 "reactor %.2f + %.2f, %.0f µs; old pool %.2f + %.2f, %.0f µs" % (
-                     me["switches"][0], me["switches"][1], me["cpu_us"],
-                     old["me"]["switches"][0], old["me"]["switches"][1], old["me"]["cpu_us"]))
-        self.row("reactor ÷ old pool (PORTAL_DB_IO=threads): /me, /readyz", me["rps"] / old["me"]["rps"], "> 1",
-                 "/me %.0f vs %.0f req/s (p99 %.2f vs %.2f ms); /readyz %.0f vs %.0f req/s" % (
-                     me["rps"], old["me"]["rps"], me["p99"], old["me"]["p99"], new["readyz"]["rps"], old["readyz"]["rps"]))
+                 "%.2f + %.2f, %.0f µs" % (me["switches"][0], me["switches"][1], me["cpu_us"]))
 
     def pgbench(self, script, clients, seconds, user=None, mode="simple"):
         url = self.database + (" user=%s" % user if user else "")
