@@ -2,30 +2,11 @@ import Foundation
 import PortalCore
 import PortalCrypto
 
-/// The gateway's configuration (DESIGN §8), owned by the gateway. Every key is an environment variable; every CLI flag
-/// of `portal-auth serve` overrides the variable of the same name.
-/// The gateway never reads `PORTAL_TOKEN_KEY`: only the mailer derives tokens (DESIGN §6).
-///
-/// | variable | type | default |
-/// | --- | --- | --- |
-/// | `DATABASE_URL` | libpq URI or conninfo | required |
-/// | `PORTAL_BASE_URL` | `http(s)://host[:port]` links and the JWT issuer are built from | `http://localhost:8080` |
-/// | `PORTAL_JWT_SECRET` | ≥ 32 bytes | required |
-/// | `PORTAL_JWT_PREVIOUS_SECRETS` | comma-separated secrets that still verify (rotation) | empty |
-/// | `PORTAL_ALLOWED_ORIGINS` | comma-separated origins (CORS + CSRF), plus the base URL's | empty |
-/// | `PORTAL_SESSION_TTL` | seconds, or with s/m/h/d | `12h` |
-/// | `PORTAL_SCRYPT` | `ln=…,r=…,p=…` | `ln=17,r=8,p=1` |
-/// | `PORTAL_SCRYPT_ALLOW_REFUSED` | start although the setting refuses most stored hashes (`HashCensus`) | `false` |
-/// | `PORTAL_HASH_WORKERS` | scrypt threads | cores |
-/// | `PORTAL_HASH_QUEUE` | sign-ins waiting for a worker before 503 | 32 × workers |
-/// | `PORTAL_DB_POOL` | database connections | 10 |
-/// | `PORTAL_DB_PREPARED` | named prepared statements; `false` behind PgBouncer in transaction mode | `true` |
-/// | `PORTAL_COOKIE_NAME` | session cookie name | `__Host-portal_session` |
-/// | `PORTAL_PASSWORD_MIN_LENGTH` | 12…128 | 12 |
-/// | `PORTAL_TRUST_FORWARDED_FOR` | `true`: client address from `X-Forwarded-For` (behind appending proxies) | `false` |
-/// | `PORTAL_TRUSTED_PROXY_HOPS` | appending proxies in front: the client is the N-th entry from the right | 1 |
-/// | `PORTAL_METRICS_TOKEN` | bearer token `/metrics` requires; unset: loopback peers without a proxy only | unset |
-/// | `HOST` / `PORT` | listen address | `127.0.0.1` / `8080` |
+/// The gateway's configuration, owned by the gateway. Every setting is an environment variable
+/// and a flag of `portal-auth serve` (the flag wins); `variables` lists them, and each default is
+/// written once, in `Defaults`, which `load` reads and `variables` prints (`--help`, `portal-auth
+/// env serve`; docs/configuration.md is held to it by `ConfigTableTests`).
+/// The gateway never reads `PORTAL_TOKEN_KEY`: only the mailer derives tokens.
 public struct GatewayConfig: Sendable {
     public var databaseURL: String
     public var baseURL: String
@@ -36,12 +17,12 @@ public struct GatewayConfig: Sendable {
     public var sessionTTL: Int
     public var scrypt: ScryptParameters
     /// Start even when `scrypt` refuses most stored hashes (`PORTAL_SCRYPT_ALLOW_REFUSED`); warn instead.
-    public var allowRefusedHashes: Bool = false
+    public var allowRefusedHashes: Bool = Defaults.allowRefusedHashes
     public var hashWorkers: Int
     public var hashQueue: Int
     public var databasePoolSize: Int
     /// Named prepared statements (`PORTAL_DB_PREPARED`); off behind a transaction pooler.
-    public var databasePrepared: Bool = true
+    public var databasePrepared: Bool = Defaults.databasePrepared
     public var cookieName: String
     public var passwordMinLength: Int
     public var trustForwardedFor: Bool
@@ -55,29 +36,52 @@ public struct GatewayConfig: Sendable {
     /// The origin (`scheme://host[:port]`) of the base URL: the JWT issuer and an allowed origin.
     public var baseOrigin: String { Self.origin(of: baseURL) ?? baseURL }
 
+    /// The defaults of the settings that have one as a value; the others' defaults are rules
+    /// (the base URL's origin, the number of cores), said in `variables`.
+    public enum Defaults {
+        public static let baseURL = EnvironmentReader.defaultBaseURL
+        public static let sessionTTL = 12 * 3600
+        public static let scrypt = ScryptParameters.default
+        public static let allowRefusedHashes = false
+        /// Sign-ins that may wait, per hash worker.
+        public static let hashQueuePerWorker = 32
+        public static let databasePoolSize = 10
+        public static let databasePrepared = true
+        public static let cookieName = "__Host-portal_session"
+        public static let passwordMinLength = 12
+        public static let trustForwardedFor = false
+        public static let trustedProxyHops = 1
+        public static let host = "127.0.0.1"
+        public static let port = 8080
+    }
+
     /// Every environment variable `portal-auth serve` reads (`portal-auth env serve` prints them).
     public static let variables: [ConfigVariable] = [
         ConfigVariable("DATABASE_URL", required: true, secret: true, "libpq URI or conninfo (as portal_gateway)"),
         ConfigVariable("PGPASSWORD", secret: true, environmentOnly: true, "the role's password, read by libpq: keeps it out of DATABASE_URL"),
-        ConfigVariable("PORTAL_BASE_URL", default: "http://localhost:8080", "public URL: JWT issuer and allowed origin"),
+        ConfigVariable("PORTAL_BASE_URL", default: Defaults.baseURL, "public URL: JWT issuer and allowed origin"),
         ConfigVariable("PORTAL_JWT_SECRET", required: true, secret: true, "signs session cookies; at least 32 bytes"),
         ConfigVariable("PORTAL_JWT_PREVIOUS_SECRETS", secret: true, "retired secrets, comma-separated: their cookies verify until they expire"),
         ConfigVariable("PORTAL_ALLOWED_ORIGINS", default: "the base URL's origin", "more origins for CORS/CSRF, comma-separated"),
-        ConfigVariable("PORTAL_SESSION_TTL", default: "12h", "session lifetime: seconds or with s, m, h, d"),
-        ConfigVariable("PORTAL_SCRYPT", default: "ln=17,r=8,p=1", "scrypt parameters of new hashes"),
-        ConfigVariable("PORTAL_SCRYPT_ALLOW_REFUSED", default: "false", "true: start although PORTAL_SCRYPT refuses most stored hashes (warn instead)"),
+        ConfigVariable("PORTAL_SESSION_TTL", default: ConfigCheck.durationText(Defaults.sessionTTL), "session lifetime: seconds or with s, m, h, d"),
+        ConfigVariable("PORTAL_SCRYPT", default: "\(Defaults.scrypt)", "scrypt parameters of new hashes"),
+        ConfigVariable("PORTAL_SCRYPT_ALLOW_REFUSED", default: "\(Defaults.allowRefusedHashes)", "true: start although PORTAL_SCRYPT refuses most stored hashes (warn instead)"),
         ConfigVariable("PORTAL_HASH_WORKERS", default: "the number of cores", "scrypt threads"),
-        ConfigVariable("PORTAL_HASH_QUEUE", default: "32 × workers", "sign-ins waiting for a worker before 503"),
-        ConfigVariable("PORTAL_DB_POOL", default: "10", "database connections"),
-        ConfigVariable("PORTAL_DB_PREPARED", default: "true", "named prepared statements; false behind PgBouncer in transaction mode"),
-        ConfigVariable("PORTAL_COOKIE_NAME", default: "__Host-portal_session", "session cookie name"),
-        ConfigVariable("PORTAL_PASSWORD_MIN_LENGTH", default: "12", "12 to 128"),
-        ConfigVariable("PORTAL_TRUST_FORWARDED_FOR", default: "false", "true behind proxies that append to X-Forwarded-For"),
-        ConfigVariable("PORTAL_TRUSTED_PROXY_HOPS", default: "1", "appending proxies in front (1 to 10)"),
+        ConfigVariable("PORTAL_HASH_QUEUE", default: "\(Defaults.hashQueuePerWorker) × workers", "sign-ins waiting for a worker before 503"),
+        ConfigVariable("PORTAL_DB_POOL", default: "\(Defaults.databasePoolSize)", "database connections"),
+        ConfigVariable("PORTAL_DB_PREPARED", default: "\(Defaults.databasePrepared)", "named prepared statements; false behind PgBouncer in transaction mode"),
+        ConfigVariable("PORTAL_COOKIE_NAME", default: Defaults.cookieName, "session cookie name"),
+        ConfigVariable("PORTAL_PASSWORD_MIN_LENGTH", default: "\(Defaults.passwordMinLength)", "\(passwordMinLengths.lowerBound) to \(passwordMinLengths.upperBound)"),
+        ConfigVariable("PORTAL_TRUST_FORWARDED_FOR", default: "\(Defaults.trustForwardedFor)", "true behind proxies that append to X-Forwarded-For"),
+        ConfigVariable("PORTAL_TRUSTED_PROXY_HOPS", default: "\(Defaults.trustedProxyHops)", "appending proxies in front (\(proxyHops.lowerBound) to \(proxyHops.upperBound))"),
         ConfigVariable("PORTAL_METRICS_TOKEN", secret: true, "bearer token for /metrics (unset: loopback only)"),
-        ConfigVariable("HOST", default: "127.0.0.1", "listen address"),
-        ConfigVariable("PORT", default: "8080", "listen port"),
+        ConfigVariable("HOST", default: Defaults.host, "listen address"),
+        ConfigVariable("PORT", default: "\(Defaults.port)", "listen port"),
     ] + ConfigVariable.logging
+
+    /// The allowed `PORTAL_PASSWORD_MIN_LENGTH`s and `PORTAL_TRUSTED_PROXY_HOPS`.
+    static let passwordMinLengths = 12...128
+    static let proxyHops = 1...10
 
     /// The names of `variables`.
     public static let environmentKeys = variables.map(\.name)
@@ -103,13 +107,13 @@ public struct GatewayConfig: Sendable {
         }
         origins.insert(Self.origin(of: baseURL)!)
 
-        let sessionTTL = try duration("PORTAL_SESSION_TTL", env.value("PORTAL_SESSION_TTL") ?? "12h")
+        let sessionTTL = try env.value("PORTAL_SESSION_TTL").map { try duration("PORTAL_SESSION_TTL", $0) } ?? Defaults.sessionTTL
         guard (60...(30 * 86400)).contains(sessionTTL) else {
             throw ConfigError("PORTAL_SESSION_TTL must be between 1 minute and 30 days")
         }
-        let scrypt = try ConfigCheck.scrypt("PORTAL_SCRYPT", env.value("PORTAL_SCRYPT") ?? "\(ScryptParameters.default)")
+        let scrypt = try env.value("PORTAL_SCRYPT").map { try ConfigCheck.scrypt("PORTAL_SCRYPT", $0) } ?? Defaults.scrypt
         let hashWorkers = try env.integer("PORTAL_HASH_WORKERS", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
-        let cookieName = env.value("PORTAL_COOKIE_NAME") ?? "__Host-portal_session"
+        let cookieName = env.value("PORTAL_COOKIE_NAME") ?? Defaults.cookieName
         guard cookieName.range(of: #"^[A-Za-z0-9_-]{1,64}$"#, options: .regularExpression) != nil else {
             throw ConfigError("PORTAL_COOKIE_NAME must be 1-64 letters, digits, _ or -")
         }
@@ -117,19 +121,19 @@ public struct GatewayConfig: Sendable {
         if let metricsToken, metricsToken.utf8.count < 16 {
             throw ConfigError("PORTAL_METRICS_TOKEN must be at least 16 bytes")
         }
-        let prepared = try ConfigCheck.boolean("PORTAL_DB_PREPARED", env.value("PORTAL_DB_PREPARED"), default: true)
-        let allowRefused = try ConfigCheck.boolean("PORTAL_SCRYPT_ALLOW_REFUSED", env.value("PORTAL_SCRYPT_ALLOW_REFUSED"), default: false)
+        let prepared = try ConfigCheck.boolean("PORTAL_DB_PREPARED", env.value("PORTAL_DB_PREPARED"), default: Defaults.databasePrepared)
+        let allowRefused = try ConfigCheck.boolean("PORTAL_SCRYPT_ALLOW_REFUSED", env.value("PORTAL_SCRYPT_ALLOW_REFUSED"), default: Defaults.allowRefusedHashes)
         var config = GatewayConfig(
             databaseURL: databaseURL, baseURL: baseURL, jwtSecret: jwtSecret, jwtPreviousSecrets: jwtPreviousSecrets,
             allowedOrigins: origins, sessionTTL: sessionTTL, scrypt: scrypt, hashWorkers: hashWorkers,
-            hashQueue: try env.integer("PORTAL_HASH_QUEUE", default: 32 * hashWorkers, range: 0...100_000),
-            databasePoolSize: try env.integer("PORTAL_DB_POOL", default: 10, range: 1...500),
+            hashQueue: try env.integer("PORTAL_HASH_QUEUE", default: Defaults.hashQueuePerWorker * hashWorkers, range: 0...100_000),
+            databasePoolSize: try env.integer("PORTAL_DB_POOL", default: Defaults.databasePoolSize, range: 1...500),
             cookieName: cookieName,
-            passwordMinLength: try env.integer("PORTAL_PASSWORD_MIN_LENGTH", default: 12, range: 12...128),
-            trustForwardedFor: try ConfigCheck.boolean("PORTAL_TRUST_FORWARDED_FOR", env.value("PORTAL_TRUST_FORWARDED_FOR"), default: false),
-            trustedProxyHops: try env.integer("PORTAL_TRUSTED_PROXY_HOPS", default: 1, range: 1...10),
+            passwordMinLength: try env.integer("PORTAL_PASSWORD_MIN_LENGTH", default: Defaults.passwordMinLength, range: passwordMinLengths),
+            trustForwardedFor: try ConfigCheck.boolean("PORTAL_TRUST_FORWARDED_FOR", env.value("PORTAL_TRUST_FORWARDED_FOR"), default: Defaults.trustForwardedFor),
+            trustedProxyHops: try env.integer("PORTAL_TRUSTED_PROXY_HOPS", default: Defaults.trustedProxyHops, range: proxyHops),
             metricsToken: metricsToken,
-            host: env.value("HOST") ?? "127.0.0.1", port: try env.integer("PORT", default: 8080, range: 0...65535))
+            host: env.value("HOST") ?? Defaults.host, port: try env.integer("PORT", default: Defaults.port, range: 0...65535))
         config.databasePrepared = prepared
         config.allowRefusedHashes = allowRefused
         return config

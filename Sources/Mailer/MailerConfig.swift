@@ -10,8 +10,17 @@ public enum MailDelivery: Sendable, Equatable {
 
 /// SMTP settings, with the seed's variable names.
 public struct SMTPSettings: Sendable, Equatable {
-    public enum Security: String, Sendable {
+    public enum Security: String, Sendable, CaseIterable {
         case starttls, tls, none
+
+        /// The relay's port when `SMTP_PORT` is unset.
+        public var defaultPort: Int {
+            switch self {
+            case .starttls: 587
+            case .tls: 465
+            case .none: 25
+            }
+        }
     }
     public var host: String
     public var port: Int
@@ -24,29 +33,10 @@ public struct SMTPSettings: Sendable, Equatable {
     public var timeoutSeconds: Int
 }
 
-/// The mailer's configuration (DESIGN §7, §8). Every CLI flag of `portal-auth mailer` overrides
-/// the variable of the same name.
-///
-/// | variable | meaning | default |
-/// | --- | --- | --- |
-/// | `DATABASE_URL` | libpq URI or conninfo (a direct connection: LISTEN needs a session) | required |
-/// | `PORTAL_BASE_URL` | links are `${PORTAL_BASE_URL}/portal/activate#token=…` | `http://localhost:8080` |
-/// | `PORTAL_TOKEN_KEY` | ≥ 32 bytes, the same as the gateway's | required |
-/// | `SMTP_HOST` | relay; unset = write `.eml` files to `MAIL_DIR` | unset |
-/// | `SMTP_PORT` | | 587 (starttls), 465 (tls), 25 (none) |
-/// | `SMTP_TLS` | `starttls`, `tls` or `none` | `starttls` |
-/// | `SMTP_USER` + `SMTP_PASS` | AUTH, only when both are set | unset |
-/// | `SMTP_FROM` | sender address | `noreply@${SMTP_HOST}` |
-/// | `SMTP_CA_FILE` | extra trusted CA (PEM) | unset |
-/// | `SMTP_TIMEOUT` | seconds per SMTP transaction | 30 |
-/// | `MAIL_FROM_NAME` | sender display name for every mail | the marina's (port's) name |
-/// | `MAIL_DIR` | folder for `.eml` files | `.run/mail` |
-/// | `MAIL_TEMPLATES_DIR` | folder whose `<kind>.<part>.mustache` files override the shipped ones | unset |
-/// | `MAILER_BATCH` | mails claimed at once | 20 |
-/// | `MAILER_POLL_INTERVAL` | seconds between backstop polls | 10 |
-/// | `MAILER_ID` | worker name in leases | `<hostname>-<pid>` |
-/// | `MAILER_PRUNE_INTERVAL` | seconds between runs of `portal_api.prune` | off |
-/// | `MAILER_METRICS_ADDRESS` | `host:port` serving `GET /metrics` and `GET /healthz` | off |
+/// The mailer's configuration. Every setting is an environment variable and a flag of
+/// `portal-auth mailer` (the flag wins); `variables` lists them, and each default is written once,
+/// in `Defaults`, which `load` reads and `variables` prints (`--help`, `portal-auth env mailer`;
+/// docs/configuration.md is held to it by `ConfigTableTests`).
 public struct MailerConfig: Sendable {
     public var databaseURL: String
     public var baseURL: String
@@ -67,28 +57,42 @@ public struct MailerConfig: Sendable {
     /// The longest one send may take (the lease renewed before it must outlast it).
     public var sendTimeoutSeconds: Int {
         if case .smtp(let settings) = delivery { return settings.timeoutSeconds }
-        return 30
+        return Defaults.smtpTimeout
+    }
+
+    /// The defaults of the settings that have one as a value; the others' defaults are rules
+    /// (files without `SMTP_HOST`, each port's name, the host name and process id), said in `variables`.
+    public enum Defaults {
+        public static let baseURL = EnvironmentReader.defaultBaseURL
+        public static let smtpSecurity = SMTPSettings.Security.starttls
+        /// The sender's local part; the domain is `SMTP_HOST` (`localhost` when writing files).
+        public static let senderLocalPart = "noreply"
+        public static let smtpTimeout = 30
+        /// Where `.eml` files go without `SMTP_HOST`, under the working directory.
+        public static let mailDirectory = ".run/mail"
+        public static let batchSize = 20
+        public static let pollInterval = 10
     }
 
     /// Every environment variable `portal-auth mailer` reads (`portal-auth env mailer` prints them).
     public static let variables: [ConfigVariable] = [
         ConfigVariable("DATABASE_URL", required: true, secret: true, "libpq URI or conninfo (as portal_mailer; a direct connection)"),
         ConfigVariable("PGPASSWORD", secret: true, environmentOnly: true, "the role's password, read by libpq: keeps it out of DATABASE_URL"),
-        ConfigVariable("PORTAL_BASE_URL", default: "http://localhost:8080", "links are built from it"),
+        ConfigVariable("PORTAL_BASE_URL", default: Defaults.baseURL, "links are built from it"),
         ConfigVariable("PORTAL_TOKEN_KEY", required: true, secret: true, "derives the mailed tokens; at least 32 bytes"),
         ConfigVariable("SMTP_HOST", default: "unset: .eml files in MAIL_DIR", "SMTP relay"),
-        ConfigVariable("SMTP_PORT", default: "587 (starttls), 465 (tls), 25 (none)", "relay port"),
-        ConfigVariable("SMTP_TLS", default: "starttls", "starttls, tls or none"),
+        ConfigVariable("SMTP_PORT", default: SMTPSettings.Security.allCases.map { "\($0.defaultPort) (\($0))" }.joined(separator: ", "), "relay port"),
+        ConfigVariable("SMTP_TLS", default: Defaults.smtpSecurity.rawValue, "starttls, tls or none"),
         ConfigVariable("SMTP_USER", "AUTH user (AUTH only with SMTP_PASS)"),
         ConfigVariable("SMTP_PASS", secret: true, "AUTH password"),
-        ConfigVariable("SMTP_FROM", default: "noreply@SMTP_HOST", "sender address"),
+        ConfigVariable("SMTP_FROM", default: "\(Defaults.senderLocalPart)@SMTP_HOST", "sender address"),
         ConfigVariable("SMTP_CA_FILE", default: "the system CAs", "extra trusted CA (PEM)"),
-        ConfigVariable("SMTP_TIMEOUT", default: "30", "seconds per SMTP transaction"),
+        ConfigVariable("SMTP_TIMEOUT", default: "\(Defaults.smtpTimeout)", "seconds per SMTP transaction"),
         ConfigVariable("MAIL_FROM_NAME", default: "the marina's name", "sender display name for every mail (unset: each port's name)"),
-        ConfigVariable("MAIL_DIR", default: ".run/mail", "folder for .eml files (no SMTP_HOST)"),
+        ConfigVariable("MAIL_DIR", default: Defaults.mailDirectory, "folder for .eml files (no SMTP_HOST)"),
         ConfigVariable("MAIL_TEMPLATES_DIR", default: "the shipped templates", flag: "templates-dir", "folder of <kind>.<part>.mustache overrides"),
-        ConfigVariable("MAILER_BATCH", default: "20", "mails claimed at once"),
-        ConfigVariable("MAILER_POLL_INTERVAL", default: "10", "seconds between backstop polls"),
+        ConfigVariable("MAILER_BATCH", default: "\(Defaults.batchSize)", "mails claimed at once"),
+        ConfigVariable("MAILER_POLL_INTERVAL", default: "\(Defaults.pollInterval)", "seconds between backstop polls"),
         ConfigVariable("MAILER_ID", default: "hostname-pid", "worker name in leases"),
         ConfigVariable("MAILER_PRUNE_INTERVAL", default: "off", "seconds between runs of portal_api.prune (retention)"),
         ConfigVariable("MAILER_METRICS_ADDRESS", default: "off", "host:port for GET /metrics and /healthz (an internal address)"),
@@ -113,13 +117,9 @@ public struct MailerConfig: Sendable {
         let delivery: MailDelivery
         let defaultDomain: String
         if let host = env.value("SMTP_HOST") {
-            guard let security = SMTPSettings.Security(rawValue: (env.value("SMTP_TLS") ?? "starttls").lowercased()) else {
+            guard let security = env.value("SMTP_TLS").map({ SMTPSettings.Security(rawValue: $0.lowercased()) }) ?? Defaults.smtpSecurity
+            else {
                 throw ConfigError("SMTP_TLS must be starttls, tls or none, not \"\(env.value("SMTP_TLS") ?? "")\": e.g. SMTP_TLS=starttls")
-            }
-            let defaultPort = switch security {
-            case .starttls: 587
-            case .tls: 465
-            case .none: 25
             }
             let user = env.value("SMTP_USER")
             let pass = env.value("SMTP_PASS")
@@ -131,16 +131,16 @@ public struct MailerConfig: Sendable {
                         + "use SMTP_TLS=starttls or tls (or a relay on localhost)")
             }
             delivery = .smtp(SMTPSettings(
-                host: host, port: try env.integer("SMTP_PORT", default: defaultPort, range: 1...65535), security: security,
+                host: host, port: try env.integer("SMTP_PORT", default: security.defaultPort, range: 1...65535), security: security,
                 username: authenticate ? user : nil, password: authenticate ? pass : nil,
                 caFile: try env.value("SMTP_CA_FILE").map { try ConfigCheck.readableFile("SMTP_CA_FILE", $0) },
-                timeoutSeconds: try env.integer("SMTP_TIMEOUT", default: 30, range: 1...600)))
+                timeoutSeconds: try env.integer("SMTP_TIMEOUT", default: Defaults.smtpTimeout, range: 1...600)))
             defaultDomain = host
         } else {
-            delivery = .files(directory: env.value("MAIL_DIR") ?? FileManager.default.currentDirectoryPath + "/.run/mail")
+            delivery = .files(directory: env.value("MAIL_DIR") ?? FileManager.default.currentDirectoryPath + "/" + Defaults.mailDirectory)
             defaultDomain = "localhost"
         }
-        let from = env.value("SMTP_FROM") ?? "noreply@\(defaultDomain)"
+        let from = env.value("SMTP_FROM") ?? "\(Defaults.senderLocalPart)@\(defaultDomain)"
         guard EmailAddress.isValidSender(from) else {
             throw ConfigError("SMTP_FROM must be a plain address like noreply@example.com")
         }
@@ -148,8 +148,8 @@ public struct MailerConfig: Sendable {
             databaseURL: databaseURL, baseURL: baseURL, tokenKey: tokenKey, delivery: delivery, from: from,
             fromName: env.value("MAIL_FROM_NAME"),
             templatesDirectory: try env.value("MAIL_TEMPLATES_DIR").map { try ConfigCheck.directory("MAIL_TEMPLATES_DIR", $0) },
-            batchSize: try env.integer("MAILER_BATCH", default: 20, range: 1...1000),
-            pollInterval: Double(try env.integer("MAILER_POLL_INTERVAL", default: 10, range: 1...3600)),
+            batchSize: try env.integer("MAILER_BATCH", default: Defaults.batchSize, range: 1...1000),
+            pollInterval: Double(try env.integer("MAILER_POLL_INTERVAL", default: Defaults.pollInterval, range: 1...3600)),
             workerID: env.value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
             pruneInterval: env.value("MAILER_PRUNE_INTERVAL") == nil
                 ? nil : try env.integer("MAILER_PRUNE_INTERVAL", default: 0, range: 1...604_800),

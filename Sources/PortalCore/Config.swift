@@ -117,6 +117,14 @@ public enum ConfigCheck {
         return path
     }
 
+    /// `seconds` as `duration` reads it, in the largest unit that divides it: `43200` → `12h`.
+    public static func durationText(_ seconds: Int) -> String {
+        for (unit, factor) in [("d", 86400), ("h", 3600), ("m", 60)] where seconds > 0 && seconds % factor == 0 {
+            return "\(seconds / factor)\(unit)"
+        }
+        return "\(seconds)s"
+    }
+
     /// Seconds from `90`, `90s`, `15m`, `12h` or `7d`.
     public static func duration(_ name: String, _ value: String) throws -> Int {
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400]

@@ -51,9 +51,12 @@ public struct EnvironmentReader {
         return url
     }
 
+    /// `PORTAL_BASE_URL` when unset (the gateway's and the mailer's default).
+    public static let defaultBaseURL = "http://localhost:8080"
+
     /// `PORTAL_BASE_URL` without trailing slashes; an absolute http(s) URL.
     public func baseURL() throws -> String {
-        var url = value("PORTAL_BASE_URL") ?? "http://localhost:8080"
+        var url = value("PORTAL_BASE_URL") ?? Self.defaultBaseURL
         while url.hasSuffix("/") { url.removeLast() }
         guard ConfigCheck.origin(of: url) != nil else {
             throw ConfigError("PORTAL_BASE_URL must be an absolute http(s) URL, e.g. https://portal.example.com")

@@ -64,6 +64,7 @@ struct StartupChecksTests {
         ("serve", "PORTAL_TRUST_FORWARDED_FOR", "maybe",
          #"configuration: PORTAL_TRUST_FORWARDED_FOR must be true or false (also 1/0 or yes/no), not "maybe""#),
         ("serve", "PORTAL_SCRYPT", "ln=30", "configuration: PORTAL_SCRYPT: ln=30 is out of range (ln 10–22"),
+        ("serve", "PORTAL_JWT_SECRET", "hunter2-short", "configuration: PORTAL_JWT_SECRET must be at least 32 bytes"),
         ("serve", "LOG_LEVEL", "loud", "configuration: LOG_LEVEL must be trace, debug, info"),
         ("mailer", "DATABASE_URL", "postgres://portal_mailer:hunter2hunter2@db/portal?sslmode=maybe",
          #"configuration: DATABASE_URL is not a connection string libpq accepts (invalid sslmode value: "maybe")"#),
@@ -84,6 +85,15 @@ struct StartupChecksTests {
         #expect(run.status == 1, "exits 1 instead of retrying or ignoring it: \(run.output)")
         #expect(run.output.contains(message), "\(run.output)")
         #expect(!run.output.contains("hunter2"), "no password echoed")
+    }
+
+    /// A database that is not there exits 3 from every command that exits on it (migrate and
+    /// admin alike: `ExitStatus`), so a deploy script retries instead of reporting a refusal.
+    @Test(arguments: [["migrate"], ["admin", "status", "c-1"], ["admin", "settings", "--json"]])
+    func anUnreachableDatabaseExitsThreeFromEveryCommand(arguments: [String]) throws {
+        let run = try Self.run(arguments + ["--database-url", "host=/nonexistent-socket-dir port=1 dbname=portal"], environment: [:])
+        #expect(run.status == 3, "\(arguments.joined(separator: " ")): \(run.output)")
+        #expect(run.output.contains("/nonexistent-socket-dir"), "libpq's reason names where it looked: \(run.output)")
     }
 
     /// A server that is not there is not a configuration error: the gateway starts and waits.

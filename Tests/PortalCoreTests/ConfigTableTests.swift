@@ -6,7 +6,8 @@ import TestSupport
 import Testing
 
 /// One configuration table per command generates its flags, `portal-auth env`, and is what
-/// docs/configuration.md documents. No database.
+/// docs/configuration.md documents, defaults included (the flags themselves: `SettingsFlagsTests`).
+/// No database.
 @Suite struct ConfigTableTests {
     static let commands: [(String, [ConfigVariable])] = [
         ("serve", GatewayConfig.variables), ("mailer", MailerConfig.variables), ("migrate", Migrator.variables),
@@ -35,51 +36,46 @@ import Testing
         }
     }
 
-    @Test func flagsOverrideByNameInBothSpellings() throws {
-        let overrides = try ConfigVariable.overrides(["--db-pool", "4", "--base-url=https://portal.example", "--log-level", "debug"],
-                                                     for: GatewayConfig.variables)
-        #expect(overrides == ["PORTAL_DB_POOL": "4", "PORTAL_BASE_URL": "https://portal.example", "LOG_LEVEL": "debug"])
-        let config = try GatewayConfig.load(
-            environment: ["DATABASE_URL": "host=/x dbname=y", "PORTAL_JWT_SECRET": String(repeating: "s", count: 32), "PORTAL_DB_POOL": "9"],
-            overrides: overrides)
-        #expect(config.databasePoolSize == 4, "the flag wins over the environment")
-        #expect(throws: ConfigError("unknown option --no-such (see --help: every setting is a flag and an environment variable)")) {
-            _ = try ConfigVariable.overrides(["--no-such", "1"], for: GatewayConfig.variables)
-        }
-        let empty = try ConfigVariable.overrides(["--allowed-origins=", "--port", "8081"], for: GatewayConfig.variables)
-        #expect(empty == ["PORTAL_ALLOWED_ORIGINS": "", "PORT": "8081"], "an empty value does not take the next argument")
-        #expect(try ConfigVariable.overrides(["--base-url=https://a.example/x=y"], for: GatewayConfig.variables)
-                == ["PORTAL_BASE_URL": "https://a.example/x=y"], "only the first = splits")
-        #expect(throws: ConfigError("--db-pool needs a value")) {
-            _ = try ConfigVariable.overrides(["--db-pool"], for: GatewayConfig.variables)
-        }
-        #expect(throws: ConfigError.self) { _ = try ConfigVariable.overrides(["--pgpassword", "x"], for: GatewayConfig.variables) }
-    }
-
-    @Test func helpListsEveryFlag() {
-        for (command, variables) in Self.commands {
-            let help = ConfigVariable.help(variables)
-            for variable in variables {
-                if let flag = variable.flag {
-                    #expect(help.contains("--\(flag) <\(variable.name)>"), "\(command): --\(flag)")
-                }
-            }
-        }
-    }
-
-    /// The documented configuration table (docs/configuration.md, "Variables") names exactly the
-    /// variables serve, mailer and migrate read.
-    @Test func theDocumentedTableMatchesTheConfigurationTables() throws {
+    /// The rows of docs/configuration.md's "Variables" table: each variable named in a row's first
+    /// cell, with the row's default cell.
+    static func documentedRows() throws -> [(name: String, defaultCell: String)] {
         let page = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/docs/configuration.md", encoding: .utf8)
         let section = try #require(page.components(separatedBy: "\n## Variables\n").dropFirst().first?
             .components(separatedBy: "\n## ").first)
-        var documented = Set<String>()
+        var rows: [(String, String)] = []
         for line in section.split(separator: "\n") where line.hasPrefix("| `") {
-            let firstCell = line.split(separator: "|")[0]
-            for match in firstCell.matches(of: /`([A-Z][A-Z_]+)`/) { documented.insert(String(match.output.1)) }
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            try #require(cells.count >= 4, "\(line)")
+            for match in cells[1].matches(of: /`([A-Z][A-Z_]+)`/) { rows.append((String(match.output.1), cells[3])) }
         }
+        return rows
+    }
+
+    /// The documented configuration table names exactly the variables serve, mailer and migrate read.
+    @Test func theDocumentedTableMatchesTheConfigurationTables() throws {
+        let documented = Set(try Self.documentedRows().map(\.name))
         let read = Set(Self.commands.flatMap { $0.1.map(\.name) })
         #expect(read.subtracting(documented).isEmpty, "read but not in docs/configuration.md: \(read.subtracting(documented).sorted())")
         #expect(documented.subtracting(read).isEmpty, "in docs/configuration.md but read by none: \(documented.subtracting(read).sorted())")
+    }
+
+    /// Each documented default is the one the code declares (and its loader reads), word for word:
+    /// `required`, `unset`, or the printed default (backticks aside). A variable read by several
+    /// commands has one default for all of them.
+    @Test func theDocumentedDefaultsAreTheCodesDefaults() throws {
+        var declared: [String: Set<String>] = [:]
+        for (_, variables) in Self.commands {
+            for variable in variables {
+                declared[variable.name, default: []].insert(variable.required ? "required" : variable.defaultValue ?? "unset")
+            }
+        }
+        for (name, defaults) in declared {
+            #expect(defaults.count == 1, "\(name) has a different default in different commands: \(defaults.sorted())")
+        }
+        for (name, cell) in try Self.documentedRows() {
+            guard let expected = declared[name]?.first else { continue }
+            #expect(cell.replacingOccurrences(of: "`", with: "") == expected,
+                    "docs/configuration.md says \(name) defaults to \"\(cell)\"; the code says \"\(expected)\"")
+        }
     }
 }
