@@ -116,6 +116,8 @@ let package = Package(
         // The reactor's state machines, without a server.
         .testTarget(name: "PQUnitTests", dependencies: ["PQ"]),
         .testTarget(name: "CLITests", dependencies: ["PQ", "PortalCore", "TestSupport"]),
+        // The CLI's own logic (exit codes, flags, output), without a database or the binary.
+        .testTarget(name: "CLIUnitTests", dependencies: ["PortalAuthCLI", "PortalCore", "PQ", "Gateway", "Mailer"]),
         .testTarget(
             name: "GatewayUnitTests",
             dependencies: [

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
+import PQ
 import PortalCore
 
 /// `portal-auth admin …`: the DBA functions of `portal_api` for operators who prefer a shell to
 /// psql. Connect as a member of `portal_admin` (or the owner). Human-readable output by default,
-/// `--json` for scripts (errors too). Exit codes: 0 done, 1 refused (with the reason in words),
-/// 3 database unreachable, 64 usage.
+/// `--json` for scripts (errors too). Exit codes: `ExitStatus`, as for every command.
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
@@ -52,6 +52,9 @@ struct AdminOptions: ParsableArguments {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: options)) ?? Data()
         print(TerminalText.escapedJSON(String(decoding: data, as: UTF8.self)))
     }
+
+    /// Prints the rows a DBA function answered (see `emit(_: AdminTable)`).
+    func emit(_ rows: PQRows) { emit(AdminTable(rows)) }
 
     /// Prints rows as an aligned table or as JSON. Every value comes from the database (names,
     /// emails, labels someone typed): the table shows control, format and bidi characters
@@ -272,9 +275,9 @@ extension AdminCommand {
         }
     }
 
-    /// Turns an `AdminRefusal` into its message (or JSON) on stderr and its exit code: 3 when the
-    /// database is unreachable, 1 for every refusal. A refusal may quote what was given (an id, a
-    /// CSV value): escaped like every other output.
+    /// Turns an `AdminRefusal` into its message (or JSON) on stderr and its exit code
+    /// (`ExitStatus`: unreachable 3, every refusal 1). A refusal may quote what was given (an id,
+    /// a CSV value): escaped like every other output.
     static func exit(_ options: AdminOptions, _ body: () throws -> Void) throws {
         do {
             try body()
@@ -282,7 +285,7 @@ extension AdminCommand {
             let report = failure.report(json: options.json)
             let line = options.json ? TerminalText.escapedJSON(report) : TerminalText.escaped(report)
             FileHandle.standardError.write(Data((line + "\n").utf8))
-            throw ExitCode(failure.exitCode)
+            throw ExitStatus(failure).exitCode
         }
     }
 }

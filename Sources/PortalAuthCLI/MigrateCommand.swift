@@ -59,13 +59,8 @@ struct MigrateCommand: ParsableCommand {
             // environment when given (PORTAL_GATEWAY_DB_PASSWORD, PORTAL_MAILER_DB_PASSWORD).
             try Migrator.setRolePasswords(from: environment, conninfo: url) { role in print("  password set for \(role)") }
         } catch let failure as Migrator.Failure {
-            throw CLIFailure(message: failure.description)
+            // An unreachable database exits 3, as for every command (ExitStatus); other failures 1.
+            throw CLIFailure(message: failure.description, status: ExitStatus(failure))
         }
     }
-}
-
-/// An error whose message is fit for the terminal, with exit code 1.
-struct CLIFailure: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

@@ -32,6 +32,11 @@ struct PortalAuth: AsyncParsableCommand {
                 print(help)
                 Self.exit()
             }
+            // ArgumentParser's `Error: …` line, with the exit code of ExitStatus's table.
+            if let failure = error as? CLIFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: failure) + "\n").utf8))
+                exit(withError: failure.status.exitCode)
+            }
             exit(withError: error)
         }
     }

@@ -1,20 +1,9 @@
 import Foundation
 import PQ
 
-/// A table of text values (what `portal-auth admin` prints as a table or as JSON).
-public struct AdminTable: Sendable, Equatable {
-    public let columns: [String]
-    public let rows: [[String?]]
-
-    init(_ rows: PQRows) {
-        columns = rows.columns
-        self.rows = rows.map { row in (0..<rows.columns.count).map { row[$0] } }
-    }
-}
-
 /// What a DBA-side call can end in besides success: a refusal in the database's own words (it
 /// names the value or the id and holds no secret, unlike what the gateway may tell a client), or an
-/// unreachable database. The CLI prints `report(json:)` and exits with `exitCode`.
+/// unreachable database. The CLI owns how it is shown and its exit code (`PortalAuthCLI/AdminOutput.swift`).
 public struct AdminRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// The database could not be reached (libpq's reason: host, socket, authentication).
@@ -30,20 +19,6 @@ public struct AdminRefusal: Error, Sendable, Equatable, CustomStringConvertible 
     public let message: String
     public let hint: String?
     public var description: String { message + (hint.map { " (\($0))" } ?? "") }
-
-    /// The CLI's exit code: 3 when the database is unreachable (retry later), 1 for every refusal.
-    public var exitCode: Int32 { kind == .unreachable ? 3 : 1 }
-
-    /// The line the CLI prints on standard error (without its newline): `error: <message>
-    /// (<hint>)`, or for `--json` `{"error":{"code":…,"hint":…,"message":…}}` (sorted keys; a hint
-    /// only when there is one), so scripts match on the stable code.
-    public func report(json: Bool) -> String {
-        guard json else { return "error: \(description)" }
-        var error: [String: Any] = ["code": code, "message": message]
-        if let hint { error["hint"] = hint }
-        let data = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
 
     public init(kind: Kind, code: String, message: String, hint: String? = nil) {
         self.kind = kind
@@ -141,8 +116,8 @@ public final class AdminStore {
         _ = try run("select portal_api.revoke_admin_key($1)", [id])
     }
 
-    public func listKeys(port: String?) throws(AdminRefusal) -> AdminTable {
-        AdminTable(try run("select id, port_id, label, created_at, revoked_at, last_used_at from portal_api.list_admin_keys($1)", [port]))
+    public func listKeys(port: String?) throws(AdminRefusal) -> PQRows {
+        try run("select id, port_id, label, created_at, revoked_at, last_used_at from portal_api.list_admin_keys($1)", [port])
     }
 
     // Portal users.
@@ -173,23 +148,23 @@ public final class AdminStore {
         try text("select portal_api.portal_user_status($1)::text", [client])
     }
 
-    public func audit(client: String?, limit: Int) throws(AdminRefusal) -> AdminTable {
-        AdminTable(try run(
+    public func audit(client: String?, limit: Int) throws(AdminRefusal) -> PQRows {
+        try run(
             "select occurred_at, event, client_id, email, actor, on_behalf_of, ip, detail from portal_api.audit_events($1, $2)",
-            [client, limit]))
+            [client, limit])
     }
 
     // Policy and retention.
 
-    public func settings(named name: String? = nil) throws(AdminRefusal) -> AdminTable {
-        AdminTable(try run(
-            "select name, value, allowed, description from portal_api.settings() where $1::text is null or name = $1", [name]))
+    public func settings(named name: String? = nil) throws(AdminRefusal) -> PQRows {
+        try run(
+            "select name, value, allowed, description from portal_api.settings() where $1::text is null or name = $1", [name])
     }
 
-    public func rateLimits(bucket: String? = nil) throws(AdminRefusal) -> AdminTable {
-        AdminTable(try run(
+    public func rateLimits(bucket: String? = nil) throws(AdminRefusal) -> PQRows {
+        try run(
             "select bucket, max_hits, window_length, description from portal_api.rate_limits() where $1::text is null or bucket = $1",
-            [bucket]))
+            [bucket])
     }
 
     public func setSetting(_ name: String, to value: String) throws(AdminRefusal) {

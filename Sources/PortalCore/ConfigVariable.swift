@@ -1,10 +1,13 @@
 import Foundation
+import Logging
 
 /// One environment variable a command reads: what `portal-auth env <command>` prints, and where
-/// the command's list of accepted variables comes from.
+/// the command's list of accepted variables comes from. The command line's flags, `--help` and
+/// `env` are the CLI's (`PortalAuthCLI/SettingsFlags.swift`).
 public struct ConfigVariable: Sendable, Equatable {
     public let name: String
-    /// The default in words; nil when the variable is required or simply unset by default.
+    /// The default as printed: the loader's typed default in words (`"\(Defaults.port)"`), or the
+    /// rule that makes it; nil when the variable is required or simply unset by default.
     public let defaultValue: String?
     public let required: Bool
     /// Whether the value is a secret (never logged; keep it out of files under version control).
@@ -27,64 +30,12 @@ public struct ConfigVariable: Sendable, Equatable {
         self.flag = environmentOnly ? nil : (flag ?? stem.lowercased().replacingOccurrences(of: "_", with: "-"))
     }
 
-    /// The overrides given as `--flag value` or `--flag=value` for `variables`, by variable name.
-    /// Every variable has its flag; an unknown flag or one without a value is refused by name.
-    public static func overrides(_ arguments: [String], for variables: [ConfigVariable]) throws -> [String: String] {
-        let byFlag = Dictionary(uniqueKeysWithValues: variables.compactMap { variable in variable.flag.map { ("--" + $0, variable) } })
-        var overrides: [String: String] = [:]
-        var index = arguments.startIndex
-        while index < arguments.endIndex {
-            let argument = arguments[index]
-            let equals = argument.firstIndex(of: "=")
-            let flag = equals.map { String(argument[..<$0]) } ?? argument
-            let inline = equals.map { String(argument[argument.index(after: $0)...]) }
-            guard let variable = byFlag[flag] else {
-                throw ConfigError("unknown option \(flag) (see --help: every setting is a flag and an environment variable)")
-            }
-            if let inline {
-                overrides[variable.name] = inline
-            } else {
-                index += 1
-                guard index < arguments.endIndex else { throw ConfigError("\(flag) needs a value") }
-                overrides[variable.name] = arguments[index]
-            }
-            index += 1
-        }
-        return overrides
-    }
-
-    /// The flags of `variables` for `--help`: `--db-pool <PORTAL_DB_POOL>  database connections (default: 10)`.
-    public static func help(_ variables: [ConfigVariable]) -> String {
-        let rows = variables.compactMap { variable -> (String, String)? in
-            guard let flag = variable.flag else { return nil }
-            var text = variable.summary
-            if variable.required { text += " (required)" } else if let value = variable.defaultValue { text += " (default: \(value))" }
-            if variable.secret { text += "; a secret: prefer the environment variable (flags show in ps)" }
-            return ("--\(flag) <\(variable.name)>", text)
-        }
-        let width = rows.map(\.0.count).max() ?? 0
-        return "Every setting is a flag and an environment variable (PGPASSWORD only the variable); the flag wins.\n\n"
-            + rows.map { $0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $1 }.joined(separator: "\n")
-    }
-
-    /// `NAME  required, secret  summary` or `NAME  default: X  summary`.
-    public static func table(_ variables: [ConfigVariable]) -> String {
-        let rows = variables.map { variable -> (String, String, String) in
-            var status = variable.required ? "required" : (variable.defaultValue.map { "default: \($0)" } ?? "optional")
-            if variable.secret { status += ", secret" }
-            return (variable.name, status, variable.summary)
-        }
-        let nameWidth = rows.map(\.0.count).max() ?? 0
-        let statusWidth = rows.map(\.1.count).max() ?? 0
-        return rows.map { name, status, summary in
-            name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
-                + status.padding(toLength: statusWidth, withPad: " ", startingAt: 0) + "  " + summary
-        }.joined(separator: "\n")
-    }
+    /// `LOG_LEVEL` when unset.
+    public static let defaultLogLevel = Logger.Level.info
 
     /// `LOG_LEVEL` and `LOG_FORMAT`, read by every command.
     public static let logging = [
-        ConfigVariable("LOG_LEVEL", default: "info", "trace, debug, info, notice, warning, error or critical"),
+        ConfigVariable("LOG_LEVEL", default: defaultLogLevel.rawValue, "trace, debug, info, notice, warning, error or critical"),
         ConfigVariable("LOG_FORMAT", default: "text", "json: one JSON object per line"),
     ]
 }

@@ -13,7 +13,7 @@ extension LoggingSystem {
             guard !done else { return }
             done = true
             let values = ProcessInfo.processInfo.environment.merging(overrides.filter { !$0.value.isEmpty }) { $1 }
-            let level = values["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+            let level = values["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? ConfigVariable.defaultLogLevel
             let json = values["LOG_FORMAT"]?.lowercased() == "json"
             LoggingSystem.bootstrap { label in
                 var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)

@@ -1,4 +1,5 @@
 import PQ
+@testable import PortalAuthCLI
 @testable import PortalCore
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
     @Test func anUnreachableDatabaseExitsThreeWithLibpqsReason() {
         let refusal = AdminRefusal.from(PQError(kind: .connection, message: "connection to server on socket \"/x\" failed\n"))
         #expect(refusal.kind == .unreachable)
-        #expect(refusal.exitCode == 3, "retry later: nothing was refused")
+        #expect(ExitStatus(refusal) == .unreachable && ExitStatus(refusal).rawValue == 3, "retry later: nothing was refused")
         #expect(refusal.code == "database_unreachable")
         #expect(refusal.report(json: false) == #"error: cannot reach the database: connection to server on socket "/x" failed"#)
     }
@@ -18,7 +19,7 @@ import Testing
         let refusal = AdminRefusal.from(PQError(
             kind: .query, sqlState: SQLState.insufficientPrivilege, message: "permission denied for function invite"))
         #expect(refusal.kind == .permissionDenied)
-        #expect(refusal.exitCode == 1)
+        #expect(ExitStatus(refusal) == .refused)
         #expect(refusal.report(json: false)
             == "error: permission denied: permission denied for function invite (connect as a member of portal_admin (grant portal_admin to <you>))")
         #expect(refusal.report(json: true)
@@ -28,7 +29,7 @@ import Testing
     @Test func aDomainRefusalKeepsTheDatabasesSentenceAndTheStableCode() {
         let refusal = AdminRefusal.from(PQError(kind: .query, sqlState: SQLState.clientNotFound, message: "client not found: c-1"))
         #expect(refusal.kind == .refused(.clientNotFound))
-        #expect(refusal.exitCode == 1)
+        #expect(ExitStatus(refusal) == .refused)
         #expect(refusal.report(json: false) == "error: client not found: c-1")
         #expect(refusal.report(json: true) == #"{"error":{"code":"client_not_found","message":"client not found: c-1"}}"#)
 
@@ -41,14 +42,14 @@ import Testing
         let refusal = AdminRefusal.from(PQError(kind: .query, sqlState: "22007", message: #"invalid input syntax for type interval: "soon""#))
         #expect(refusal.kind == .refused(.invalidRequest))
         #expect(refusal.code == "invalid_input")
-        #expect(refusal.exitCode == 1)
+        #expect(ExitStatus(refusal) == .refused)
         #expect(refusal.report(json: false) == #"error: invalid input syntax for type interval: "soon""#)
     }
 
     @Test func anyOtherFailureIsInternalWithoutTheServersText() {
         let refusal = AdminRefusal.from(PQError(kind: .query, sqlState: "XX000", message: "tuple concurrently updated in relation x"))
         #expect(refusal.kind == .refused(.internalError))
-        #expect(refusal.exitCode == 1)
+        #expect(ExitStatus(refusal) == .refused)
         #expect(refusal.report(json: false) == "error: \(PortalError.internalError.message)")
         #expect(!refusal.report(json: true).contains("tuple"))
     }

@@ -4,7 +4,7 @@ import Logging
 import Gateway
 import Testing
 
-/// What operators read: JSON logs, `portal-auth env`, the sender rule.
+/// What operators read: JSON logs, the sender rule (`portal-auth env`: `SettingsFlagsTests`).
 @Suite struct OperatorOutputTests {
     @Test func jsonLogsKeepNumbersAsNumbers() {
         #expect(JSONLogHandler.jsonValue(.string("12")) as? Int == 12)
@@ -20,15 +20,6 @@ import Testing
             let foundation = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
             #expect(JSONLogHandler.timestamp(seconds) == foundation)
         }
-    }
-
-    @Test func envSaysWhatIsRequiredSecretAndDefault() {
-        let table = ConfigVariable.table(GatewayConfig.variables)
-        let jwt = table.split(separator: "\n").first { $0.hasPrefix("PORTAL_JWT_SECRET ") }
-        #expect(jwt?.contains("required, secret") == true)
-        #expect(table.split(separator: "\n").contains { $0.hasPrefix("PORT ") && $0.contains("default: 8080") })
-        #expect(!GatewayConfig.environmentKeys.contains("PORTAL_TOKEN_KEY"))
-        #expect(Set(GatewayConfig.environmentKeys).count == GatewayConfig.environmentKeys.count, "no variable twice")
     }
 
     @Test func aLocalSenderNeedsNoDotButNoHeaderSpecialsEither() {
