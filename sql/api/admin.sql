@@ -238,6 +238,23 @@ grant execute on function portal_api.revoke_sessions(text, text) to portal_admin
 comment on function portal_api.revoke_sessions(text, text) is
     'Ends every session of the portal user. PA004, PA006.';
 
+-- Changes the address of a client's portal user (portal.do_change_email): invited, at once with a
+-- fresh activation link; active, by a confirmation link to the new address and a notice to the
+-- old one. Returns the status with a note. PA002, PA004, PA006, PA008, PA012.
+create or replace function portal_api.change_email(p_client_id text, p_email text, p_actor text default current_user)
+returns jsonb
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    return portal.do_change_email(p_client_id, null, p_email, p_actor);
+end
+$$;
+revoke all on function portal_api.change_email(text, text, text) from public;
+grant execute on function portal_api.change_email(text, text, text) to portal_admin;
+comment on function portal_api.change_email(text, text, text) is
+    'Changes a portal user''s address: invited, at once (fresh activation link); active, when the link mailed to the new address is used. PA002, PA004, PA006, PA008, PA012.';
+
 -- State (invited/active/disabled/locked), email, last login, the newest link, last mail. PA004, PA006.
 create or replace function portal_api.portal_user_status(p_client_id text) returns jsonb
 language plpgsql security definer

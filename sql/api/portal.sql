@@ -5,10 +5,12 @@
 -- lock), sign_in_lookup (the hash, or NULL: the gateway then runs one dummy scrypt, so an
 -- unknown email costs the same) and sign_in_record (success: the session; failure: the count
 -- and the lockout). Activation and reset are consume_token; forgot-password is
--- request_password_reset, which answers the same whatever the address.
+-- request_password_reset, which answers the same whatever the address. Change email is
+-- change_password_lookup, the gateway's scrypt, then request_email_change; its link is
+-- confirm_email_change.
 --
--- Raises: PA001 invalid_token, PA008 invalid_input, PA012 portal_user_disabled, PA013
--- password_conflict.
+-- Raises: PA001 invalid_token, PA002 email_taken, PA008 invalid_input, PA012 portal_user_disabled,
+-- PA013 password_conflict.
 
 set local role portal_owner;
 
@@ -322,8 +324,9 @@ grant execute on function portal_api.request_password_reset(text, inet, text) to
 comment on function portal_api.request_password_reset(text, inet, text) is
     'Forgot password: silently issues a reset token + mail for an enabled, activated account (throttled per address); every path writes one audit row. PA008 malformed email.';
 
--- Read-only status of a token for the landing pages: {"status", "type", "portName"}; the type and
--- the marina's name only for a valid token (an invalid, used or expired one tells nothing more).
+-- Read-only status of a token for the landing pages: {"status", "type", "portName", "newEmail"};
+-- the marina's name (and an email-change link's address) only for a valid token (an invalid, used
+-- or expired one tells nothing more).
 create or replace function portal_api.token_status(p_token_hash bytea) returns jsonb
 language sql security definer stable
 set search_path = pg_catalog, pg_temp
@@ -333,6 +336,8 @@ as $$
                 || case when s.status = 'valid' then jsonb_build_object('portName',
                        (select p.name from portal.portal_users u join portal.ports p on p.id = u.port_id
                          where u.id = t.portal_user_id)) else '{}'::jsonb end
+                || case when s.status = 'valid' and t.new_email is not null
+                        then jsonb_build_object('newEmail', t.new_email) else '{}'::jsonb end
            from portal.portal_auth_tokens t
           cross join lateral (select case
                         when t.revoked_at is not null then 'invalid'
@@ -351,11 +356,14 @@ comment on function portal_api.token_status(bytea) is
 -- the user row first, then the token). The token is used exactly once (portal.use_token); session_epoch is
 -- bumped and every recorded session of the user deleted, the lock and failure count cleared (a
 -- reset is how a locked-out user gets back in), other live tokens revoked, and a reset queues
--- password_changed. Any token that is unknown, unsealed, used, revoked, expired, of the other
--- type, or whose account is disabled, raises PA001 and changes nothing; PA008 for a missing or
--- malformed hash.
+-- password_changed. With p_jti the client is signed in: the session p_jti (expiring at
+-- p_session_expires_at) is recorded in the new epoch, last_login_at set and sign_in_ok written,
+-- as a sign-in would. Returns the user with its sessionEpoch. Any token that is unknown,
+-- unsealed, used, revoked, expired, of the other type, or whose account is disabled, raises
+-- PA001 and changes nothing; PA008 for a missing or malformed hash, jti or expiry.
 create or replace function portal_api.consume_token(
-    p_type text, p_token_hash bytea, p_password_hash text, p_ip inet default null, p_user_agent text default null)
+    p_type text, p_token_hash bytea, p_password_hash text, p_ip inet default null, p_user_agent text default null,
+    p_jti text default null, p_session_expires_at timestamptz default null)
 returns jsonb
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
@@ -372,13 +380,14 @@ begin
         raise exception 'invalid or expired token' using errcode = 'PA001';
     end if;
     perform from portal.portal_users u where u.id = v_user_id for update;
-    if not portal.use_token(p_token_hash, p_type) then
+    if p_type not in ('activation', 'reset') or not portal.use_token(p_token_hash, p_type) then
         raise exception 'invalid or expired token' using errcode = 'PA001';
     end if;
     begin
         update portal.portal_users u
            set password_hash = p_password_hash, session_epoch = u.session_epoch + 1,
                activated_at = coalesce(u.activated_at, now()), failed_attempts = 0, locked_until = null,
+               last_login_at = case when p_jti is not null then now() else u.last_login_at end,
                updated_at = now()
          where u.id = v_user_id and u.is_active
         returning * into v_user;
@@ -396,13 +405,113 @@ begin
     else
         perform portal.log_event('activation', v_user, null, p_ip, p_user_agent);
     end if;
+    if p_jti is not null then
+        perform portal.record_session(v_user, p_jti, p_session_expires_at);
+        perform portal.log_event('sign_in_ok', v_user, null, p_ip, p_user_agent, jsonb_build_object('via', p_type));
+    end if;
+    return portal.user_json(v_user) || jsonb_build_object('sessionEpoch', v_user.session_epoch);
+end
+$$;
+revoke all on function portal_api.consume_token(text, bytea, text, inet, text, text, timestamp with time zone) from public;
+grant execute on function portal_api.consume_token(text, bytea, text, inet, text, text, timestamp with time zone) to portal_gateway;
+comment on function portal_api.consume_token(text, bytea, text, inet, text, text, timestamp with time zone) is
+    'Activate or reset: uses the token once and sets the password hash; bumps session_epoch; with p_jti signs the client in (that session recorded). PA001 invalid_token, PA008.';
+
+-- Change email, step 2 (step 1 is change_password_lookup: the session, and the hash the gateway
+-- verifies the password against). Refused with PA013, nothing written, unless the hash is still
+-- p_seen_hash and the account enabled and not locked. Then, for an address other than the
+-- current one: when no portal user has it, an email_change token carrying it (the previous one
+-- revoked) and its link mailed to it, and a notice to the current address; when another portal
+-- user has it, only a note to that mailbox (it may be the client's own other account) — the
+-- caller learns nothing either way. The same address again changes and mails nothing. Every
+-- path writes one email_change_requested row. PA008 for a malformed address.
+create or replace function portal_api.request_email_change(
+    p_user_id text, p_seen_hash text, p_new_email text, p_ip inet default null, p_user_agent text default null)
+returns void
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_email text := portal.normalize_email(p_new_email);
+    v_user portal.portal_users;
+    v_other portal.portal_users;
+begin
+    select * into v_user from portal.portal_users u
+     where u.id = p_user_id and u.password_hash = p_seen_hash and u.is_active
+       and (u.locked_until is null or u.locked_until <= now())
+       for update;
+    if not found then
+        raise exception 'the password was changed meanwhile' using errcode = 'PA013';
+    end if;
+    if v_email = v_user.email then
+        perform portal.log_event('email_change_requested', v_user, null, p_ip, p_user_agent,
+            '{"delivered": false, "reason": "unchanged"}');
+        return;
+    end if;
+    v_other := portal.user_by_email(v_email);
+    if v_other.id is not null then
+        perform portal.queue_mail('email_taken', v_other);
+        perform portal.log_event('email_change_requested', v_user, null, p_ip, p_user_agent,
+            '{"delivered": false, "reason": "email_taken"}');
+        return;
+    end if;
+    perform portal.queue_mail('email_change', v_user, portal.issue_token(v_user.id, 'email_change', v_email), v_email);
+    perform portal.queue_mail('email_change_notice', v_user, null, null, jsonb_build_object('newEmail', v_email));
+    perform portal.log_event('email_change_requested', v_user, null, p_ip, p_user_agent,
+        jsonb_build_object('newEmail', v_email));
+end
+$$;
+revoke all on function portal_api.request_email_change(text, text, text, inet, text) from public;
+grant execute on function portal_api.request_email_change(text, text, text, inet, text) to portal_gateway;
+comment on function portal_api.request_email_change(text, text, text, inet, text) is
+    'Change email, step 2: a confirmation link to a free address and a notice to the current one, or a note to an address in use; the same answer either way. PA008, PA013.';
+
+-- Uses an email_change token once and moves its user to the address it carries: session_epoch
+-- bumped and every session ended, other live tokens revoked (a reset link mailed to the old
+-- address dies with it). Returns the user. PA001 for a token that is unknown, unsealed, used,
+-- revoked, expired, of another type, or whose account is disabled; PA002 when another portal
+-- user took the address meanwhile (portal_users_email_key: of two changes to one address, the
+-- first to commit wins; the other changes nothing and its token stays unused).
+create or replace function portal_api.confirm_email_change(
+    p_token_hash bytea, p_ip inet default null, p_user_agent text default null)
+returns jsonb
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_token portal.portal_auth_tokens;
+    v_user portal.portal_users;
+    v_old text;
+begin
+    select * into v_token from portal.portal_auth_tokens t where t.token_hash = p_token_hash;
+    if not found then
+        raise exception 'invalid or expired token' using errcode = 'PA001';
+    end if;
+    select u.email into v_old from portal.portal_users u where u.id = v_token.portal_user_id for update;
+    if not portal.use_token(p_token_hash, 'email_change') then
+        raise exception 'invalid or expired token' using errcode = 'PA001';
+    end if;
+    begin
+        update portal.portal_users u
+           set email = v_token.new_email, session_epoch = u.session_epoch + 1, updated_at = now()
+         where u.id = v_token.portal_user_id and u.is_active
+        returning * into v_user;
+    exception when unique_violation then
+        raise exception 'this email address is already used by another portal user' using errcode = 'PA002';
+    end;
+    if not found then
+        raise exception 'invalid or expired token' using errcode = 'PA001';
+    end if;
+    perform portal.end_sessions(v_user.id);
+    perform portal.revoke_tokens(v_user.id);
+    perform portal.log_event('email_changed', v_user, null, p_ip, p_user_agent, jsonb_build_object('from', v_old));
     return portal.user_json(v_user);
 end
 $$;
-revoke all on function portal_api.consume_token(text, bytea, text, inet, text) from public;
-grant execute on function portal_api.consume_token(text, bytea, text, inet, text) to portal_gateway;
-comment on function portal_api.consume_token(text, bytea, text, inet, text) is
-    'Activate or reset: uses the token once and sets the password hash; bumps session_epoch. PA001 invalid_token, PA008.';
+revoke all on function portal_api.confirm_email_change(bytea, inet, text) from public;
+grant execute on function portal_api.confirm_email_change(bytea, inet, text) to portal_gateway;
+comment on function portal_api.confirm_email_change(bytea, inet, text) is
+    'Uses an email-change link once: the account moves to the confirmed address and every session ends. PA001 invalid_token, PA002 email_taken.';
 
 -- One hit on a rate-limit bucket (sign_in_ip, forgot_ip, token_ip, admin_key): 0 when allowed,
 -- else the seconds to wait (Retry-After). Raises PA008 for an unknown bucket.

@@ -136,7 +136,8 @@ as $$
 $$;
 revoke all on function portal.user_actions(portal.portal_users) from public;
 
--- The admin view of a client's portal user, with the actions allowed in its state.
+-- The admin view of a client's portal user, with the actions allowed in its state and the
+-- address a live email-change link would move it to (pendingEmail).
 create or replace function portal.user_status(p_user portal.portal_users) returns jsonb
 language sql volatile
 set search_path = pg_catalog, pg_temp
@@ -159,6 +160,10 @@ as $$
         'failedAttempts', p_user.failed_attempts,
         'lockedUntil', case when p_user.locked_until > now() then p_user.locked_until end,
         'link', portal.link_status(p_user.id),
+        'pendingEmail', (
+            select t.new_email from portal.portal_auth_tokens t
+             where t.portal_user_id = p_user.id and t.type = 'email_change'
+               and t.used_at is null and t.revoked_at is null and t.expires_at > now()),
         'lastMail', (
             select jsonb_build_object(
                 'id', m.id, 'kind', m.kind, 'status', m.status, 'attempts', m.attempts,

@@ -34,6 +34,8 @@ as $$
         ('reset_throttled', 'Forgot-password was refused by the account''s rate limit (no mail).'),
         ('reset_completed', 'The client set a new password with a reset link.'),
         ('password_changed', 'The client changed the password while signed in.'),
+        ('email_change_requested', 'A change of address was asked for (detail: newEmail, or the reason no link was sent).'),
+        ('email_changed', 'The portal user''s address changed (detail: from).'),
         ('hash_upgraded', 'A stored hash was replaced by a stronger one after a sign-in.'),
         ('sign_out', 'One session was signed out.'),
         ('sign_out_everywhere', 'The client signed out every session.'),

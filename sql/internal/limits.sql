@@ -18,6 +18,8 @@ insert into portal.rate_limit_rules (bucket, max_hits, window_length) values
     ('token_ip', 60, '1 minute'),               -- activate / reset / token-status per client address
     ('change_password_user', 5, '15 minutes'),  -- change-password attempts per portal user
     ('change_password_ip', 10, '15 minutes'),   -- change-password attempts per address
+    ('change_email_user', 5, '1 hour'),         -- change-email attempts per portal user (each may mail an address)
+    ('change_email_ip', 10, '15 minutes'),      -- change-email attempts per address
     ('admin_key', 600, '1 minute'),             -- admin API calls per key
     ('invite_key', 120, '1 hour'),              -- invites per admin key (each conflict is audited too)
     ('client_id_key', 10, '1 hour')             -- PUTs refused per admin key because another port holds the id
@@ -78,6 +80,8 @@ as $$
         ('token_ip', 'Activate, reset and token-status calls per client address.'),
         ('change_password_user', 'Change-password attempts per portal user.'),
         ('change_password_ip', 'Change-password attempts per client address.'),
+        ('change_email_user', 'Change-email attempts per portal user (each may mail the address it names).'),
+        ('change_email_ip', 'Change-email attempts per client address.'),
         ('admin_key', 'Admin API calls per admin key.'),
         ('invite_key', 'Invites per admin key (each address already in use is audited).'),
         ('client_id_key', 'PUTs of a client id another port holds, per admin key (each is audited); when used up, '
@@ -94,6 +98,7 @@ as $$
     values
         ('activation_ttl', '5 minutes to 7 days', '72 hours', 'How long an activation link works.'),
         ('reset_ttl', '5 minutes to 24 hours', '1 hour', 'How long a password-reset link works.'),
+        ('email_change_ttl', '5 minutes to 7 days', '24 hours', 'How long an email-change confirmation link works.'),
         ('lockout_threshold', '3 to 100', '10', 'Consecutive failed sign-ins that lock an account.'),
         ('lockout_base', '1 second to 1 hour (at most lockout_max)', '1 minute',
          'First lock''s length; each further failure doubles it.'),

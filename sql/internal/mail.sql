@@ -11,9 +11,11 @@ set local role portal_owner;
 
 -- Queues one mail for a user (the insert trigger NOTIFYs the mailers). The mail carries what its
 -- templates need, so the mailer's claim is its only read: the user's and client's names, the
--- port's name and contact, the link's expiry.
+-- port's name and contact, the link's expiry, and p_data's values (e.g. newEmail). It goes to the
+-- user's address, or to p_recipient (an email change's link goes to the address it confirms).
 create or replace function portal.queue_mail(
-    p_kind text, p_user portal.portal_users, p_token portal.portal_auth_tokens default null)
+    p_kind text, p_user portal.portal_users, p_token portal.portal_auth_tokens default null,
+    p_recipient text default null, p_data jsonb default null)
 returns bigint
 language plpgsql
 set search_path = pg_catalog, pg_temp
@@ -26,19 +28,19 @@ begin
     select c.name into v_client_name from portal.clients c where c.id = p_user.client_id;
     select * into v_port from portal.ports p where p.id = p_user.port_id;
     insert into portal.mail_outbox (kind, portal_user_id, recipient, token_id, data)
-    values (p_kind, p_user.id, p_user.email, p_token.id,
+    values (p_kind, p_user.id, coalesce(p_recipient, p_user.email), p_token.id,
             jsonb_strip_nulls(jsonb_build_object(
                 'name', p_user.name,
                 'clientName', v_client_name,
                 'portName', v_port.name,
                 'replyTo', v_port.reply_to,
                 'supportPhone', v_port.support_phone,
-                'expiresAt', p_token.expires_at)))
+                'expiresAt', p_token.expires_at) || coalesce(p_data, '{}'::jsonb)))
     returning id into v_id;
     return v_id;
 end
 $$;
-revoke all on function portal.queue_mail(text, portal.portal_users, portal.portal_auth_tokens) from public;
+revoke all on function portal.queue_mail(text, portal.portal_users, portal.portal_auth_tokens, text, jsonb) from public;
 
 -- A new mail wakes the mailers. The notification is a hint; the table is the truth.
 create or replace function portal.mail_outbox_notify() returns trigger

@@ -1,5 +1,6 @@
 -- Staff actions shared by the DBA functions (api/admin.sql) and the admin HTTP API
--- (api/crm.sql): the port of an admin key, inviting, and the actions on a client's portal user.
+-- (api/crm.sql): the port of an admin key, inviting, the actions on a client's portal user, and
+-- changing its address.
 --
 -- Raises: PA002 email_taken, PA003 portal_user_exists, PA004 client_not_found, PA006
 -- portal_user_not_found, PA007 already_active, PA008 invalid_input, PA012
@@ -124,3 +125,53 @@ begin
 end
 $$;
 revoke all on function portal.do_client_action(text, text, text, text) from public;
+
+-- Staff change a client's portal address. Invited (no password yet): the address changes now and
+-- a fresh activation link (the old one revoked) goes to it. Active: nothing changes yet: an
+-- email_change link goes to the new address and a notice to the old one; the change applies when
+-- the link is used (portal_api.confirm_email_change). The same address again changes nothing.
+-- Returns the status, with a note saying which of these happened.
+-- Raises PA004, PA006, PA002 email_taken (another portal user has the address), PA008 (a malformed
+-- address), PA012 (a disabled user).
+create or replace function portal.do_change_email(p_client_id text, p_port_id text, p_email text, p_actor text)
+returns jsonb
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_user portal.portal_users := portal.find_portal_user(p_client_id, p_port_id);
+    v_email text := portal.normalize_email(p_email);
+    v_old text := v_user.email;
+    v_note text;
+begin
+    if not v_user.is_active then
+        raise exception 'this portal user is disabled' using errcode = 'PA012',
+            hint = 'Enable it first; a disabled account''s links would not work.';
+    end if;
+    if v_email = v_user.email then
+        return portal.user_status(v_user) || jsonb_build_object('note', 'The address is already this one: nothing changed.');
+    end if;
+    if exists (select from portal.portal_users u where u.email = v_email) then
+        raise exception 'this email address is already used by another portal user' using errcode = 'PA002';
+    end if;
+    if v_user.password_hash is null then
+        begin
+            update portal.portal_users u set email = v_email, updated_at = now()
+             where u.id = v_user.id returning * into v_user;
+        exception when unique_violation then
+            raise exception 'this email address is already used by another portal user' using errcode = 'PA002';
+        end;
+        perform portal.queue_mail('activation', v_user, portal.issue_token(v_user.id, 'activation'));
+        perform portal.log_event('email_changed', v_user, p_actor, null, null, jsonb_build_object('from', v_old));
+        v_note := 'The address changed and a fresh activation link was mailed to it (the previous link no longer works).';
+    else
+        perform portal.queue_mail('email_change', v_user, portal.issue_token(v_user.id, 'email_change', v_email), v_email);
+        perform portal.queue_mail('email_change_notice', v_user, null, null, jsonb_build_object('newEmail', v_email));
+        perform portal.log_event('email_change_requested', v_user, p_actor, null, null, jsonb_build_object('newEmail', v_email));
+        v_note := 'A confirmation link was mailed to the new address and a notice to the current one; '
+                  || 'the address changes when the link is used.';
+    end if;
+    return portal.user_status(v_user) || jsonb_build_object('note', v_note);
+end
+$$;
+revoke all on function portal.do_change_email(text, text, text, text) from public;

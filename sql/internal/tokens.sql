@@ -1,4 +1,4 @@
--- Tokens: issuing, revoking, using and reading activation and reset tokens.
+-- Tokens: issuing, revoking, using and reading activation, reset and email-change tokens.
 --
 -- Where the token rules are enforced:
 --   single use   portal.use_token: one UPDATE that sets used_at only where used_at and
@@ -32,8 +32,10 @@ $$;
 revoke all on function portal.use_token(bytea, text) from public;
 
 
--- Issues a fresh, unsealed token of p_type, revoking the live one in the same transaction.
-create or replace function portal.issue_token(p_user_id text, p_type text) returns portal.portal_auth_tokens
+-- Issues a fresh, unsealed token of p_type, revoking the live one in the same transaction. An
+-- email_change token carries p_new_email, the normalised address it confirms (NULL for the others).
+create or replace function portal.issue_token(p_user_id text, p_type text, p_new_email text default null)
+returns portal.portal_auth_tokens
 language plpgsql
 set search_path = pg_catalog, pg_temp
 as $$
@@ -41,17 +43,18 @@ declare
     v_ttl interval;
     v_token portal.portal_auth_tokens;
 begin
-    select case p_type when 'activation' then s.activation_ttl else s.reset_ttl end
+    select case p_type when 'activation' then s.activation_ttl when 'email_change' then s.email_change_ttl
+                       else s.reset_ttl end
       into v_ttl from portal.settings s;
     update portal.portal_auth_tokens t set revoked_at = now()
      where t.portal_user_id = p_user_id and t.type = p_type and t.used_at is null and t.revoked_at is null;
-    insert into portal.portal_auth_tokens (portal_user_id, type, expires_at)
-    values (p_user_id, p_type, now() + v_ttl)
+    insert into portal.portal_auth_tokens (portal_user_id, type, expires_at, new_email)
+    values (p_user_id, p_type, now() + v_ttl, p_new_email)
     returning * into v_token;
     return v_token;
 end
 $$;
-revoke all on function portal.issue_token(text, text) from public;
+revoke all on function portal.issue_token(text, text, text) from public;
 
 -- Revokes every live token of a user (disable, password set).
 create or replace function portal.revoke_tokens(p_user_id text) returns void

@@ -1,6 +1,6 @@
 -- The database explains itself: policy with ranges, errors with hints, help, link state.
 begin;
-select plan(33);
+select plan(34);
 
 -- The HINT of the error a statement raises (NULL when it raises none).
 create function pg_temp.hint_of(p_sql text) returns text language plpgsql as $$
@@ -15,7 +15,7 @@ exception when others then
 end
 $$;
 
-select is((select count(*)::int from portal_api.settings()), 9, 'settings() lists every setting');
+select is((select count(*)::int from portal_api.settings()), 10, 'settings() lists every setting');
 select is((select value from portal_api.settings() where name = 'reset_ttl'), '01:00:00', 'with its current value');
 select is((select allowed from portal_api.settings() where name = 'reset_ttl'), '5 minutes to 24 hours', 'and its range');
 select is((select count(*)::int from portal_api.settings() where description is null), 0, 'and what it is for');
