@@ -287,3 +287,37 @@ revoke all on function portal_api.audit_events(text, integer) from public;
 grant execute on function portal_api.audit_events(text, integer) to portal_admin;
 comment on function portal_api.audit_events(text, integer) is
     'The audit trail, newest first, optionally for one client (actor = database role, on_behalf_of = the caller''s word).';
+
+-- Deletes a client as the CRM's cascade says: its portal user, tokens, sessions and mail go, the
+-- address is free for a new invite, and the audit keeps what happened without the person
+-- (internal/deletion.sql). PA004; 55P03 while a mail of the user is being sent (try again later).
+create or replace function portal_api.delete_client(p_client_id text, p_actor text default current_user) returns void
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    perform portal.delete_client(p_client_id, null, p_actor);
+end
+$$;
+revoke all on function portal_api.delete_client(text, text) from public;
+grant execute on function portal_api.delete_client(text, text) to portal_admin;
+comment on function portal_api.delete_client(text, text) is
+    'Deletes a client: its portal user, tokens, sessions and pending mail go, the address is free, the audit keeps no personal data of that person. PA004; 55P03 while one of its mails is being sent.';
+
+-- The cut-over: a fresh activation link for every invited, enabled portal user of a port without
+-- a live one (internal/support.sql); safe to run again. p_dry_run counts and writes nothing.
+-- Returns the counts. PA005.
+create or replace function portal_api.send_activations(p_port_id text, p_dry_run boolean default false,
+                                                       p_actor text default current_user)
+returns jsonb
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    return portal.send_activations(p_port_id, p_dry_run, p_actor);
+end
+$$;
+revoke all on function portal_api.send_activations(text, boolean, text) from public;
+grant execute on function portal_api.send_activations(text, boolean, text) to portal_admin;
+comment on function portal_api.send_activations(text, boolean, text) is
+    'Cut-over: queues an activation mail for every invited, enabled portal user of the port without a live link (none twice); p_dry_run only counts. Returns invited, withLiveLink, queued, disabled. PA005.';

@@ -17,7 +17,8 @@ set local role portal_owner;
 --   {"error": "rate_limited", "retryAfter": n}  this key's refusals used up client_id_key: an id
 --                          the key does not hold is not looked at until the window ends.
 -- Raises PA014, PA008.
-create or replace function portal_api.key_put_client(p_key_hash bytea, p_client_id text, p_name text, p_billing_email text default null)
+create or replace function portal_api.key_put_client(p_key_hash bytea, p_client_id text, p_name text, p_billing_email text default null,
+                                                     p_staff_actor text default null)
 returns jsonb
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
@@ -31,6 +32,7 @@ declare
     v_client portal.clients;
     v_wait integer;
 begin
+    perform portal.act_for_staff(p_staff_actor);
     if p_client_id is null then
         raise exception 'client id is required' using errcode = 'PA008';
     end if;
@@ -69,16 +71,17 @@ begin
         'outcome', v_outcome);
 end
 $$;
-revoke all on function portal_api.key_put_client(bytea, text, text, text) from public;
-grant execute on function portal_api.key_put_client(bytea, text, text, text) to portal_gateway;
-comment on function portal_api.key_put_client(bytea, text, text, text) is
+revoke all on function portal_api.key_put_client(bytea, text, text, text, text) from public;
+grant execute on function portal_api.key_put_client(bytea, text, text, text, text) to portal_gateway;
+comment on function portal_api.key_put_client(bytea, text, text, text, text) is
     'PUT a client of the admin key''s port under the CRM''s id (idempotent); returns it and created, updated or unchanged, or {"error": id_taken|rate_limited}: another port''s id is audited (client_id_refused) and counted (client_id_key). PA014, PA008.';
 
 -- Invites a client of the key's port; returns the portal user's status. When the address
 -- already belongs to another portal user (possibly of another port) it writes an
 -- invite_refused audit row and returns {"error": "email_taken"} instead of raising, so the row
 -- survives; the gateway answers 409 email_taken. PA014, PA004, PA003, PA008 raise as before.
-create or replace function portal_api.key_invite(p_key_hash bytea, p_client_id text, p_email text, p_name text default null)
+create or replace function portal_api.key_invite(p_key_hash bytea, p_client_id text, p_email text, p_name text default null,
+                                                 p_staff_actor text default null)
 returns jsonb
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
@@ -87,6 +90,7 @@ declare
     v_key record := portal.port_for_admin_key(p_key_hash);
     v_actor text := 'admin_key:' || v_key.key_id;
 begin
+    perform portal.act_for_staff(p_staff_actor);
     begin
         return portal.user_status(portal.do_invite(p_client_id, v_key.port_id, p_email, p_name, v_actor));
     exception when sqlstate 'PA002' then
@@ -97,9 +101,9 @@ begin
     end;
 end
 $$;
-revoke all on function portal_api.key_invite(bytea, text, text, text) from public;
-grant execute on function portal_api.key_invite(bytea, text, text, text) to portal_gateway;
-comment on function portal_api.key_invite(bytea, text, text, text) is
+revoke all on function portal_api.key_invite(bytea, text, text, text, text) from public;
+grant execute on function portal_api.key_invite(bytea, text, text, text, text) to portal_gateway;
+comment on function portal_api.key_invite(bytea, text, text, text, text) is
     'Admin API: invite a client of the admin key''s port; an address already in use is audited and answered {"error": "email_taken"}. PA014, PA004, PA003, PA008.';
 
 -- Status of a client's portal user within the key's port; state "none" (and the one action,
@@ -126,20 +130,24 @@ grant execute on function portal_api.key_client_status(bytea, text) to portal_ga
 comment on function portal_api.key_client_status(bytea, text) is
     'Admin API: status of a client''s portal user within the key''s port. PA014, PA004, PA006.';
 
--- resend | disable | enable | unlock | revoke-sessions for a client of the key's port.
-create or replace function portal_api.key_client_action(p_key_hash bytea, p_client_id text, p_action text) returns jsonb
+-- resend | disable | enable | unlock | revoke-sessions | send-reset for a client of the key's
+-- port; send-reset past its limit answers {"error": "rate_limited", "retryAfter": n}.
+create or replace function portal_api.key_client_action(p_key_hash bytea, p_client_id text, p_action text,
+                                                        p_staff_actor text default null)
+returns jsonb
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_key record := portal.port_for_admin_key(p_key_hash);
 begin
+    perform portal.act_for_staff(p_staff_actor);
     return portal.do_client_action(p_client_id, v_key.port_id, p_action, 'admin_key:' || v_key.key_id);
 end
 $$;
-revoke all on function portal_api.key_client_action(bytea, text, text) from public;
-grant execute on function portal_api.key_client_action(bytea, text, text) to portal_gateway;
-comment on function portal_api.key_client_action(bytea, text, text) is
+revoke all on function portal_api.key_client_action(bytea, text, text, text) from public;
+grant execute on function portal_api.key_client_action(bytea, text, text, text) to portal_gateway;
+comment on function portal_api.key_client_action(bytea, text, text, text) is
     'Admin API: an action on a client''s portal user within the key''s port. PA014, PA004, PA006, PA007, PA008, PA012.';
 
 -- Changes the address of a client's portal user within the key's port (portal.do_change_email:
@@ -159,6 +167,46 @@ revoke all on function portal_api.key_change_email(bytea, text, text) from publi
 grant execute on function portal_api.key_change_email(bytea, text, text) to portal_gateway;
 comment on function portal_api.key_change_email(bytea, text, text) is
     'Admin API: change the address of a client''s portal user within the key''s port (invited: at once, with a fresh activation link; active: by a link to the new address). PA014, PA004, PA006, PA002, PA008, PA012.';
+
+-- DELETE /api/v1/clients/:id: deletes a client of the key's port with its portal user
+-- (portal.delete_client: tokens, sessions and mail go, the person is erased from the audit).
+-- PA014, PA004 (also another port's client), PA008 (a malformed staff actor), 55P03 while one of
+-- its mails is being sent.
+create or replace function portal_api.key_delete_client(p_key_hash bytea, p_client_id text, p_staff_actor text default null)
+returns void
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_key record := portal.port_for_admin_key(p_key_hash);
+begin
+    perform portal.act_for_staff(p_staff_actor);
+    perform portal.delete_client(p_client_id, v_key.port_id, 'admin_key:' || v_key.key_id);
+end
+$$;
+revoke all on function portal_api.key_delete_client(bytea, text, text) from public;
+grant execute on function portal_api.key_delete_client(bytea, text, text) to portal_gateway;
+comment on function portal_api.key_delete_client(bytea, text, text) is
+    'Admin API: deletes a client of the key''s port with its portal user, tokens, sessions and mail; erases the person from the audit. PA014, PA004, PA008; 55P03 while one of its mails is being sent.';
+
+-- GET /api/v1/clients/:id/portal-user/events: the portal user's audit history within the key's
+-- port, newest first (portal.user_events: time, event, actor, staff actor, outcome, reason).
+-- PA014, PA004, PA006.
+create or replace function portal_api.key_user_events(p_key_hash bytea, p_client_id text, p_limit integer default 50)
+returns jsonb
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_key record := portal.port_for_admin_key(p_key_hash);
+begin
+    return portal.user_events(portal.find_portal_user(p_client_id, v_key.port_id, false), p_limit);
+end
+$$;
+revoke all on function portal_api.key_user_events(bytea, text, integer) from public;
+grant execute on function portal_api.key_user_events(bytea, text, integer) to portal_gateway;
+comment on function portal_api.key_user_events(bytea, text, integer) is
+    'Admin API: a portal user''s audit history within the key''s port, newest first (1 to 500 rows, default 50); no address, network address or user agent. PA014, PA004, PA006.';
 
 create or replace function portal_api.import_port(p_id text, p_name text, p_actor text default current_user, p_dry_run boolean default false)
 returns text

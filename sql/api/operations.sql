@@ -120,7 +120,7 @@ $$;
 revoke all on function portal_api.set_rate_limit(text, integer, interval) from public;
 grant execute on function portal_api.set_rate_limit(text, integer, interval) to portal_admin;
 comment on function portal_api.set_rate_limit(text, integer, interval) is
-    'Sets a rate-limit rule: p_max_hits per p_window (1 to 1000000 hits per 1 second to 1 day; a bare number for the window is read as seconds). Buckets: admin_key, change_email_ip, change_email_user, change_password_ip, change_password_user, client_id_key, forgot_email, forgot_ip, invite_key, sign_in_fail_ip, sign_in_ip, token_ip (their meaning: rate_limits()). PA010 unknown bucket or out of range, with a HINT.';
+    'Sets a rate-limit rule: p_max_hits per p_window (1 to 1000000 hits per 1 second to 1 day; a bare number for the window is read as seconds). Buckets: admin_key, change_email_ip, change_email_user, change_password_ip, change_password_user, client_id_key, forgot_email, forgot_ip, invite_key, send_reset_user, sign_in_fail_ip, sign_in_ip, token_ip (their meaning: rate_limits()). PA010 unknown bucket or out of range, with a HINT.';
 
 -- Housekeeping, run now and then by the mailer: drops finished rate-limit windows and expired
 -- sessions. Returns the number of rows removed. Raises nothing.

@@ -289,7 +289,10 @@ comment on function portal_api.change_password(text, text, text, inet, text, tex
     'Change password, step 2: compare-and-swap of the hash; ends every session, records the caller''s new one (p_jti), revokes live tokens, queues the notice. PA008, PA013.';
 
 -- Forgot password, through the email index. A locked account still gets its
--- reset mail: the lock protects the password, and a reset is how its owner gets back in.
+-- reset mail: the lock protects the password, and a reset is how its owner gets back in. An
+-- invited account (never activated, enabled) gets a fresh activation link instead, the old one
+-- revoked (activation_requested): a client imported from the magic-link portal, who has no
+-- password yet, is never left without a way in. Both spend forgot_email and do the same work.
 create or replace function portal_api.request_password_reset(p_email text, p_ip inet default null, p_user_agent text default null)
 returns void
 language plpgsql security definer
@@ -300,7 +303,16 @@ declare
     v_user portal.portal_users := portal.user_by_email(v_email, true);
     v_throttled boolean := portal.rate_limit_hit('forgot_email', v_email) > 0;
 begin
-    if v_user.id is null or not v_user.is_active or v_user.password_hash is null then
+    if v_user.id is not null and v_user.is_active and v_user.password_hash is null then
+        if v_throttled then
+            perform portal.log_event('reset_throttled', v_user, null, p_ip, p_user_agent);
+            return;
+        end if;
+        perform portal.queue_mail('activation', v_user, portal.issue_token(v_user.id, 'activation'));
+        perform portal.log_event('activation_requested', v_user, null, p_ip, p_user_agent);
+        return;
+    end if;
+    if v_user.id is null or not v_user.is_active then
         insert into portal.auth_events (event, port_id, client_id, portal_user_id, email, actor, ip, user_agent, detail)
         values (case when v_throttled then 'reset_throttled' else 'reset_requested' end,
                 v_user.port_id, v_user.client_id, v_user.id, v_email, left(session_user, 200), p_ip,
@@ -322,7 +334,7 @@ $$;
 revoke all on function portal_api.request_password_reset(text, inet, text) from public;
 grant execute on function portal_api.request_password_reset(text, inet, text) to portal_gateway;
 comment on function portal_api.request_password_reset(text, inet, text) is
-    'Forgot password: silently issues a reset token + mail for an enabled, activated account (throttled per address); every path writes one audit row. PA008 malformed email.';
+    'Forgot password: silently issues a reset token + mail for an enabled, activated account, a fresh activation link for an invited one (both throttled per address); every path writes one audit row. PA008 malformed email.';
 
 -- Read-only status of a token for the landing pages: {"status", "type", "portName", "newEmail"};
 -- the marina's name (and an email-change link's address) only for a valid token (an invalid, used

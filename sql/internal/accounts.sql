@@ -121,7 +121,8 @@ $$;
 revoke all on function portal.user_json(portal.portal_users) from public;
 
 -- What staff may do to a portal user now, for the CRM's button: enable when disabled; otherwise
--- resend while invited, unlock while locked, disable, and revoke-sessions once it can sign in.
+-- resend while invited, unlock while locked, send-reset once activated, disable, and
+-- revoke-sessions once it can sign in.
 create or replace function portal.user_actions(p_user portal.portal_users) returns jsonb
 language sql stable
 set search_path = pg_catalog, pg_temp
@@ -130,8 +131,9 @@ as $$
     else (select coalesce(jsonb_agg(a order by n), '[]'::jsonb) from (values
             (1, case when p_user.password_hash is null then 'resend' end),
             (2, case when p_user.locked_until > now() then 'unlock' end),
-            (3, 'disable'),
-            (4, case when p_user.password_hash is not null then 'revoke-sessions' end)) v(n, a)
+            (3, case when p_user.password_hash is not null then 'send-reset' end),
+            (4, 'disable'),
+            (5, case when p_user.password_hash is not null then 'revoke-sessions' end)) v(n, a)
           where a is not null) end;
 $$;
 revoke all on function portal.user_actions(portal.portal_users) from public;

@@ -46,6 +46,9 @@ as $$
         ('admin_key_created', 'An admin API key was created.'),
         ('admin_key_revoked', 'An admin API key was revoked.'),
         ('setting_changed', 'A policy setting or rate-limit rule changed (detail: from/to).'),
+        ('activation_requested', 'Forgot-password on an invited account queued a fresh activation link (the old one revoked).'),
+        ('reset_sent', 'Staff queued a reset mail for an active user (a client on the phone).'),
+        ('client_deleted', 'A client and its portal user were deleted; that user''s audit rows were erased (detail: counts).'),
         ('pruned', 'Retention deleted old rows (detail: counts).'),
         ('restored', 'after_restore() ran after a restore from a backup (detail: counts).');
 $$;
@@ -68,6 +71,21 @@ $$;
 revoke all on function portal.auth_events_known_kind() from public;
 create or replace trigger auth_events_known_kind before insert on portal.auth_events
     for each row execute function portal.auth_events_known_kind();
+
+-- Every row written while an admin-key call named its staff user (portal.act_for_staff, that
+-- statement only) carries that name in staff_actor.
+create or replace function portal.auth_events_staff_actor() returns trigger
+language plpgsql
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    new.staff_actor := coalesce(new.staff_actor, portal.staff_actor_now());
+    return new;
+end
+$$;
+revoke all on function portal.auth_events_staff_actor() from public;
+create or replace trigger auth_events_staff_actor before insert on portal.auth_events
+    for each row execute function portal.auth_events_staff_actor();
 
 -- Appends one audit row: the actor is always session_user; p_actor is kept as on_behalf_of.
 create or replace function portal.log_event(
@@ -95,7 +113,25 @@ as $$
 $$;
 revoke all on function portal.changes(jsonb, jsonb) from public;
 
--- Append-only, except for the rows prune removes inside its own transaction.
+-- What an erased row's detail keeps: the values that say what happened (a reason, a count, a
+-- key id), none that could name the person (an address, a name, a from/to pair), and "erased".
+create or replace function portal.erased_detail(p_detail jsonb) returns jsonb
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as $$
+    select case when p_detail is not null then
+        coalesce((select jsonb_object_agg(d.key, d.value) from jsonb_each(p_detail) d
+                   where d.key in ('reason', 'state', 'seconds', 'failures', 'delivered', 'keyId', 'field', 'via')),
+                 '{}'::jsonb) || '{"erased": true}'::jsonb end;
+$$;
+revoke all on function portal.erased_detail(jsonb) from public;
+comment on function portal.erased_detail(jsonb) is
+    'An audit detail with its personal values removed: only reason, state, seconds, failures, delivered, keyId, field, via, and "erased": true.';
+
+-- Append-only, except for the rows prune removes inside its own transaction, and the erasure of
+-- a deleted client's rows inside delete_client's (portal.erasing): email, ip and user agent set
+-- to NULL and detail to portal.erased_detail, every other column as it was (0011's column grant
+-- lets portal_owner change only those four).
 create or replace function portal.auth_events_refuse_change() returns trigger
 language plpgsql
 set search_path = pg_catalog, pg_temp
@@ -103,6 +139,15 @@ as $$
 begin
     if tg_op = 'DELETE' and current_setting('portal.pruning', true) = 'on' then
         return old;
+    end if;
+    if tg_op = 'UPDATE' and current_setting('portal.erasing', true) = 'on'
+       and new.email is null and new.ip is null and new.user_agent is null
+       and new.detail is not distinct from portal.erased_detail(old.detail)
+       and (new.id, new.occurred_at, new.event, new.port_id, new.client_id, new.portal_user_id, new.actor,
+            new.on_behalf_of, new.staff_actor)
+           is not distinct from (old.id, old.occurred_at, old.event, old.port_id, old.client_id, old.portal_user_id,
+                                 old.actor, old.on_behalf_of, old.staff_actor) then
+        return new;
     end if;
     raise exception 'portal.auth_events is append-only' using errcode = 'insufficient_privilege';
 end

@@ -22,6 +22,7 @@ insert into portal.rate_limit_rules (bucket, max_hits, window_length) values
     ('change_email_ip', 10, '15 minutes'),      -- change-email attempts per address
     ('admin_key', 600, '1 minute'),             -- admin API calls per key
     ('invite_key', 120, '1 hour'),              -- invites per admin key (each conflict is audited too)
+    ('send_reset_user', 5, '1 hour'),           -- links staff send a portal user with ?action=send-reset
     ('client_id_key', 10, '1 hour')             -- PUTs refused per admin key because another port holds the id
 on conflict (bucket) do nothing;
 
@@ -84,6 +85,7 @@ as $$
         ('change_email_ip', 'Change-email attempts per client address.'),
         ('admin_key', 'Admin API calls per admin key.'),
         ('invite_key', 'Invites per admin key (each address already in use is audited).'),
+        ('send_reset_user', 'Reset (or activation) links staff send one portal user with ?action=send-reset (each refusal is audited).'),
         ('client_id_key', 'PUTs of a client id another port holds, per admin key (each is audited); when used up, '
                           || 'the key''s PUTs of ids it does not hold answer 429 until the window ends.');
 $$;

@@ -64,8 +64,11 @@ end
 $$;
 revoke all on function portal.do_invite(text, text, text, text, text) from public;
 
--- resend | disable | enable | unlock | revoke-sessions on a client's portal user; returns its
--- status. Disable and revoke-sessions bump the epoch and delete every recorded session of the
+-- resend | disable | enable | unlock | revoke-sessions | send-reset on a client's portal user;
+-- returns its status. send-reset, for a client on the phone: a reset mail for an active user (a
+-- locked one too: a reset is how its owner gets back in), a fresh activation link for one still
+-- invited, at most send_reset_user times per user and window: past it, nothing is sent, the
+-- refusal is audited (reset_throttled) and the answer is {"error": "rate_limited", "retryAfter": n}. Disable and revoke-sessions bump the epoch and delete every recorded session of the
 -- user. Enabling an invited user whose activation link is no longer live (disable revoked it,
 -- or it expired) issues and mails a fresh one, and the status says so ("note").
 -- Raises PA004, PA006, PA007 (resend after activation), PA012 (resend while disabled), PA008.
@@ -77,8 +80,27 @@ as $$
 declare
     v_user portal.portal_users := portal.find_portal_user(p_client_id, p_port_id);
     v_note text;
+    v_wait integer;
 begin
     case p_action
+    when 'send-reset' then
+        if not v_user.is_active then
+            raise exception 'this portal user is disabled' using errcode = 'PA012',
+                hint = 'Enable it first; a disabled account''s links would not work.';
+        end if;
+        v_wait := portal.rate_limit_hit('send_reset_user', v_user.id);
+        if v_wait > 0 then
+            perform portal.log_event('reset_throttled', v_user, p_actor, null, null, '{"reason": "send_reset_user"}');
+            return jsonb_build_object('error', 'rate_limited', 'retryAfter', v_wait);
+        end if;
+        if v_user.password_hash is null then
+            perform portal.queue_mail('activation', v_user, portal.issue_token(v_user.id, 'activation'));
+            perform portal.log_event('resend', v_user, p_actor, null, null, '{"reason": "send-reset"}');
+            v_note := 'This account was never activated: a fresh activation link was mailed instead of a reset link.';
+        else
+            perform portal.queue_mail('reset', v_user, portal.issue_token(v_user.id, 'reset'));
+            perform portal.log_event('reset_sent', v_user, p_actor);
+        end if;
     when 'resend' then
         if v_user.password_hash is not null then
             raise exception 'this portal user has already activated the account' using errcode = 'PA007';
@@ -119,7 +141,7 @@ begin
         perform portal.log_event('revoke_sessions', v_user, p_actor);
     else
         raise exception 'unknown action "%"', p_action using errcode = 'PA008',
-            hint = 'Actions: resend, disable, enable, unlock, revoke-sessions.';
+            hint = 'Actions: resend, disable, enable, unlock, revoke-sessions, send-reset.';
     end case;
     return portal.user_status(v_user) || jsonb_strip_nulls(jsonb_build_object('note', v_note));
 end

@@ -96,8 +96,8 @@ select is(portal_api.key_client_status(sha256(:'key'::bytea), 'crm-client-9'),
     'A client without a portal user is state none, and the one action is invite');
 select is(portal_api.key_client_status(sha256(:'key'::bytea), 'crm-client-2')->'actions', '["resend", "disable"]'::jsonb,
     'An invited user: resend or disable');
-select is(portal_api.key_client_status(sha256(:'key'::bytea), 'crm-client-1')->'actions', '["disable", "revoke-sessions"]'::jsonb,
-    'An active user: disable or revoke-sessions');
+select is(portal_api.key_client_status(sha256(:'key'::bytea), 'crm-client-1')->'actions', '["send-reset", "disable", "revoke-sessions"]'::jsonb,
+    'An active user: send-reset, disable or revoke-sessions');
 select portal_api.disable_portal_user('crm-client-1');
 select is(portal_api.key_client_status(sha256(:'key'::bytea), 'crm-client-1')->'actions', '["enable"]'::jsonb,
     'A disabled user: enable');

@@ -10,7 +10,8 @@ select set_eq(
               ('key_client_status'), ('key_invite'), ('outbox_stats'), ('rate_limit_hit'), ('session_check'),
               ('sign_in_gate'), ('sign_in_lookup'), ('sign_in_record'), ('sign_out'), ('help'),
               ('token_status'), ('upgrade_password_hash'), ('request_password_reset'), ('key_put_client'),
-              ('hash_census'), ('request_email_change'), ('confirm_email_change'), ('key_change_email') $$,
+              ('hash_census'), ('request_email_change'), ('confirm_email_change'), ('key_change_email'),
+              ('key_delete_client'), ('key_user_events') $$,
     'The gateway role can execute exactly the gateway functions (and cannot seal tokens)');
 
 select set_eq(
@@ -37,7 +38,8 @@ select set_eq(
               ('maintenance'), ('outbox_stats'), ('portal_user_status'), ('resend_activation'),
               ('revoke_admin_key'), ('revoke_sessions'), ('set_rate_limit'), ('set_setting'),
               ('unlock_portal_user'), ('settings'), ('rate_limits'), ('help'), ('prune'), ('after_restore'),
-              ('set_port_contact'), ('import_port'), ('import_client'), ('import_portal_user'), ('change_email') $$,
+              ('set_port_contact'), ('import_port'), ('import_client'), ('import_portal_user'), ('change_email'),
+              ('delete_client'), ('send_activations') $$,
     'The admin group can execute exactly the DBA functions');
 
 select is(
