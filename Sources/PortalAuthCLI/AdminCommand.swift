@@ -14,9 +14,8 @@ struct AdminCommand: ParsableCommand {
             Connect as a member of portal_admin (DATABASE_URL or --database-url). The audit trail records \
             the database role as the actor and "cli:$USER" as on behalf of.
 
-            Exit codes: 0 done; 1 refused (unknown id, conflict, bad value: the reason is printed); \
-            3 the database is unreachable; 64 usage (a bad or missing argument). With --json, errors \
-            are printed as {"error": {"code", "message", "hint"}} on standard error.
+            \(ExitStatus.summary) With --json, errors are printed as {"error": {"code", "message", \
+            "hint"}} on standard error.
             """,
         subcommands: [
             CreatePort.self, CreateClient.self, SetPortContact.self, Import.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,

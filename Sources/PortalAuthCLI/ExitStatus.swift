@@ -15,6 +15,21 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     /// Usage: a bad or missing argument or flag (sysexits' EX_USAGE, ArgumentParser's `ValidationError`).
     case usage = 64
 
+    /// The code in words, for `--help`.
+    var meaning: String {
+        switch self {
+        case .ok: "done"
+        case .refused: "refused (the reason is printed: a setting, id or value it cannot use, a conflict, a failed migration)"
+        case .unreachable: "the database is unreachable (nothing was refused: try again later)"
+        case .usage: "usage (a bad or missing argument or flag)"
+        }
+    }
+
+    /// The table as one sentence, the same in every command's `--help`.
+    static var summary: String {
+        "Exit codes: " + allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: "; ") + "."
+    }
+
     /// What ArgumentParser exits with.
     var exitCode: ExitCode { ExitCode(rawValue) }
 

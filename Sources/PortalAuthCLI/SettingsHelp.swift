@@ -19,6 +19,8 @@ enum SettingsHelp {
     static let discussion = """
         Every setting below is a flag and an environment variable (PGPASSWORD only the variable); \
         the flag wins. `portal-auth env <command>` lists the variables.
+
+        \(ExitStatus.summary)
         """
 
     /// The usage line of `command`.

@@ -25,3 +25,13 @@ import Testing
         #expect(CLIFailure(message: "cannot connect", status: .unreachable).status.rawValue == 3)
     }
 }
+
+extension ExitStatusTests {
+    /// Every command's --help states the same table: admin's and those of serve, mailer and migrate.
+    @Test func everyCommandsHelpStatesTheTable() {
+        #expect(ExitStatus.summary.hasPrefix("Exit codes: 0 done; 1 refused"))
+        #expect(ExitStatus.summary.contains("; 3 the database is unreachable") && ExitStatus.summary.contains("; 64 usage"))
+        #expect(SettingsHelp.discussion.contains(ExitStatus.summary))
+        #expect(AdminCommand.configuration.discussion.contains(ExitStatus.summary))
+    }
+}
