@@ -185,18 +185,13 @@ public final class MailerService: Service, Sendable {
         let message: MailMessage
     }
 
-    /// One mail from claim to outcome (tests call it).
-    func deliver(_ mail: ClaimedMail) async throws {
-        if let ready = try await prepare(mail), let sent = try await send(ready) { try await settle(sent) }
-    }
-
     /// The first half of a mail, without the database unless the mail is refused: check the
     /// recipient, derive the token and its link, render. The second half, `send`, renews the
     /// lease and seals the token in the round trip right before the SMTP conversation.
     ///
     /// Nil when the mail was dealt with here (a bad recipient, or a template that would not
     /// render: dead); otherwise the message, ready for `send`.
-    func prepare(_ mail: ClaimedMail) async throws -> ReadyMail? {
+    private func prepare(_ mail: ClaimedMail) async throws -> ReadyMail? {
         // Rows written under the looser rule of old (the CHECK is NOT VALID for them) must not
         // put header specials into RCPT TO or To:.
         guard EmailAddress.isValid(mail.recipient) else {
@@ -222,10 +217,10 @@ public final class MailerService: Service, Sendable {
         return ReadyMail(mail: mail, message: message)
     }
 
-    /// Renews the lease, seals the token and completes `previous` (the mail sent before) in one
-    /// round trip (`dispatch`), then sends and records a failure. Returns the mail when the relay
-    /// accepted it: its completion is owed, to `settle` or to the next `send(_:completing:)`,
-    /// before anything else goes out.
+    /// Renews the lease, seals the token and completes `owed` (the mail sent before) in one round
+    /// trip (`dispatch`), then sends and records a failure. Returns the mail when the relay
+    /// accepted it: its completion is owed, to `settle` or to the next `send`, before anything
+    /// else goes out.
     ///
     /// The renewal right before the send is what keeps a slow relay from causing duplicates: a
     /// batch is claimed under one short lease, and a relay that takes `SMTP_TIMEOUT` per mail
@@ -234,16 +229,12 @@ public final class MailerService: Service, Sendable {
     /// its own send (`SMTP_TIMEOUT` + 10 s at least); a mail whose lease was already taken over, or
     /// whose token died meanwhile (resend, disable, expiry), is not sent at all, and its token is
     /// not sealed.
-    func send(_ ready: ReadyMail, completing previous: ClaimedMail? = nil) async throws -> ClaimedMail? {
-        var owed = previous
-        return try await send(ready.mail, rendering: Task { ready }, owed: &owed)
-    }
-
-    /// `send`, with the round trip under way while `rendering` (this mail's `prepare`) finishes:
-    /// the seal needs the token, not the message. A mail `prepare` refused (and failed) is not
-    /// sent; the round trip did no harm (a renewed lease, a seal of a link never mailed).
-    /// `owed`, the mail sent before, is nil once its completion is in (always, when this returns).
-    func send(_ mail: ClaimedMail, rendering: Task<ReadyMail?, Error>, owed: inout ClaimedMail?) async throws -> ClaimedMail? {
+    ///
+    /// The round trip is under way while `rendering` (this mail's `prepare`) finishes: the seal
+    /// needs the token, not the message. A mail `prepare` refused (and failed) is not sent; the
+    /// round trip did no harm (a renewed lease, a seal of a link never mailed). `owed`, the mail
+    /// sent before, is nil once its completion is in (always, when this returns).
+    private func send(_ mail: ClaimedMail, rendering: Task<ReadyMail?, Error>, owed: inout ClaimedMail?) async throws -> ClaimedMail? {
         let previous = owed
         let seal = mail.tokenID.map { tokenID in
             OutboxStore.TokenSeal(tokenID: tokenID, hash: TokenKey.hash(rawToken: config.tokenKey.rawToken(tokenID: tokenID)))

@@ -2,79 +2,160 @@ import Foundation
 import Logging
 @testable import Mailer
 import PortalCore
+import PortalCrypto
 import Testing
 
-/// The mailer's adapter decisions over an in-memory outbox and transport: which store call each
-/// outcome of the round trip before a send (renew, seal, complete) and of the send leads to (sent,
-/// retry, dead, skipped, not sent). No database,
-/// no SMTP server: what those guarantee is tested by the integration suites.
+/// The mailer's drain loop (`MailerService.drain`, as `run` calls it) over an in-memory outbox that
+/// keeps each mail's state the way `sql/api/mail.sql` does (status, lease, attempts, its token's
+/// life and seal), and a transport that records what went on the wire. Each test asserts where
+/// the mails end up, not which calls were made. No database, no SMTP server: what those
+/// guarantee is tested by the integration suites (MailerTests) against both.
 @Suite struct MailerOutcomeTests {
-    /// The outbox calls the service made, in order.
-    actor InMemoryOutbox: MailerOutbox {
-        var calls: [String] = []
-        /// Completions (by id) and sends (by recipient) in the order they happened.
-        nonisolated let timeline: Timeline
-        var renewAnswer = true
-        var completeAnswer = true
-        var sealFailure: PortalError?
-        /// Thrown once by the next `dispatch` (the statement rolls back).
-        var combinedFailure: PortalError?
-        func failCombinedOnce(_ error: PortalError) { combinedFailure = error }
-        var failAnswer: String? = "queued"
-        /// What the next claim returns (once).
-        var due: [ClaimedMail] = []
+    static let worker = "mailer-a"
 
-        init(timeline: Timeline = Timeline()) { self.timeline = timeline }
-
-        func queue(_ mails: [ClaimedMail]) { due = mails }
-
-        func set(renew: Bool = true, complete: Bool = true, seal: PortalError? = nil, fail: String? = "queued") {
-            renewAnswer = renew
-            completeAnswer = complete
-            sealFailure = seal
-            failAnswer = fail
+    /// Mails with their state, changed as the outbox functions change them.
+    actor Outbox: MailerOutbox {
+        struct Mail {
+            var claimed: ClaimedMail
+            var status = "queued"
+            var holder: String?
+            var attempts = 0
+            /// False while a failed mail waits out its back-off (its run_at in the future).
+            var due = true
         }
+        struct Token {
+            var live = true
+            var hash: [UInt8]?
+        }
+
+        private(set) var mails: [Int64: Mail] = [:]
+        private(set) var tokens: [String: Token] = [:]
+        /// Claim order (ids), as `claim_mail` hands them out (by run_at, id).
+        private var order: [Int64] = []
+        nonisolated let timeline: Timeline
+        /// The next `dispatch` fails as a whole (a lock timeout, the database gone): rolled back.
+        private var dispatchFailure: PortalError?
+        /// Seals are refused with this error (as `seal_mail_token` refuses), rolling back the call.
+        private var sealRefusal: PortalError?
+        /// What happens while a mail is on the wire (the lease taken over, a token revoked, …).
+        private var duringSend: [Int64: @Sendable (isolated Outbox) -> Void] = [:]
+
+        init(timeline: Timeline) { self.timeline = timeline }
+
+        func add(_ mail: ClaimedMail) {
+            mails[mail.id] = Mail(claimed: mail)
+            order.append(mail.id)
+            if let token = mail.tokenID { tokens[token] = Token() }
+        }
+        func failNextDispatch(_ error: PortalError) { dispatchFailure = error }
+        func refuseSeals(_ error: PortalError?) { sealRefusal = error }
+        func killToken(of id: Int64) { if let token = mails[id]?.claimed.tokenID { tokens[token]?.live = false } }
+        func takeOver(_ id: Int64, by other: String) { mails[id]?.holder = other }
+        func onSend(_ id: Int64, _ change: @escaping @Sendable (isolated Outbox) -> Void) { duringSend[id] = change }
+
+        /// Called by the transport as a message goes on the wire.
+        func sending(_ id: Int64) {
+            duringSend.removeValue(forKey: id)?(self)
+        }
+
+        func status(_ id: Int64) -> String { mails[id]?.status ?? "gone" }
+        func attempts(_ id: Int64) -> Int { mails[id]?.attempts ?? -1 }
+        func tokenHash(_ id: Int64) -> [UInt8]? { mails[id]?.claimed.tokenID.flatMap { tokens[$0]?.hash } }
 
         nonisolated var target: String { "in memory" }
         func ping() async -> Bool { true }
         nonisolated func newMail() -> AsyncStream<(listening: Bool, reconnected: Bool)> { AsyncStream { $0.finish() } }
+
+        /// `claim_mail`: due mails become `sending` under this worker's lease, one attempt each;
+        /// a mail whose token died is skipped instead of handed out.
         func claim(limit: Int) async throws -> [ClaimedMail] {
-            defer { due = [] }
-            return due
+            var batch: [ClaimedMail] = []
+            for id in order where batch.count < limit && mails[id]?.status == "queued" && mails[id]?.due == true {
+                guard var mail = mails[id] else { continue }
+                if let token = mail.claimed.tokenID, tokens[token]?.live != true {
+                    mail.status = "skipped"
+                } else {
+                    mail.status = "sending"
+                    mail.holder = worker
+                    mail.attempts += 1
+                    batch.append(mail.claimed)
+                }
+                mails[id] = mail
+            }
+            return batch
         }
-        /// Recorded as its parts: "renew", "+seal" when a token is sealed (the lease held),
-        /// "+complete" when it completes the mail before; " failed" when it rolled back.
+
+        /// `dispatch_mail`: renew (`renew_mail`), seal under the lease (`seal_mail_token`),
+        /// complete the mail before (`complete_mail`); all or nothing.
         func dispatch(_ id: Int64, sealing seal: OutboxStore.TokenSeal?, completing previous: Int64?, sendTimeout: Int) async throws
             -> OutboxStore.Dispatch
         {
-            // A mail failed (dead or back in the queue) is no longer ours to renew.
-            let renewed = renewAnswer && !failed.contains(id)
-            var parts = ["renew"]
-            if seal != nil, renewed { parts.append("seal") }
-            if previous != nil { parts.append("complete") }
-            let call = parts.joined(separator: "+")
-            if let failure = combinedFailure ?? (seal != nil && renewed ? sealFailure : nil) {
-                combinedFailure = nil
-                calls.append(call + " failed")
+            if let failure = dispatchFailure {
+                dispatchFailure = nil
                 throw failure
             }
-            calls.append(call)
-            if let previous { timeline.add("complete \(previous)") }
-            return OutboxStore.Dispatch(renewed: renewed, completed: previous == nil ? nil : completeAnswer)
+            var renewed = false
+            var skippedHere = false
+            if var mail = mails[id], mail.status == "sending", mail.holder == worker {
+                if let token = mail.claimed.tokenID, tokens[token]?.live != true {
+                    mail.status = "skipped"
+                    mail.holder = nil
+                    mails[id] = mail
+                    skippedHere = true
+                } else {
+                    renewed = true
+                }
+            }
+            if renewed, let seal {
+                if let refusal = sealRefusal {
+                    if skippedHere { mails[id]?.status = "sending" }
+                    throw refusal
+                }
+                tokens[seal.tokenID]?.hash = seal.hash
+            }
+            let completed = previous.map { complete(id: $0) }
+            return OutboxStore.Dispatch(renewed: renewed, completed: completed)
         }
-        func complete(_ id: Int64) async throws -> Bool {
-            calls.append("complete")
-            timeline.add("complete \(id)")
-            return completeAnswer
+
+        func complete(_ id: Int64) async throws -> Bool { complete(id: id) }
+
+        private func complete(id: Int64) -> Bool {
+            guard var mail = mails[id], mail.status == "sending", mail.holder == worker else { return false }
+            mail.status = "sent"
+            mail.holder = nil
+            mails[id] = mail
+            timeline.add("sent \(id)")
+            return true
         }
-        private var failed: Set<Int64> = []
+
+        /// `fail_mail`: queued again (transient, attempts left) or dead; nil without the lease.
         func fail(_ id: Int64, reason: String, permanent: Bool) async throws -> String? {
-            failed.insert(id)
-            calls.append(permanent ? "fail permanent" : "fail")
-            return permanent ? "dead" : failAnswer
+            guard var mail = mails[id], mail.status == "sending", mail.holder == worker else { return nil }
+            mail.status = permanent || mail.attempts >= 8 ? "dead" : "queued"
+            mail.holder = nil
+            mail.due = false
+            mails[id] = mail
+            return mail.status
         }
-        func skip(_ id: Int64, reason: String) async throws -> Bool { calls.append("skip"); return true }
-        func release(_ id: Int64) async throws -> Bool { calls.append("release"); return true }
+
+        func skip(_ id: Int64, reason: String) async throws -> Bool {
+            guard var mail = mails[id], mail.status == "sending", mail.holder == worker else { return false }
+            mail.status = "skipped"
+            mail.holder = nil
+            mails[id] = mail
+            return true
+        }
+
+        /// `release_mail`: back to the queue without spending the attempt.
+        func release(_ id: Int64) async throws -> Bool {
+            guard var mail = mails[id], mail.status == "sending", mail.holder == worker else { return false }
+            mail.status = "queued"
+            mail.holder = nil
+            mail.attempts -= 1
+            mails[id] = mail
+            return true
+        }
+
         func prune() async throws -> String? { nil }
         func maintenance() async throws -> Int { 0 }
         func outboxStats() async throws -> OutboxStats {
@@ -82,25 +163,7 @@ import Testing
         }
     }
 
-    /// Records what it was asked to send; fails as told.
-    final class RecordingTransport: MailTransport, @unchecked Sendable {
-        private let lock = NSLock()
-        private var sent: [MailMessage] = []
-        let failure: MailSendError?
-        let timeline: Timeline
-        init(failure: MailSendError? = nil, timeline: Timeline = Timeline()) {
-            self.failure = failure
-            self.timeline = timeline
-        }
-        var messages: [MailMessage] { lock.withLock { sent } }
-        func send(_ message: MailMessage) throws(MailSendError) {
-            if let failure { throw failure }
-            lock.withLock { sent.append(message) }
-            timeline.add("send \(message.outboxID)")
-        }
-    }
-
-    /// Events from the outbox and the transport, in order.
+    /// Sends and the outbox's completions, in the order they happened.
     final class Timeline: @unchecked Sendable {
         private let lock = NSLock()
         private var list: [String] = []
@@ -108,28 +171,61 @@ import Testing
         var events: [String] { lock.withLock { list } }
     }
 
-    static func service(_ outbox: InMemoryOutbox, _ transport: RecordingTransport) throws -> MailerService {
-        let config = try MailerConfig.load(environment: [
-            "DATABASE_URL": "host=/nowhere dbname=none", "PORTAL_BASE_URL": "https://portal.test",
-            "PORTAL_TOKEN_KEY": "outcome-test-token-key-0123456789abcdefgh", "MAIL_DIR": NSTemporaryDirectory(),
-        ])
+    /// Records what went on the wire; fails as told; lets the outbox change a mail mid-send.
+    final class Transport: MailTransport, @unchecked Sendable {
+        private let lock = NSLock()
+        private var sent: [MailMessage] = []
+        var failure: MailSendError?
+        let timeline: Timeline
+        let outbox: Outbox
+        init(timeline: Timeline, outbox: Outbox) {
+            self.timeline = timeline
+            self.outbox = outbox
+        }
+        var messages: [MailMessage] { lock.withLock { sent } }
+        func send(_ message: MailMessage) throws(MailSendError) {
+            let outbox = self.outbox
+            let id = message.outboxID
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                await outbox.sending(id)
+                done.signal()
+            }
+            done.wait()
+            if let failure { throw failure }
+            lock.withLock { sent.append(message) }
+            timeline.add("wire \(message.outboxID)")
+        }
+    }
+
+    static let environment = [
+        "DATABASE_URL": "host=/nowhere dbname=none", "PORTAL_BASE_URL": "https://portal.test",
+        "PORTAL_TOKEN_KEY": "outcome-test-token-key-0123456789abcdefgh", "MAIL_DIR": NSTemporaryDirectory(),
+    ]
+
+    struct Rig {
+        let outbox: Outbox
+        let transport: Transport
+        let service: MailerService
+        let config: MailerConfig
+        var timeline: [String] { transport.timeline.events }
+        var wire: [Int64] { transport.messages.map(\.outboxID) }
+        func hash(of mail: ClaimedMail) -> [UInt8]? {
+            mail.tokenID.map { TokenKey.hash(rawToken: config.tokenKey.rawToken(tokenID: $0)) }
+        }
+    }
+
+    static func rig(_ mails: [ClaimedMail]) async throws -> Rig {
+        let timeline = Timeline()
+        let outbox = Outbox(timeline: timeline)
+        for mail in mails { await outbox.add(mail) }
+        let transport = Transport(timeline: timeline, outbox: outbox)
+        let config = try MailerConfig.load(environment: environment)
         var logger = Logger(label: "test.mailer")
         logger.logLevel = .critical
-        return MailerService(config: config, store: outbox, transport: transport, templates: try MailTemplates(), logger: logger)
+        let service = MailerService(config: config, store: outbox, transport: transport, templates: try MailTemplates(), logger: logger)
+        return Rig(outbox: outbox, transport: transport, service: service, config: config)
     }
-
-    /// An outbox and a transport writing to one timeline, and the service over them.
-    static func recording() throws -> (timeline: Timeline, outbox: InMemoryOutbox, transport: RecordingTransport, service: MailerService) {
-        let timeline = Timeline()
-        let outbox = InMemoryOutbox(timeline: timeline)
-        let transport = RecordingTransport(timeline: timeline)
-        return (timeline, outbox, transport, try service(outbox, transport))
-    }
-
-    static let mail = ClaimedMail(
-        id: 42, kind: .activation, recipient: "jane@example.com", tokenID: "token-1",
-        tokenExpiresAt: Int(Date().timeIntervalSince1970) + 3600, name: "Jane", clientName: nil, portName: "North Harbour",
-        replyTo: nil, supportPhone: nil, attempts: 1)
 
     static func mail(_ id: Int64, recipient: String? = nil) -> ClaimedMail {
         ClaimedMail(
@@ -138,116 +234,122 @@ import Testing
             replyTo: nil, supportPhone: nil, attempts: 1)
     }
 
-    @Test func aDrainedBatchGoesOutInOrderEachMailRenewedSealedSentAndCompletedOnce() async throws {
-        let (timeline, outbox, transport, service) = try Self.recording()
+    @Test func aDrainedBatchGoesOutInOrderEachMailSealedSentAndRecordedBeforeTheNext() async throws {
         let batch = (1...7).map { Self.mail(Int64($0)) }
-        await outbox.queue(batch)
-        try await service.drain()
-        #expect(transport.messages.map(\.recipient) == batch.map(\.recipient), "one connection, the claim's order")
-        // One round trip before each send: its renewal and seal, and the completion of the mail
-        // before it; the last mail is completed alone.
-        #expect(await outbox.calls == ["renew+seal"] + Array(repeating: "renew+seal+complete", count: 6) + ["complete"])
+        let rig = try await Self.rig(batch)
+        try await rig.service.drain()
+        #expect(rig.wire == Array(1...7), "one connection, the claim's order")
+        for mail in batch {
+            #expect(await rig.outbox.status(mail.id) == "sent")
+            #expect(await rig.outbox.tokenHash(mail.id) == rig.hash(of: mail), "the link's token is sealed under the mailer's key")
+        }
         // Nothing goes out before the mail before it is recorded as sent: a crash can cost at
         // most the one mail on the wire a duplicate.
-        #expect(timeline.events == (1...7).flatMap { ["send \($0)", "complete \($0)"] })
-        #expect(service.stats.sent == 7)
-    }
-
-    @Test func aMailRefusedWhileRenderingIsNeitherSentNorCountedTwiceAndTheBatchGoesOn() async throws {
-        let (timeline, outbox, transport, service) = try Self.recording()
-        await outbox.queue([Self.mail(1), Self.mail(2, recipient: "two words@example.com"), Self.mail(3)])
-        try await service.drain()
-        #expect(transport.messages.map(\.outboxID) == [1, 3])
-        #expect(await outbox.calls.filter { $0 == "fail permanent" }.count == 1, "the malformed address ends dead")
-        #expect(service.stats == .init(sent: 2, dead: 1), "counted once, as dead")
-        #expect(timeline.events == ["send 1", "complete 1", "send 3", "complete 3"])
-    }
-
-    @Test func theMailSentBeforeIsCompletedInTheRoundTripBeforeTheNextSendAndAloneIfThatFails() async throws {
-        let (timeline, outbox, _, service) = try Self.recording()
-        let first = try #require(try await service.prepare(Self.mail(1)))
-        let second = try #require(try await service.prepare(Self.mail(2)))
-        let third = try #require(try await service.prepare(Self.mail(3)))
-        #expect(await outbox.calls.isEmpty, "preparing a mail asks the database nothing")
-        let sent = try #require(try await service.send(first), "accepted: its completion is owed")
-        #expect(await outbox.calls == ["renew+seal"])
-        let sentNext = try #require(try await service.send(second, completing: sent))
-        #expect(await outbox.calls.suffix(1) == ["renew+seal+complete"])
-        #expect(timeline.events == ["send 1", "complete 1", "send 2"], "nothing on the wire before the mail before it is recorded")
-        // The statement fails (rolled back whole): the sent mail is completed alone, nothing
-        // more goes out, and the error reaches the caller.
-        await outbox.failCombinedOnce(PortalError.unavailable())
-        await #expect(throws: PortalError.self) { _ = try await service.send(third, completing: sentNext) }
-        #expect(await outbox.calls.suffix(2) == ["renew+seal+complete failed", "complete"])
-        #expect(timeline.events == ["send 1", "complete 1", "send 2", "complete 2"])
-        #expect(service.stats.sent == 2)
-    }
-
-    @Test func aDeliveredMailIsCompletedWithALinkFromItsSealedToken() async throws {
-        let outbox = InMemoryOutbox()
-        let transport = RecordingTransport()
-        let service = try Self.service(outbox, transport)
-        try await service.deliver(Self.mail)
-        #expect(await outbox.calls == ["renew+seal", "complete"], "renewed and sealed in one round trip, sent, completed")
-        #expect(service.stats.sent == 1)
-        let text = String(decoding: try #require(transport.messages.first).data, as: UTF8.self)
+        #expect(rig.timeline == (1...7).flatMap { ["wire \($0)", "sent \($0)"] })
+        #expect(rig.service.stats.sent == 7)
+        let text = String(decoding: try #require(rig.transport.messages.first).data, as: UTF8.self)
         #expect(text.contains("Subject: Set your password for the North Harbour client portal"))
     }
 
-    @Test func aTransientSMTPFailureIsRetriedAPermanentOneIsDead() async throws {
-        let outbox = InMemoryOutbox()
-        let transient = try Self.service(outbox, RecordingTransport(failure: MailSendError(permanent: false, reason: "421 try later")))
-        try await transient.deliver(Self.mail)
-        #expect(await outbox.calls == ["renew+seal", "fail"])
-        #expect(transient.stats.failed == 1)
-
-        let dead = InMemoryOutbox()
-        let permanent = try Self.service(dead, RecordingTransport(failure: MailSendError(permanent: true, reason: "550 no such user")))
-        try await permanent.deliver(Self.mail)
-        #expect(await dead.calls == ["renew+seal", "fail permanent"])
-        #expect(permanent.stats.dead == 1)
+    @Test func aMailRefusedWhileRenderingEndsDeadOnceAndTheBatchGoesOn() async throws {
+        let rig = try await Self.rig([Self.mail(1), Self.mail(2, recipient: "two words@example.com"), Self.mail(3)])
+        try await rig.service.drain()
+        #expect(rig.wire == [1, 3])
+        #expect(await rig.outbox.status(1) == "sent")
+        #expect(await rig.outbox.status(2) == "dead", "a malformed address never goes out")
+        #expect(await rig.outbox.status(3) == "sent")
+        #expect(rig.service.stats == .init(sent: 2, dead: 1), "counted once, as dead")
+        #expect(rig.timeline == ["wire 1", "sent 1", "wire 3", "sent 3"])
     }
 
-    @Test func aTokenThatDiedOrWasSealedUnderAnotherKeyIsNeverSent() async throws {
-        let gone = InMemoryOutbox()
-        await gone.set(seal: .invalidToken)
-        let transport = RecordingTransport()
-        try await Self.service(gone, transport).deliver(Self.mail)
-        #expect(await gone.calls == ["renew+seal failed", "skip"])
+    @Test func aDatabaseFailureMidBatchCompletesTheMailOnTheWireAndReturnsTheRest() async throws {
+        let rig = try await Self.rig((1...4).map { Self.mail(Int64($0)) })
+        await rig.outbox.failNextDispatch(PortalError.unavailable())
+        await #expect(throws: PortalError.self) { try await rig.service.drain() }
+        // The failure hit the first round trip: nothing went out, everything is queued again.
+        #expect(rig.wire.isEmpty)
+        for id: Int64 in 1...4 { #expect(await rig.outbox.status(id) == "queued") }
 
-        let otherKey = InMemoryOutbox()
-        await otherKey.set(seal: PortalError.from(.init(kind: .query, sqlState: SQLState.tokenConflict, message: "x")))
-        try await Self.service(otherKey, transport).deliver(Self.mail)
-        #expect(await otherKey.calls == ["renew+seal failed", "fail permanent"])
-        #expect(transport.messages.isEmpty)
-
-        // A refused seal rolls back the completion riding with it: the mail sent before is
-        // completed alone, before the refused one is dealt with.
-        let (timeline, after, _, service) = try Self.recording()
-        let one = try #require(try await service.prepare(Self.mail(1)))
-        let two = try #require(try await service.prepare(Self.mail(2)))
-        let sent = try #require(try await service.send(one))
-        await after.set(seal: .invalidToken)
-        #expect(try await service.send(two, completing: sent) == nil)
-        #expect(await after.calls == ["renew+seal", "renew+seal+complete failed", "complete", "skip"])
-        #expect(timeline.events == ["send 1", "complete 1"])
-        #expect(service.stats.sent == 1 && service.stats.skipped == 1)
+        // Again, the failure after two sends: the second is completed alone, the rest go back.
+        let later = try await Self.rig((1...4).map { Self.mail(Int64($0)) })
+        await later.outbox.onSend(2) { $0.failNextDispatch(PortalError.unavailable()) }
+        await #expect(throws: PortalError.self) { try await later.service.drain() }
+        #expect(later.wire == [1, 2])
+        #expect(await later.outbox.status(1) == "sent")
+        #expect(await later.outbox.status(2) == "sent", "the mail on the wire is completed on its own")
+        #expect(await later.outbox.status(3) == "queued")
+        #expect(await later.outbox.status(4) == "queued")
+        #expect(await later.outbox.attempts(3) == 0, "a mail handed back spends no attempt")
     }
 
-    @Test func aLostLeaseSendsNothingAndALeaseLostAfterTheSendIsCounted() async throws {
-        let taken = InMemoryOutbox()
-        await taken.set(renew: false)
-        let transport = RecordingTransport()
-        let service = try Self.service(taken, transport)
-        try await service.deliver(Self.mail)
-        #expect(await taken.calls == ["renew"], "a lost lease: nothing sealed, nothing sent")
-        #expect(taken.timeline.events.isEmpty)
-        #expect(transport.messages.isEmpty)
+    @Test func aTransientSMTPFailureIsQueuedAgainAPermanentOneIsDead() async throws {
+        let transient = try await Self.rig([Self.mail(1)])
+        transient.transport.failure = MailSendError(permanent: false, reason: "421 try later")
+        try await transient.service.drain()
+        #expect(await transient.outbox.status(1) == "queued")
+        #expect(await transient.outbox.attempts(1) == 1)
+        #expect(transient.service.stats.failed == 1)
 
-        let late = InMemoryOutbox()
-        await late.set(complete: false)
-        let lateService = try Self.service(late, transport)
-        try await lateService.deliver(Self.mail)
-        #expect(lateService.stats.leaseLost == 1)
+        let permanent = try await Self.rig([Self.mail(1)])
+        permanent.transport.failure = MailSendError(permanent: true, reason: "550 no such user")
+        try await permanent.service.drain()
+        #expect(await permanent.outbox.status(1) == "dead")
+        #expect(permanent.service.stats.dead == 1)
+    }
+
+    @Test func aMailWhoseTokenDiedIsSkippedUnsealedAndNeverSent() async throws {
+        // Dead before the claim: skipped at claim time.
+        let atClaim = try await Self.rig([Self.mail(1), Self.mail(2)])
+        await atClaim.outbox.killToken(of: 1)
+        try await atClaim.service.drain()
+        #expect(await atClaim.outbox.status(1) == "skipped")
+        #expect(await atClaim.outbox.status(2) == "sent")
+        #expect(atClaim.wire == [2])
+
+        // Dead while the mail before it is on the wire: the round trip before its send skips it.
+        let midBatch = try await Self.rig([Self.mail(1), Self.mail(2)])
+        let outbox = midBatch.outbox
+        await outbox.onSend(1) { $0.killToken(of: 2) }
+        try await midBatch.service.drain()
+        #expect(midBatch.wire == [1])
+        #expect(await outbox.status(2) == "skipped")
+        #expect(await outbox.tokenHash(2) == nil, "a mail not sent leaves its token unsealed")
+        #expect(midBatch.service.stats.sent == 1 && midBatch.service.stats.notSent == 1)
+    }
+
+    @Test func aRefusedSealIsNeverSentAndTheMailBeforeIsStillRecorded() async throws {
+        // The token is gone (PA001): skipped.
+        let gone = try await Self.rig([Self.mail(1), Self.mail(2)])
+        let outbox = gone.outbox
+        await outbox.onSend(1) { $0.refuseSeals(.invalidToken) }
+        try await gone.service.drain()
+        #expect(gone.wire == [1])
+        #expect(await outbox.status(1) == "sent", "the refusal rolled back the completion riding with it; it is completed alone")
+        #expect(await outbox.status(2) == "skipped")
+        #expect(gone.timeline == ["wire 1", "sent 1"])
+
+        // The token cannot be sealed for this mail (PA009): its link could never work, dead.
+        let conflict = try await Self.rig([Self.mail(1)])
+        await conflict.outbox.refuseSeals(PortalError.from(.init(kind: .query, sqlState: SQLState.tokenConflict, message: "x")))
+        try await conflict.service.drain()
+        #expect(conflict.wire.isEmpty)
+        #expect(await conflict.outbox.status(1) == "dead")
+    }
+
+    @Test func aLeaseTakenOverBeforeTheSendSendsNothingAndOneLostDuringItIsCounted() async throws {
+        let before = try await Self.rig([Self.mail(1), Self.mail(2)])
+        let outbox = before.outbox
+        await outbox.onSend(1) { $0.takeOver(2, by: "mailer-b") }
+        try await before.service.drain()
+        #expect(before.wire == [1], "a lost lease: nothing sealed, nothing sent")
+        #expect(await outbox.tokenHash(2) == nil)
+        #expect(await outbox.status(2) == "sending", "it is the other mailer's now")
+
+        let during = try await Self.rig([Self.mail(1)])
+        await during.outbox.onSend(1) { $0.takeOver(1, by: "mailer-b") }
+        try await during.service.drain()
+        #expect(during.wire == [1])
+        #expect(during.service.stats.leaseLost == 1)
+        #expect(await during.outbox.status(1) == "sending", "not recorded as sent by a mailer without the lease")
     }
 }
