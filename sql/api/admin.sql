@@ -295,8 +295,13 @@ create or replace function portal_api.delete_client(p_client_id text, p_actor te
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+    v_result jsonb := portal.delete_client(p_client_id, null, p_actor);
 begin
-    perform portal.delete_client(p_client_id, null, p_actor);
+    if v_result ? 'error' then
+        raise exception 'a mail to this client is being sent right now: nothing was deleted' using errcode = '55P03',
+            hint = format('Try again in %s seconds, when the mailer''s lease on it has ended.', v_result ->> 'retryAfter');
+    end if;
 end
 $$;
 revoke all on function portal_api.delete_client(text, text) from public;

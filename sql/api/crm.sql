@@ -170,10 +170,12 @@ comment on function portal_api.key_change_email(bytea, text, text) is
 
 -- DELETE /api/v1/clients/:id: deletes a client of the key's port with its portal user
 -- (portal.delete_client: tokens, sessions and mail go, the person is erased from the audit).
--- PA014, PA004 (also another port's client), PA008 (a malformed staff actor), 55P03 while one of
--- its mails is being sent.
+-- Returns the counts, or {"error": "mail_in_flight", "retryAfter": n} (nothing deleted) while
+-- one of its mails is being sent. PA014, PA004 (also another port's client), PA008 (a malformed
+-- staff actor).
+drop function if exists portal_api.key_delete_client(bytea, text, text);
 create or replace function portal_api.key_delete_client(p_key_hash bytea, p_client_id text, p_staff_actor text default null)
-returns void
+returns jsonb
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
 as $$
@@ -181,13 +183,13 @@ declare
     v_key record := portal.port_for_admin_key(p_key_hash);
 begin
     perform portal.act_for_staff(p_staff_actor);
-    perform portal.delete_client(p_client_id, v_key.port_id, 'admin_key:' || v_key.key_id);
+    return portal.delete_client(p_client_id, v_key.port_id, 'admin_key:' || v_key.key_id);
 end
 $$;
 revoke all on function portal_api.key_delete_client(bytea, text, text) from public;
 grant execute on function portal_api.key_delete_client(bytea, text, text) to portal_gateway;
 comment on function portal_api.key_delete_client(bytea, text, text) is
-    'Admin API: deletes a client of the key''s port with its portal user, tokens, sessions and mail; erases the person from the audit. PA014, PA004, PA008; 55P03 while one of its mails is being sent.';
+    'Admin API: deletes a client of the key''s port with its portal user, tokens, sessions and mail; erases the person from the audit; returns the counts, or {"error": "mail_in_flight", "retryAfter": n} while one of its mails is being sent. PA014, PA004, PA008.';
 
 -- GET /api/v1/clients/:id/portal-user/events: the portal user's audit history within the key's
 -- port, newest first (portal.user_events: time, event, actor, staff actor, outcome, reason).

@@ -9,17 +9,19 @@
 -- (a mailer's claim skips them, its renew waits and then finds nothing: not sent) and refuses,
 -- deleting nothing, while any of them is leased (status sending, lease not yet ended): after a
 -- delete commits no mail of that person can be sent, and one the mailer had already begun is
--- finished before the delete can succeed.
+-- finished before the delete can succeed. The refusal is a value, {"error": "mail_in_flight",
+-- "retryAfter": <seconds the lease still runs>}: the DBA function raises it as 55P03 with a hint,
+-- the admin API answers 503 with that Retry-After.
 --
--- Raises: PA004 client_not_found; 55P03 lock_not_available while a mail of the user is being
--- sent (the hint says how long the lease still runs; the gateway answers 503 with Retry-After).
+-- Raises: PA004 client_not_found.
 
 set local role portal_owner;
 
 -- Deletes a client (of p_port_id when given) and everything of its portal user; erases that
 -- user from the audit; writes one client_deleted row (ids and counts, no personal data). Returns
 -- the counts: {"portalUserId", "sessionsEnded", "mailsDropped" (queued or failed, never to be
--- sent), "auditRowsErased"}. PA004, 55P03.
+-- sent), "auditRowsErased"}, or {"error": "mail_in_flight", "retryAfter": n} having changed
+-- nothing. PA004.
 create or replace function portal.delete_client(p_client_id text, p_port_id text, p_actor text) returns jsonb
 language plpgsql
 set search_path = pg_catalog, pg_temp
@@ -45,8 +47,7 @@ begin
          where (m.portal_user_id = v_user.id or m.recipient = v_user.email)
            and m.status = 'sending' and m.locked_until > now();
         if v_wait is not null then
-            raise exception 'a mail to this client is being sent right now: nothing was deleted' using errcode = '55P03',
-                hint = format('Try again in %s seconds, when the mailer''s lease on it has ended.', greatest(v_wait, 1));
+            return jsonb_build_object('error', 'mail_in_flight', 'retryAfter', greatest(v_wait, 1));
         end if;
         select count(*) into v_sessions from portal.sessions s where s.portal_user_id = v_user.id;
         select count(*) into v_mails from portal.mail_outbox m
@@ -76,4 +77,4 @@ end
 $$;
 revoke all on function portal.delete_client(text, text, text) from public;
 comment on function portal.delete_client(text, text, text) is
-    'Deletes a client with its portal user, tokens, sessions and mail, erasing that person from the audit; refuses (55P03) while one of its mails is being sent. PA004.';
+    'Deletes a client with its portal user, tokens, sessions and mail, erasing that person from the audit; returns the counts, or {"error": "mail_in_flight", "retryAfter": n} (nothing deleted) while one of its mails is being sent. PA004.';

@@ -1,7 +1,7 @@
 -- Deleting a client: the cascade, the sessions, the mail (a leased one refuses the delete), the
 -- address freed, the person erased from the audit, and an audit nobody else can rewrite.
 begin;
-select plan(31);
+select plan(32);
 
 select portal_api.create_port('Deletion Port') as port \gset
 select portal_api.create_port('Other Deletion Port') as other_port \gset
@@ -49,6 +49,8 @@ $f$;
 select matches(pg_temp.delete_refusal(:'client'), '^55P03: Try again in 1[0-9]{2} seconds',
     'While a mailer holds the lease on one of its mails, the delete is refused (55P03) with how long to wait');
 select is((select count(*)::int from portal.portal_users where id = :'uid'), 1, 'A refused delete deletes nothing');
+select is(portal_api.key_delete_client(sha256(convert_to(:'key', 'UTF8')), :'client') - 'retryAfter',
+    '{"error": "mail_in_flight"}'::jsonb, 'The admin API''s delete answers mail_in_flight as a value');
 select is(portal_api.release_mail(:'leased', 'mailer-del'), true, 'The mailer gives the mail back (its send never began)');
 update portal.mail_outbox set run_at = now() where portal_user_id = :'uid' and status = 'queued';
 
