@@ -15,7 +15,7 @@ struct PortalError: Error {
 }
 
 enum Target: String, CaseIterable {
-    case hash, session, json, forwarded, password, mime, email, claims
+    case hash, session, json, forwarded, password, mime, email, claims, accept
 }
 
 let target: Target = {
@@ -134,6 +134,35 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             precondition(address.unicodeScalars.filter { $0 == "@" }.count == 1)  // scalars: "@" + U+0308 is one Character
             precondition(!address.unicodeScalars.contains { "<>,;\"()[]\\".unicodeScalars.contains($0) || $0.properties.isWhitespace
                 || $0.properties.generalCategory == .control }, "specials in \(address)")
+        }
+    case .accept:
+        // Accept-Language: whatever the bytes, the pick is a supported language the header does
+        // not exclude, letter case changes nothing, the parsed entries stay within their caps,
+        // and excluding the pick (when there is room to add an entry) changes it. A language tag
+        // read from the same bytes is normalised and stays so.
+        let supported: Set<String> = ["en", "de", "fr", "es", "it", "nl", "hr", "el", "da", "sv"]
+        let fallback = bytes.first.map { $0 & 1 == 0 } == true ? "en" : nil
+        let picked = AcceptLanguage.preferred(text, supported: supported, fallback: fallback)
+        let entries = AcceptLanguage.entries(text)
+        precondition(entries.count <= AcceptLanguage.maximumEntries)
+        for entry in entries {
+            precondition((0...1000).contains(entry.quality), "weight \(entry.quality)")
+            precondition(entry.range == "*" || entry.range.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D },
+                         "range \(entry.range)")
+        }
+        if let picked {
+            precondition(supported.contains(picked))
+            precondition(!entries.contains { $0.quality == 0 && $0.range == picked }, "picked an excluded \(picked)")
+            if text.utf8.count < AcceptLanguage.maximumBytes / 2, entries.count < AcceptLanguage.maximumEntries {
+                precondition(AcceptLanguage.preferred(text + ",\(picked);q=0", supported: supported, fallback: fallback) != picked,
+                             "excluding \(picked) did not exclude it")
+            }
+        }
+        let upper = String(decoding: bytes.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
+        precondition(AcceptLanguage.preferred(upper, supported: supported, fallback: fallback) == picked, "letter case changed the pick")
+        if let tag = LanguageTag(text) {
+            precondition(LanguageTag(tag.description) == tag && LanguageTag.isNormalised(tag.description))
+            precondition(tag.description.utf8.count <= LanguageTag.maximumLength && tag.description.utf8.count == text.utf8.count)
         }
     case .mime:
         // Names and subject from the input: no CR or LF of theirs survives into a header, and no
