@@ -28,7 +28,7 @@ import Testing
             == .init(matches: true, needsRehash: false))
     }
 
-    /// The review's memory bomb: a stored hash may not make a sign-in allocate more than twice
+    /// A memory bomb: a stored hash may not make a sign-in allocate more than twice
     /// the configured memory, nor use more threads than configured.
     @Test(arguments: ["$scrypt$ln=20,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
                       "$scrypt$ln=10,r=32,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
