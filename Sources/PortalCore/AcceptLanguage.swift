@@ -35,7 +35,9 @@ public enum AcceptLanguage {
 
     /// The language of `supported` (normalised tags: `de`, `pt-BR`) the header prefers most, or
     /// `fallback` if a `*` is the best it offers, or nil when nothing listed is supported.
-    public static func preferred(_ header: some StringProtocol, supported: Set<String>, fallback: String? = nil) -> String? {
+    public static func preferred(_ header: some StringProtocol, supported: Set<String>, fallback: String? = nil)
+        -> String?
+    {
         let entries = Self.entries(header)
         // Lower-cased spelling → the caller's spelling, for case-insensitive lookup.
         var byLowercase: [String: String] = [:]
@@ -99,7 +101,7 @@ public enum AcceptLanguage {
         var quality = 1000
         for parameter in parts.dropFirst() {
             guard parameter.count >= 2, parameter[parameter.startIndex] | 0x20 == UInt8(ascii: "q"),
-                  parameter[parameter.startIndex + 1] == UInt8(ascii: "=")
+                parameter[parameter.startIndex + 1] == UInt8(ascii: "=")
             else { continue }
             guard let value = Self.quality(parameter.dropFirst(2)) else { return nil }
             quality = value
@@ -115,7 +117,9 @@ public enum AcceptLanguage {
         let subtags = bytes.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         for (index, subtag) in subtags.enumerated() {
             guard (1...8).contains(subtag.count),
-                  subtag.allSatisfy({ isLetter($0) || (index > 0 && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)) })
+                subtag.allSatisfy({
+                    isLetter($0) || (index > 0 && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0))
+                })
             else { return nil }
         }
         return String(decoding: bytes.map { isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
@@ -124,13 +128,15 @@ public enum AcceptLanguage {
     /// `0`, `1`, `0.d…`, `1.0…` → thousandths; anything else nil. Digits past the third decimal
     /// are cut; a value of more than 18 characters is refused.
     private static func quality(_ bytes: ArraySlice<UInt8>) -> Int? {
-        guard let first = bytes.first, first == UInt8(ascii: "0") || first == UInt8(ascii: "1"), bytes.count <= 18 else {
+        guard let first = bytes.first, first == UInt8(ascii: "0") || first == UInt8(ascii: "1"), bytes.count <= 18
+        else {
             return nil
         }
         let whole = Int(first - UInt8(ascii: "0"))
         let rest = bytes.dropFirst()
         if rest.isEmpty { return whole * 1000 }
-        guard rest.first == UInt8(ascii: "."), rest.dropFirst().allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        guard rest.first == UInt8(ascii: "."),
+            rest.dropFirst().allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else { return nil }
         var thousandths = 0
         for (position, digit) in rest.dropFirst().prefix(3).enumerated() {
@@ -145,7 +151,8 @@ public enum AcceptLanguage {
 
     private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else {
+        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) })
+        else {
             return []
         }
         return bytes[start...end]

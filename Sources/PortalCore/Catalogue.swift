@@ -27,14 +27,17 @@ public struct Catalogue: Sendable {
             let overrides = try Self.overrideSources(in: overrideDirectory)
             let shippedEnglish = sources[Self.sourceLanguage] ?? [:]
             if let english = overrides[Self.sourceLanguage] {
-                try Self.refuse(Self.problems(language: Self.sourceLanguage, messages: english, source: shippedEnglish, complete: false),
-                                in: "\(overrideDirectory)/\(Self.sourceLanguage).json")
+                try Self.refuse(
+                    Self.problems(
+                        language: Self.sourceLanguage, messages: english, source: shippedEnglish, complete: false),
+                    in: "\(overrideDirectory)/\(Self.sourceLanguage).json")
                 sources[Self.sourceLanguage, default: [:]].merge(english) { _, new in new }
             }
             let english = sources[Self.sourceLanguage] ?? [:]
             for (language, messages) in overrides where language != Self.sourceLanguage {
-                try Self.refuse(Self.problems(language: language, messages: messages, source: english, complete: false),
-                                in: "\(overrideDirectory)/\(language).json")
+                try Self.refuse(
+                    Self.problems(language: language, messages: messages, source: english, complete: false),
+                    in: "\(overrideDirectory)/\(language).json")
                 sources[language, default: [:]].merge(messages) { _, new in new }
             }
         }
@@ -44,7 +47,9 @@ public struct Catalogue: Sendable {
     /// Catalogues from their source text (language → key → message); every message must parse
     /// and English must be there.
     public init(sources: [String: [String: String]]) throws {
-        guard sources[Self.sourceLanguage] != nil else { throw ConfigError("the \(Self.sourceLanguage) catalogue is missing") }
+        guard sources[Self.sourceLanguage] != nil else {
+            throw ConfigError("the \(Self.sourceLanguage) catalogue is missing")
+        }
         var messages: [String: [String: MessageFormat]] = [:]
         for (language, texts) in sources {
             var parsed: [String: MessageFormat] = [:]
@@ -87,7 +92,9 @@ public struct Catalogue: Sendable {
     /// Like `format`, but each argument named in `keep` stays a piece of its own for the caller
     /// to render (an address as a `mailto:` link in an HTML mail; the text pieces are escaped by
     /// the caller too).
-    public func pieces(_ key: String, language: String?, _ arguments: [String: MessageArgument] = [:], keep: Set<String>) -> [MessagePiece] {
+    public func pieces(
+        _ key: String, language: String?, _ arguments: [String: MessageArgument] = [:], keep: Set<String>
+    ) -> [MessagePiece] {
         guard let found = message(key, language: language) else { return [.text(key)] }
         return found.message.pieces(arguments, language: found.language, keep: keep)
     }
@@ -103,7 +110,10 @@ public struct Catalogue: Sendable {
     public static func shippedSources() throws -> [String: [String: String]] {
         var sources: [String: [String: String]] = [:]
         for language in shippedLanguages {
-            guard let url = Bundle.module.url(forResource: language, withExtension: "json", subdirectory: "Resources/locales") else {
+            guard
+                let url = Bundle.module.url(
+                    forResource: language, withExtension: "json", subdirectory: "Resources/locales")
+            else {
                 throw ConfigError("the shipped catalogue \(language).json is missing")
             }
             sources[language] = try decode(try Data(contentsOf: url), file: "\(language).json")
@@ -118,7 +128,9 @@ public struct Catalogue: Sendable {
         }
         var messages: [String: String] = [:]
         for (key, value) in object {
-            guard let text = value as? String else { throw ConfigError("catalogue \(file), key \(key): the value is not a string") }
+            guard let text = value as? String else {
+                throw ConfigError("catalogue \(file), key \(key): the value is not a string")
+            }
             messages[key] = text
         }
         return messages
@@ -136,7 +148,8 @@ public struct Catalogue: Sendable {
         var sources: [String: [String: String]] = [:]
         for name in names.sorted() where name.hasSuffix(".json") {
             guard let tag = LanguageTag(name.dropLast(".json".count)) else {
-                throw ConfigError("catalogue \(directory)/\(name): the name is not a language tag (de.json, de-AT.json)")
+                throw ConfigError(
+                    "catalogue \(directory)/\(name): the name is not a language tag (de.json, de-AT.json)")
             }
             guard sources[tag.description] == nil else {
                 throw ConfigError("catalogue \(directory)/\(name): a second file for \(tag.description)")
@@ -159,7 +172,9 @@ public struct Catalogue: Sendable {
     /// - a plural without a form the language needs (`few` in Croatian);
     /// - HTML: a `<…>` tag or an `&…;` entity (messages are text; templates escape);
     /// - when `complete`, a key English has and this language lacks, or the reverse.
-    public static func problems(language: String, messages: [String: String], source: [String: String], complete: Bool) -> [String] {
+    public static func problems(language: String, messages: [String: String], source: [String: String], complete: Bool)
+        -> [String]
+    {
         var problems: [String] = []
         if complete {
             for key in source.keys.sorted() where messages[key] == nil {
@@ -183,14 +198,19 @@ public struct Catalogue: Sendable {
                 problems.append("\(language): \(key): \(error)")
                 continue
             }
-            if let english = source[key].flatMap({ try? MessageFormat($0) }), english.argumentNames != message.argumentNames {
+            if let english = source[key].flatMap({ try? MessageFormat($0) }),
+                english.argumentNames != message.argumentNames
+            {
                 problems.append(
-                    "\(language): \(key): placeholders \(Self.list(message.argumentNames)) differ from English's \(Self.list(english.argumentNames))")
+                    "\(language): \(key): placeholders \(Self.list(message.argumentNames)) differ from English's \(Self.list(english.argumentNames))"
+                )
             }
             for plural in message.plurals {
                 let lacking = required.subtracting(plural.selectors)
                 if !lacking.isEmpty {
-                    problems.append("\(language): \(key): the plural of {\(plural.argument)} lacks the form(s) \(lacking.sorted().joined(separator: ", "))")
+                    problems.append(
+                        "\(language): \(key): the plural of {\(plural.argument)} lacks the form(s) \(lacking.sorted().joined(separator: ", "))"
+                    )
                 }
             }
             if let markup = Self.markup(in: text) {
@@ -214,7 +234,8 @@ public struct Catalogue: Sendable {
 
     private static func refuse(_ problems: [String], in file: String) throws {
         guard !problems.isEmpty else { return }
-        let shown = problems.prefix(5).joined(separator: "; ") + (problems.count > 5 ? "; and \(problems.count - 5) more" : "")
+        let shown =
+            problems.prefix(5).joined(separator: "; ") + (problems.count > 5 ? "; and \(problems.count - 5) more" : "")
         throw ConfigError("catalogue \(file): \(shown)")
     }
 }

@@ -39,7 +39,7 @@ public struct LanguageTag: Hashable, Sendable, CustomStringConvertible {
         guard bytes.count <= Self.maximumLength else { return nil }
         let subtags = bytes.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         guard (1...3).contains(subtags.count), let first = subtags.first,
-              (2...3).contains(first.count), first.allSatisfy(Self.isLetter)
+            (2...3).contains(first.count), first.allSatisfy(Self.isLetter)
         else { return nil }
         var script: String?
         var region: String?
@@ -102,7 +102,8 @@ extension String {
     /// ASCII upper case (the tag's letters are ASCII; `uppercased()` would consult the locale's
     /// Unicode rules for nothing).
     fileprivate var uppercasedASCII: String {
-        String(decoding: utf8.map { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
+        String(
+            decoding: utf8.map { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
     }
 
     /// The first ASCII letter upper-cased, the rest as they are.

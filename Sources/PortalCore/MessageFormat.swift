@@ -35,7 +35,8 @@ public struct MessageFormat: Sendable, Equatable {
     public init(_ pattern: String) throws(SyntaxError) {
         var parser = Parser(Array(pattern))
         guard parser.characters.count <= Self.maximumLength else {
-            throw SyntaxError(reason: "message longer than \(Self.maximumLength) characters", offset: Self.maximumLength)
+            throw SyntaxError(
+                reason: "message longer than \(Self.maximumLength) characters", offset: Self.maximumLength)
         }
         nodes = try parser.message(depth: 0, inPlural: false)
         if parser.position < parser.characters.count {
@@ -92,7 +93,9 @@ public struct MessageFormat: Sendable, Equatable {
 
     /// The message as text pieces and, for each argument named in `keep`, an `.argument` piece
     /// in its place, for the caller to render itself (a `mailto:` link in an HTML mail).
-    public func pieces(_ arguments: [String: MessageArgument] = [:], language: String, keep: Set<String>) -> [MessagePiece] {
+    public func pieces(_ arguments: [String: MessageArgument] = [:], language: String, keep: Set<String>)
+        -> [MessagePiece]
+    {
         var pieces: [MessagePiece] = []
         func append(_ text: String) {
             if case .text(let previous) = pieces.last {
@@ -115,7 +118,8 @@ public struct MessageFormat: Sendable, Equatable {
                 case .plural(let name, let cases):
                     let value = arguments[name]
                     let count = value?.integer
-                    let branch = count.flatMap { cases["=\($0)"] }
+                    let branch =
+                        count.flatMap { cases["=\($0)"] }
                         ?? count.flatMap { cases[PluralRules.category(of: $0, language: language)] }
                         ?? cases["other"] ?? []
                     walk(branch, number: value?.text ?? "{\(name)}")
@@ -252,7 +256,9 @@ public struct MessageFormat: Sendable, Equatable {
 
         private mutating func identifier() -> String {
             var name = ""
-            while let character = current, character.isASCII, character.isLetter || character.isNumber || character == "_" {
+            while let character = current, character.isASCII,
+                character.isLetter || character.isNumber || character == "_"
+            {
                 name.append(character)
                 position += 1
             }

@@ -33,11 +33,15 @@ import Testing
         ("de;q=0.000, de-AT", ""),
     ])
     func browsersHeadersPickALanguage(header: String, expected: String) {
-        #expect(AcceptLanguage.preferred(header, supported: Self.supported) == (expected.isEmpty ? nil : expected), "\(header)")
+        #expect(
+            AcceptLanguage.preferred(header, supported: Self.supported) == (expected.isEmpty ? nil : expected),
+            "\(header)")
     }
 
-    @Test(arguments: ["", " ", ",,,", ";q=1", "q=1", "ja, zh-CN;q=0.9", "de_AT", "de AT", "dé", "\u{0}de", "12-de", "de-",
-                      "toolonglanguage", "\u{FEFF}de", "*;q=0.5", "en;q=0, *", "de;q=x;q=1"])
+    @Test(arguments: [
+        "", " ", ",,,", ";q=1", "q=1", "ja, zh-CN;q=0.9", "de_AT", "de AT", "dé", "\u{0}de", "12-de", "de-",
+        "toolonglanguage", "\u{FEFF}de", "*;q=0.5", "en;q=0, *", "de;q=x;q=1",
+    ])
     func garbageOrNothingSupportedIsNil(header: String) {
         #expect(AcceptLanguage.preferred(header, supported: Self.supported) == nil, "\(header)")
     }
@@ -47,7 +51,9 @@ import Testing
         #expect(AcceptLanguage.preferred("ja, *;q=0.5", supported: Self.supported, fallback: "en") == "en")
         #expect(AcceptLanguage.preferred("*, en;q=0", supported: Self.supported, fallback: "en") == nil)
         #expect(AcceptLanguage.preferred("*;q=0", supported: Self.supported, fallback: "en") == nil)
-        #expect(AcceptLanguage.preferred("*;q=0.5", supported: Self.supported, fallback: "pt") == nil, "only a supported default")
+        #expect(
+            AcceptLanguage.preferred("*;q=0.5", supported: Self.supported, fallback: "pt") == nil,
+            "only a supported default")
         #expect(AcceptLanguage.preferred("de;q=0.4, *;q=0.5", supported: Self.supported, fallback: "en") == "en")
     }
 
@@ -58,9 +64,10 @@ import Testing
     }
 
     @Test func entriesKeepHeaderOrderAndWeights() {
-        #expect(AcceptLanguage.entries("de-AT, de;q=0.9, *;q=0") == [
-            .init(range: "de-at", quality: 1000), .init(range: "de", quality: 900), .init(range: "*", quality: 0),
-        ])
+        #expect(
+            AcceptLanguage.entries("de-AT, de;q=0.9, *;q=0") == [
+                .init(range: "de-at", quality: 1000), .init(range: "de", quality: 900), .init(range: "*", quality: 0),
+            ])
     }
 
     @Test func aHugeHeaderIsReadOnlyUpToItsCaps() {
@@ -73,7 +80,7 @@ import Testing
 
     @Test func anEntryCutByTheByteCapIsDropped() {
         let padding = String(repeating: " ", count: AcceptLanguage.maximumBytes - 12)
-        let header = "fr;q=0.1," + padding + ",de-AT"   // "de-AT" straddles the cap
+        let header = "fr;q=0.1," + padding + ",de-AT"  // "de-AT" straddles the cap
         #expect(AcceptLanguage.entries(header) == [.init(range: "fr", quality: 100)])
         let fits = "fr;q=0.1," + String(repeating: " ", count: AcceptLanguage.maximumBytes - 16) + ",de-AT"
         #expect(AcceptLanguage.entries(fits).map(\.range) == ["fr", "de-at"])
@@ -85,8 +92,13 @@ import Testing
     /// `accept` checks the same over arbitrary bytes.
     @Test func propertiesHoldForGeneratedHeaders() {
         var generator = PropertyTests.Generator(state: 43)
-        let ranges = ["de", "de-AT", "fr-CH", "EL", "hr", "xx", "*", "sr-Latn-RS", "en-US", "da", "", " ", "é", "de_AT", "zz-ZZ-zz"]
-        let weights = ["", ";q=0", ";q=1", ";q=0.5", ";q=0.123", ";q=0.9999", ";q=x", ";q=", ";Q=0.7", ";level=1", ";q=1.1"]
+        let ranges = [
+            "de", "de-AT", "fr-CH", "EL", "hr", "xx", "*", "sr-Latn-RS", "en-US", "da", "", " ", "é", "de_AT",
+            "zz-ZZ-zz",
+        ]
+        let weights = [
+            "", ";q=0", ";q=1", ";q=0.5", ";q=0.123", ";q=0.9999", ";q=x", ";q=", ";Q=0.7", ";level=1", ";q=1.1",
+        ]
         for _ in 0..<5_000 {
             let count = Int.random(in: 0...6, using: &generator)
             let header = (0..<count).map { _ in
@@ -99,8 +111,12 @@ import Testing
                 let excluded = AcceptLanguage.entries(header).contains { $0.quality == 0 && $0.range == picked }
                 #expect(!excluded, "\(header) excluded \(picked)")
             }
-            #expect(AcceptLanguage.preferred(header.uppercased(), supported: Self.supported, fallback: fallback) == picked, "\(header)")
-            #expect(AcceptLanguage.preferred(header, supported: Self.supported, fallback: fallback) == picked, "deterministic")
+            #expect(
+                AcceptLanguage.preferred(header.uppercased(), supported: Self.supported, fallback: fallback) == picked,
+                "\(header)")
+            #expect(
+                AcceptLanguage.preferred(header, supported: Self.supported, fallback: fallback) == picked,
+                "deterministic")
         }
         for language in Self.supported {
             #expect(AcceptLanguage.preferred(language, supported: Self.supported) == language)

@@ -28,18 +28,24 @@ import Testing
     @Test(arguments: Catalogue.shippedLanguages)
     func everyCatalogueNamesItsLanguageInItself(language: String) throws {
         let name = try #require(Self.sources[language]?["language.name"])
-        let names = ["en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano",
-                       "nl": "Nederlands", "hr": "Hrvatski", "el": "Ελληνικά", "da": "Dansk", "sv": "Svenska"]
+        let names = [
+            "en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano",
+            "nl": "Nederlands", "hr": "Hrvatski", "el": "Ελληνικά", "da": "Dansk", "sv": "Svenska",
+        ]
         #expect(name == names[language])
     }
 
     /// The checker the tests above rely on finds each kind of fault, and names language and key.
     @Test func theCheckerNamesEachFaultByLanguageAndKey() {
-        let english = ["greeting": "Hello {name},", "count": "{n, plural, one {# day} other {# days}}", "plain": "Sign in",
-                       "missing": "Gone",
-                       "broken": "{n, plural, one {x} other {y}}"]
-        let broken = ["greeting": "Bonjour {nom},", "count": "{n, plural, one {# dan} other {# dana}}", "plain": "<b>Prijava</b>",
-                      "extra": "Extra &amp; more", "broken": "{n, plural, one {x}"]
+        let english = [
+            "greeting": "Hello {name},", "count": "{n, plural, one {# day} other {# days}}", "plain": "Sign in",
+            "missing": "Gone",
+            "broken": "{n, plural, one {x} other {y}}",
+        ]
+        let broken = [
+            "greeting": "Bonjour {nom},", "count": "{n, plural, one {# dan} other {# dana}}", "plain": "<b>Prijava</b>",
+            "extra": "Extra &amp; more", "broken": "{n, plural, one {x}",
+        ]
         let problems = Catalogue.problems(language: "hr", messages: broken, source: english, complete: true)
         #expect(problems.contains("hr: missing: missing (English has it)"))
         #expect(problems.contains("hr: extra: not in English"))
@@ -49,11 +55,18 @@ import Testing
         #expect(problems.contains("hr: extra: HTML (&amp;) in a text message"))
         #expect(problems.contains { $0.hasPrefix("hr: broken: ") })
         #expect(problems.count == 7, "\(problems)")
-        #expect(Catalogue.problems(language: "de", messages: ["plain": "  "], source: english, complete: false) == ["de: plain: empty"])
+        #expect(
+            Catalogue.problems(language: "de", messages: ["plain": "  "], source: english, complete: false) == [
+                "de: plain: empty"
+            ])
         #expect(Catalogue.problems(language: "de", messages: english, source: english, complete: true).isEmpty)
-        #expect(Catalogue.problems(language: "de", messages: ["a": "1 < 2 and 3 > 2 & so on"], source: [:], complete: false).count == 1,
-                "a < … > pair reads as a tag")
-        #expect(Catalogue.problems(language: "de", messages: ["a": "Fish & chips; 3 < 4"], source: [:], complete: false).isEmpty)
+        #expect(
+            Catalogue.problems(language: "de", messages: ["a": "1 < 2 and 3 > 2 & so on"], source: [:], complete: false)
+                .count == 1,
+            "a < … > pair reads as a tag")
+        #expect(
+            Catalogue.problems(language: "de", messages: ["a": "Fish & chips; 3 < 4"], source: [:], complete: false)
+                .isEmpty)
     }
 
     // MARK: What the catalogues say
@@ -66,7 +79,8 @@ import Testing
             catalogue.format(key, language: "en", arguments)
         }
         #expect(policy.violations(of: "short") == [en("password.tooShort", ["minLength": 14])])
-        #expect(policy.violations(of: String(repeating: "x", count: 5000)) == [en("password.tooLong", ["maxLength": 128])])
+        #expect(
+            policy.violations(of: String(repeating: "x", count: 5000)) == [en("password.tooLong", ["maxLength": 128])])
         #expect(policy.violations(of: "Correct Horse Battery") == [en("password.common")])
         #expect(policy.violations(of: "abababababababab") == [en("password.repetitive")])
         #expect(policy.violations(of: "abcdefghijklmnop") == [en("password.sequential")])
@@ -76,22 +90,33 @@ import Testing
     @Test func englishHasASentenceForEveryErrorCode() throws {
         let catalogue = try Catalogue()
         let english = try #require(Self.sources["en"])
-        let httpOnly = ["not_found", "method_not_allowed", "unsupported_media_type", "payload_too_large", "request_timeout",
-                        "forbidden_origin"]
+        let httpOnly = [
+            "not_found", "method_not_allowed", "unsupported_media_type", "payload_too_large", "request_timeout",
+            "forbidden_origin",
+        ]
         for code in PortalError.Reason.allCases.map(\.rawValue) + httpOnly {
             #expect(english["error.\(code)"] != nil, "error.\(code) is missing")
         }
-        for error in [PortalError.invalidCredentials, .unauthenticated, .invalidToken, .internalError, .overloaded, .invalidAdminKey] {
+        for error in [
+            PortalError.invalidCredentials, .unauthenticated, .invalidToken, .internalError, .overloaded,
+            .invalidAdminKey,
+        ] {
             #expect(catalogue.format("error.\(error.code)", language: "en") == error.message)
         }
-        #expect(catalogue.format("error.invalid_credentials.current", language: "en") == PortalError.wrongCurrentPassword.message)
+        #expect(
+            catalogue.format("error.invalid_credentials.current", language: "en")
+                == PortalError.wrongCurrentPassword.message)
     }
 
     @Test func englishDurationsReadAsTheMailersDo() throws {
         let catalogue = try Catalogue()
-        for (key, count, seconds) in [("duration.hours", 72, 72 * 3600), ("duration.hours", 2, 2 * 3600), ("duration.minutes", 30, 1800),
-                                      ("duration.minutes", 1, 60), ("duration.days", 4, 4 * 86400), ("duration.days", 30, 30 * 86400)] {
-            #expect(catalogue.format(key, language: "en", ["count": .number(count)]) == MailTemplates.expiryInWords(secondsLeft: seconds))
+        for (key, count, seconds) in [
+            ("duration.hours", 72, 72 * 3600), ("duration.hours", 2, 2 * 3600), ("duration.minutes", 30, 1800),
+            ("duration.minutes", 1, 60), ("duration.days", 4, 4 * 86400), ("duration.days", 30, 30 * 86400),
+        ] {
+            #expect(
+                catalogue.format(key, language: "en", ["count": .number(count)])
+                    == MailTemplates.expiryInWords(secondsLeft: seconds))
         }
     }
 
@@ -115,7 +140,9 @@ import Testing
     }
 
     @Test func aMissingKeyFallsBackToEnglishAndAnUnknownOneReadsAsItself() throws {
-        let catalogue = try Catalogue(sources: ["en": ["a": "Hello {name}.", "b": "Only English"], "de": ["a": "Hallo {name}."]])
+        let catalogue = try Catalogue(sources: [
+            "en": ["a": "Hello {name}.", "b": "Only English"], "de": ["a": "Hallo {name}."],
+        ])
         #expect(catalogue.format("a", language: "de", ["name": "Ann"]) == "Hallo Ann.")
         #expect(catalogue.format("b", language: "de") == "Only English")
         #expect(catalogue.format("a", language: "de-AT", ["name": "Ann"]) == "Hallo Ann.", "a tag finds its catalogue")
@@ -127,11 +154,13 @@ import Testing
 
     @Test func aLinkPlaceholderStaysAPieceForTheTemplate() throws {
         let catalogue = try Catalogue()
-        let pieces = catalogue.pieces("mail.questions.phoneAndEmail", language: "en", ["phone": "+385 21 123", "email": "port@x.hr"],
-                                      keep: ["email"])
+        let pieces = catalogue.pieces(
+            "mail.questions.phoneAndEmail", language: "en", ["phone": "+385 21 123", "email": "port@x.hr"],
+            keep: ["email"])
         #expect(pieces == [.text("Questions? Call +385 21 123 or write to "), .argument("email"), .text(".")])
-        #expect(catalogue.format("mail.questions.phoneAndEmail", language: "de", ["phone": "1", "email": "a@b"])
-            == "Fragen? Rufen Sie uns unter 1 an oder schreiben Sie an a@b.")
+        #expect(
+            catalogue.format("mail.questions.phoneAndEmail", language: "de", ["phone": "1", "email": "a@b"])
+                == "Fragen? Rufen Sie uns unter 1 an oder schreiben Sie an a@b.")
     }
 
     @Test func languageForAStoredTagOrAnyTag() throws {
@@ -146,7 +175,8 @@ import Testing
     // MARK: A marina's overrides
 
     private func folder(_ files: [String: String]) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogue-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogue-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (name, text) in files { try text.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8) }
         return directory
@@ -167,18 +197,25 @@ import Testing
         #expect(catalogue.format("marina.berth", language: "fr", ["berth": "B12"]) == "Your berth B12")
         #expect(catalogue.languages.contains("pl"))
         #expect(catalogue.format("login.title", language: "pl") == "Zaloguj się")
-        #expect(catalogue.format("login.submit", language: "pl") == "Sign in", "an added language falls back to English")
+        #expect(
+            catalogue.format("login.submit", language: "pl") == "Sign in", "an added language falls back to English")
     }
 
     @Test(arguments: [
-        (["de.json": #"{"mail.greeting": "Hallo {vorname},"}"#], "de.json: de: mail.greeting: placeholders {vorname} differ"),
+        (
+            ["de.json": #"{"mail.greeting": "Hallo {vorname},"}"#],
+            "de.json: de: mail.greeting: placeholders {vorname} differ"
+        ),
         (["de.json": #"{"login.title": "<b>Anmelden</b>"}"#], "de.json: de: login.title: HTML"),
         (["de.json": #"{"login.title": "{"}"#], "de.json: de: login.title:"),
         (["de.json": #"["Anmelden"]"#], "de.json is not a JSON object"),
         (["de.json": #"{"login.title": 1}"#], "de.json, key login.title: the value is not a string"),
         (["german.json": "{}"], "german.json: the name is not a language tag"),
         (["de.json": "{}", "DE.json": "{}"], "a second file for de"),
-        (["hr.json": #"{"duration.days": "{count, plural, one {# dan} other {# dana}}"}"#], "hr.json: hr: duration.days: the plural of {count} lacks the form(s) few"),
+        (
+            ["hr.json": #"{"duration.days": "{count, plural, one {# dan} other {# dana}}"}"#],
+            "hr.json: hr: duration.days: the plural of {count} lacks the form(s) few"
+        ),
     ])
     func aBrokenOverrideStopsTheStartNamingFileAndKey(files: [String: String], expected: String) throws {
         let directory = try folder(files)
@@ -210,15 +247,18 @@ import Testing
         #expect(message.format(["n": 0], language: "en") == "none")
         #expect(message.format(["n": 1], language: "en") == "1 item")
         #expect(message.format(["n": 7], language: "en") == "7 items")
-        let select = try MessageFormat("{kind, select, reset {Reset} other {Set}} {n, plural, one {# time} other {# times}}")
+        let select = try MessageFormat(
+            "{kind, select, reset {Reset} other {Set}} {n, plural, one {# time} other {# times}}")
         #expect(select.format(["kind": "reset", "n": 2], language: "en") == "Reset 2 times")
         #expect(select.format(["kind": "x", "n": 1], language: "en") == "Set 1 time")
         #expect(select.argumentNames == ["kind", "n"])
     }
 
-    @Test(arguments: ["{", "}", "{}", "{ name", "{name, number}", "{n, plural, one {x}}", "{n, plural, one {x} one {y} other {z}}",
-                      "{n, plural other {x}}", "{n, plural, other {x}", "{n, plural, = {x} other {y}}",
-                      "{a, select, other {{b, select, other {{c, select, other {{d, select, other {{e, select, other {x}}}}}}}}}}"])
+    @Test(arguments: [
+        "{", "}", "{}", "{ name", "{name, number}", "{n, plural, one {x}}", "{n, plural, one {x} one {y} other {z}}",
+        "{n, plural other {x}}", "{n, plural, other {x}", "{n, plural, = {x} other {y}}",
+        "{a, select, other {{b, select, other {{c, select, other {{d, select, other {{e, select, other {x}}}}}}}}}}",
+    ])
     func malformedMessagesAreRefused(pattern: String) {
         #expect(throws: MessageFormat.SyntaxError.self) { try MessageFormat(pattern) }
     }
@@ -229,8 +269,10 @@ import Testing
     }
 
     @Test func pluralCategoriesForWholeNumbers() {
-        let croatian = [1: "one", 2: "few", 4: "few", 5: "other", 11: "other", 12: "other", 14: "other", 21: "one", 22: "few",
-                        101: "one", 111: "other", 112: "other", 0: "other"]
+        let croatian = [
+            1: "one", 2: "few", 4: "few", 5: "other", 11: "other", 12: "other", 14: "other", 21: "one", 22: "few",
+            101: "one", 111: "other", 112: "other", 0: "other",
+        ]
         for (n, category) in croatian { #expect(PluralRules.category(of: n, language: "hr") == category, "hr \(n)") }
         #expect(PluralRules.category(of: 0, language: "fr") == "one")
         #expect(PluralRules.category(of: 1_000_000, language: "fr") == "many")

@@ -17,8 +17,10 @@ import Testing
     }
 
     @Test(arguments: [
-        "", "d", "deut", "de_AT", "de-", "-de", "de--AT", "de-AT-", "de-1996", "de-AT-1996", "en-u-ca-buddhist", "x-klingon",
-        "i-klingon", "zh-yue", " de", "de ", "d e", "dé", "de-ATT", "de-12", "de-1234", "de-Latn-Latn", "de-AT-Latn", "de-AT-CH",
+        "", "d", "deut", "de_AT", "de-", "-de", "de--AT", "de-AT-", "de-1996", "de-AT-1996", "en-u-ca-buddhist",
+        "x-klingon",
+        "i-klingon", "zh-yue", " de", "de ", "d e", "dé", "de-ATT", "de-12", "de-1234", "de-Latn-Latn", "de-AT-Latn",
+        "de-AT-CH",
         "abcd-Abcd-ABC", "de\u{0}", "de\nAT", "*", "de;q=1", "ελ", "de-Ａt", String(repeating: "a", count: 100),
     ])
     func junkIsRefused(input: String) {
