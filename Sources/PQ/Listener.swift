@@ -14,9 +14,9 @@ public enum ListenerEvent: Sendable, Equatable {
 
 /// `LISTEN/NOTIFY` on a dedicated connection, waited on by the reactor's poller.
 ///
-/// Connects and LISTENs on a connect thread (libpq's blocking connect, as the pool does), then
+/// Connects and LISTENs on a short-lived thread (libpq's blocking connect, as the pool does), then
 /// hands the socket to the poller, which reads with `PQconsumeInput` and drains `PQnotifies` the
-/// moment something arrives — no thread of its own and no polling interval. When the connection
+/// moment something arrives: while it listens, no thread of its own and no polling interval. When the connection
 /// breaks (server restart, `pg_terminate_backend`), it reconnects with capped exponential
 /// backoff, LISTENs again and reports `.listening(reconnected: true)`. Iteration ends when the
 /// consumer stops iterating (the stream is terminated).
@@ -40,7 +40,8 @@ public struct Listener: Sendable {
 
     /// Events for the given channels.
     public func notifications(on channels: [String]) -> AsyncStream<ListenerEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: ListenerEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: ListenerEvent.self, bufferingPolicy: .bufferingNewest(10_000))
         let listener = self
         let task = Task {
             await listener.run(channels: channels, continuation: continuation)
@@ -52,15 +53,12 @@ public struct Listener: Sendable {
 
     private func run(channels: [String], continuation: AsyncStream<ListenerEvent>.Continuation) async {
         let outages = OutageReporter("listener database", conninfo: conninfo, logger: logger)
-        let connector = JobQueue<@Sendable () -> Void>(threads: 1)
-        connector.startThread(name: "pq-listener-connect")
-        defer { connector.close() }
         var backoff = initialBackoff
         var everListened = false
         while !Task.isCancelled {
             let socket: ListenerSocket
             do {
-                let connection = try await listen(on: channels, connector: connector)
+                let connection = try await listen(on: channels)
                 socket = try ListenerSocket(connection, poller: try Poller.shared.get()) { channel, payload in
                     continuation.yield(.notification(channel: channel, payload: payload))
                 }
@@ -87,11 +85,13 @@ public struct Listener: Sendable {
         }
     }
 
-    /// A connection that LISTENs on `channels`, opened on the connect thread.
-    private func listen(on channels: [String], connector: JobQueue<@Sendable () -> Void>) async throws -> Connection {
+    /// A connection that LISTENs on `channels`, opened on a thread that ends with the attempt
+    /// (attempts are rare and spaced by the backoff; an idle thread per listener would not be).
+    private func listen(on channels: [String]) async throws -> Connection {
         let conninfo = conninfo
         return try await withCheckedThrowingContinuation { continuation in
-            let queued = connector.enqueue {
+            let thread = Thread {
+                nameCurrentThread("pq-listen")
                 continuation.resume(
                     with: Result {
                         let connection = try Connection(conninfo: conninfo, applicationName: "portal-auth-listener")
@@ -101,7 +101,8 @@ public struct Listener: Sendable {
                         return connection
                     })
             }
-            if !queued { continuation.resume(throwing: PQError(kind: .closed, message: "listener stopped")) }
+            thread.name = "pq-listen"
+            thread.start()
         }
     }
 }
@@ -118,7 +119,9 @@ final class ListenerSocket: PollTarget, @unchecked Sendable {
     private var ended = false
     private var waiter: CheckedContinuation<Void, Never>?
 
-    init(_ connection: Connection, poller: Poller, deliver: @escaping @Sendable (String, String) -> Void) throws(PQError) {
+    init(
+        _ connection: Connection, poller: Poller, deliver: @escaping @Sendable (String, String) -> Void
+    ) throws(PQError) {
         guard PQsetnonblocking(connection.handle, 1) == 0 else {
             throw PQError(kind: .connection, message: "could not switch the listener's connection to non-blocking mode")
         }

@@ -1,5 +1,6 @@
 import CPoll
 import Foundation
+import WorkQueues
 
 #if canImport(Glibc)
 import Glibc
@@ -35,7 +36,10 @@ final class Poller: @unchecked Sendable {
             throw PQError(kind: .connection, message: "could not create the poller (errno \(errno))")
         }
         // The thread keeps the poller alive for the life of the process.
-        let thread = Thread { self.run() }
+        let thread = Thread {
+            nameCurrentThread(name)
+            self.run()
+        }
         thread.name = name
         thread.start()
     }

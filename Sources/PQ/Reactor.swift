@@ -160,7 +160,8 @@ final class ReactorPool: @unchecked Sendable {
         let queued = connector.enqueue { [self] in
             do {
                 let poller = try poller.get()
-                adopt(try Connection(conninfo: conninfo, applicationName: applicationName, options: options), poller: poller)
+                let connection = try Connection(conninfo: conninfo, applicationName: applicationName, options: options)
+                adopt(connection, poller: poller)
             } catch let error as PQError {
                 outages.failed(error)
                 connectFailed(error)

@@ -62,6 +62,7 @@ public final class JobQueue<Job>: @unchecked Sendable {
     /// closures; a pool with its own per-thread state would loop over `next` itself).
     public func startThread(name: String, stackSize: Int? = nil) where Job == @Sendable () -> Void {
         let thread = Thread {
+            nameCurrentThread(name)
             var finishedOne = false
             while let job = self.next(finishedOne: finishedOne) {
                 job()

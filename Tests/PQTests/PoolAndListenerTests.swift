@@ -20,7 +20,9 @@ import Testing
         #expect(results.allSatisfy { $0.value == $0.key * 2 })
         let backends = try await withThrowingTaskGroup(of: Int32.self) { group in
             for _ in 0..<32 {
-                group.addTask { try await pool.query("select pg_backend_pid() from pg_sleep(0.02)").scalar(Int32.self) ?? -1 }
+                group.addTask {
+                    try await pool.query("select pg_backend_pid() from pg_sleep(0.02)").scalar(Int32.self) ?? -1
+                }
             }
             return try await group.reduce(into: Set<Int32>()) { $0.insert($1) }
         }
@@ -70,6 +72,26 @@ import Testing
         #expect(await iterator.next() == .listening(reconnected: true))
         try admin.query("select pg_notify($1, $2)", [channel, "second"])
         #expect(await iterator.next() == .notification(channel: channel, payload: "second"))
+    }
+
+    /// While it listens, the listener's socket is one more on the reactor's poller: no thread of
+    /// its own waits on it (the connect thread ends with the attempt).
+    @Test func aListenerWaitsWithoutAThreadOfItsOwn() async throws {
+        let channel = "probe_\(UInt32.random(in: 0...UInt32.max))"
+        let events = Listener(conninfo: try TestDatabase.url()).notifications(on: channel)
+        var iterator = events.makeAsyncIterator()
+        #expect(await iterator.next() == .listening(reconnected: false))
+        func threads(named prefix: String) -> Int {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            // Read to EOF: procfs reports a size of 0.
+            return tasks.compactMap { FileHandle(forReadingAtPath: "/proc/self/task/\($0)/comm")?.readDataToEndOfFile() }
+                .filter { String(decoding: $0, as: UTF8.self).hasPrefix(prefix) }.count
+        }
+        for _ in 0..<100 where threads(named: "pq-listen") > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(threads(named: "pq-listen") == 0, "no thread named pq-listen… while listening")
+        #expect(threads(named: "pq-poller") == 1, "the one poller of the process")
+        try TestDatabase.connect().query("select pg_notify($1, 'woken')", [channel])
+        #expect(await iterator.next() == .notification(channel: channel, payload: "woken"), "the poller read it")
     }
 
     @Test func outboxInsertsNotifyThePortalMailChannel() async throws {

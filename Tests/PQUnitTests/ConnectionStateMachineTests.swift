@@ -18,7 +18,9 @@ let statementB = PreparedName(id: 2, name: "portal_000000000000000b")
 
 func rows(_ value: String) -> PQRows { PQRows(columns: ["v"], rows: [[value]]) }
 
-func serverError(_ sqlState: String) -> PQError { PQError(kind: .query, sqlState: sqlState, message: "server says \(sqlState)") }
+func serverError(_ sqlState: String) -> PQError {
+    PQError(kind: .query, sqlState: sqlState, message: "server says \(sqlState)")
+}
 
 let lostConnection = PQError(kind: .connection, message: "server closed the connection unexpectedly")
 
@@ -94,7 +96,9 @@ let lostConnection = PQError(kind: .connection, message: "server closed the conn
         #expect(value(completion(machine.resultsDone(connectionOK: true, inTransaction: false))?.result) == "2")
         // Another text is still prepared first.
         let other = TestCall(label: "other", preparedName: statementB)
-        if case .prepare = machine.start(other, namedStatements: true) {} else { Issue.record("another statement was not prepared") }
+        if case .prepare = machine.start(other, namedStatements: true) {} else {
+            Issue.record("another statement was not prepared")
+        }
     }
 
     @Test func anUnnamedCallRunsWithoutAPrepare() {
@@ -140,7 +144,9 @@ let lostConnection = PQError(kind: .connection, message: "server closed the conn
         let done = completion(machine.resultsDone(connectionOK: true, inTransaction: false))
         #expect(done?.call == call && sqlState(done?.result) == "42703" && done?.reuse == true)
         #expect(!machine.hasPrepared(statementA))
-        if case .prepare = machine.start(call, namedStatements: true) {} else { Issue.record("the next call did not prepare again") }
+        if case .prepare = machine.start(call, namedStatements: true) {} else {
+            Issue.record("the next call did not prepare again")
+        }
     }
 
     @Test func aLostStatementRunsTheCallAgainUnnamed() {
@@ -150,7 +156,8 @@ let lostConnection = PQError(kind: .connection, message: "server closed the conn
         let call = TestCall(label: "again", preparedName: statementA)
         _ = machine.start(call, namedStatements: true)
         machine.received(.failure(serverError("26000")))
-        guard case .runAgainUnnamed(let retried, let error) = machine.resultsDone(connectionOK: true, inTransaction: false) else {
+        let action = machine.resultsDone(connectionOK: true, inTransaction: false)
+        guard case .runAgainUnnamed(let retried, let error) = action else {
             Issue.record("the call was not run again")
             return
         }
@@ -164,7 +171,8 @@ let lostConnection = PQError(kind: .connection, message: "server closed the conn
         let call = TestCall(label: "ours", preparedName: statementA)
         _ = machine.start(call, namedStatements: true)
         machine.received(.failure(serverError("42P05")))
-        guard case .runAgainUnnamed(let retried, let error) = machine.resultsDone(connectionOK: true, inTransaction: false) else {
+        let action = machine.resultsDone(connectionOK: true, inTransaction: false)
+        guard case .runAgainUnnamed(let retried, let error) = action else {
             Issue.record("the call was not run again")
             return
         }
@@ -195,7 +203,9 @@ let lostConnection = PQError(kind: .connection, message: "server closed the conn
         }
         #expect(done?.call == call && error.kind == .connection && done?.reuse == false)
         #expect(machine.isClosed)
-        if case .wait = machine.connectionLost(lostConnection) {} else { Issue.record("the loss was reported twice") }
+        if case .wait = machine.connectionLost(lostConnection) {} else {
+            Issue.record("the loss was reported twice")
+        }
     }
 
     @Test func theServersReasonForClosingIsKept() {
@@ -241,11 +251,17 @@ let lostConnection = PQError(kind: .connection, message: "server closed the conn
 
     @Test func anIdleConnectionStaysForANoticeAndRetiresOnEOF() {
         var machine = Machine()
-        if case .wait = machine.idleInput(connectionOK: true) {} else { Issue.record("a notice retired the connection") }
+        if case .wait = machine.idleInput(connectionOK: true) {} else {
+            Issue.record("a notice retired the connection")
+        }
         #expect(machine.isIdle)
-        if case .retire = machine.idleInput(connectionOK: false) {} else { Issue.record("EOF while idle did not retire it") }
+        if case .retire = machine.idleInput(connectionOK: false) {} else {
+            Issue.record("EOF while idle did not retire it")
+        }
         #expect(machine.isClosed)
-        if case .wait = machine.connectionLost(lostConnection) {} else { Issue.record("a closed connection was retired twice") }
+        if case .wait = machine.connectionLost(lostConnection) {} else {
+            Issue.record("a closed connection was retired twice")
+        }
     }
 
     @Test func writabilityIsWatchedOnlyWhileOutputWaits() {
@@ -265,6 +281,8 @@ let lostConnection = PQError(kind: .connection, message: "server closed the conn
         if case .wait = machine.resultsDone(connectionOK: true, inTransaction: false) {} else {
             Issue.record("a closed connection completed a call")
         }
-        if case .wait = machine.idleInput(connectionOK: true) {} else { Issue.record("a closed connection woke up") }
+        if case .wait = machine.idleInput(connectionOK: true) {} else {
+            Issue.record("a closed connection woke up")
+        }
     }
 }
