@@ -1,24 +1,26 @@
 import Foundation
 
-/// The password policy (DESIGN §6): at least `minimumLength` characters (12 by default,
-/// configurable upwards), at most 128, no composition rules, not in the common-password list;
+/// The password policy: at least `minimumLength` characters (12 by default, configurable
+/// upwards), at most 128, no composition rules, not in the common-password list;
 /// NFKC-normalised before it is checked and hashed, never truncated.
 public struct PasswordPolicy: Sendable {
     public static let maximumLength = 128
+    /// The minimum lengths a deployment may choose (`PORTAL_PASSWORD_MIN_LENGTH`); the lowest is the default.
+    public static let minimumLengths = 12...maximumLength
     /// UTF-8 bytes looked at, at most: longer input is refused before NFKC runs on it (one
     /// character may carry thousands of combining marks; 128 characters never need more).
     public static let maximumBytes = 4096
     public let minimumLength: Int
     private let common: Set<String>
 
-    /// - Parameter minimumLength: 12…128.
-    public init(minimumLength: Int = 12, commonPasswords: Set<String>) {
-        self.minimumLength = min(max(minimumLength, 12), Self.maximumLength)
+    /// - Parameter minimumLength: within `minimumLengths`.
+    public init(minimumLength: Int = minimumLengths.lowerBound, commonPasswords: Set<String>) {
+        self.minimumLength = min(max(minimumLength, Self.minimumLengths.lowerBound), Self.maximumLength)
         self.common = commonPasswords
     }
 
     /// The policy with the shipped list (30,000 passwords from zxcvbn, MIT; see Resources).
-    public static func shipped(minimumLength: Int = 12) throws -> PasswordPolicy {
+    public static func shipped(minimumLength: Int = minimumLengths.lowerBound) throws -> PasswordPolicy {
         guard let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt", subdirectory: "Resources") else {
             throw PortalError.internalError
         }
