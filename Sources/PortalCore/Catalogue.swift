@@ -99,6 +99,17 @@ public struct Catalogue: Sendable {
         return found.message.pieces(arguments, language: found.language, keep: keep)
     }
 
+    /// A date and time as `language` writes it in a sentence, in `timeZone` (the marina's): what
+    /// `{expires}` takes. "15. siječnja 2027. u 09:00", "January 15, 2027 at 9:00 AM".
+    public static func dateTime(_ date: Date, language: String, timeZone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language)
+        formatter.timeZone = timeZone
+        formatter.dateStyle = .long
+        formatter.timeStyle = .short
+        return formatter.string(from: date)
+    }
+
     /// The keys of a language's own catalogue (without English fallbacks).
     public func keys(of language: String) -> Set<String> {
         Set(messages[language]?.keys.map { $0 } ?? [])

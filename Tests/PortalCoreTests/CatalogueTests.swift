@@ -163,6 +163,22 @@ import Testing
                 == "Fragen? Rufen Sie uns unter 1 an oder schreiben Sie an a@b.")
     }
 
+    @Test func theExpiryReadsInTheLanguageAndTheMarinasTimeZone() throws {
+        let catalogue = try Catalogue()
+        let date = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC
+        let zagreb = try #require(TimeZone(identifier: "Europe/Zagreb"))
+        func until(_ language: String) -> String {
+            catalogue.format(
+                "mail.link.validUntil", language: language,
+                ["expires": .text(Catalogue.dateTime(date, language: language, timeZone: zagreb))])
+        }
+        #expect(until("hr").contains("siječnja 2027"), "\(until("hr"))")
+        #expect(until("hr").contains("09"), "the marina's time, not UTC: \(until("hr"))")
+        #expect(until("el").contains("Ιανουαρίου"), "\(until("el"))")
+        #expect(until("de").hasPrefix("Dieser Link ist gültig bis zum 15. Januar 2027"), "\(until("de"))")
+        #expect(until("en").contains("January 15, 2027"), "\(until("en"))")
+    }
+
     @Test func languageForAStoredTagOrAnyTag() throws {
         let catalogue = try Catalogue()
         #expect(catalogue.language(for: "de-AT") == "de")
