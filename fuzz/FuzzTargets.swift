@@ -15,7 +15,7 @@ struct PortalError: Error {
 }
 
 enum Target: String, CaseIterable {
-    case hash, session, json, forwarded, password, mime, email, claims, accept
+    case hash, session, json, forwarded, password, mime, email, claims, accept, next
 }
 
 let target: Target = {
@@ -59,6 +59,30 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: start, count: count))
     let text = String(decoding: bytes, as: UTF8.self)
     switch target {
+    case .next:
+        // A `next` that passes is a path on this origin, read the same way by URL parsers.
+        let kept = ReturnPath.safe(text)
+        if kept != ReturnPath.fallback {
+            precondition(kept == text, "a kept next is kept as given")
+            let bytes = Array(kept.utf8)
+            precondition(bytes.first == UInt8(ascii: "/") && (bytes.count == 1 || (bytes[1] != UInt8(ascii: "/") && bytes[1] != UInt8(ascii: "\\"))),
+                         "a kept next starts with one slash: \(kept.debugDescription)")
+            precondition(bytes.allSatisfy { (0x21...0x7E).contains($0) }, "a kept next is printable ASCII: \(kept.debugDescription)")
+            let base = URL(string: "https://portal.example/portal/login")!
+            let resolved = URL(string: kept, relativeTo: base)?.absoluteURL
+            precondition(resolved?.host == "portal.example" && resolved?.scheme == "https",
+                         "a kept next stays on this origin: \(kept.debugDescription) → \(String(describing: resolved))")
+            let decoded = kept.removingPercentEncoding ?? kept
+            precondition(!decoded.hasPrefix("//") && !decoded.contains("\\") && !decoded.unicodeScalars.contains { $0.value < 0x20 },
+                         "decoded once, it is still a plain path: \(kept.debugDescription)")
+        }
+        let location = ReturnPath.loginLocation(returningTo: text)
+        precondition(location == "/portal/login" || location.hasPrefix("/portal/login?next=/"), "the sign-in location: \(location)")
+        let carried = location.dropFirst("/portal/login?next=".count)
+        precondition(!carried.contains("&") && !carried.contains("?") && !carried.contains("#"), "next is one query parameter")
+        if location != "/portal/login" {
+            precondition(String(carried).removingPercentEncoding == kept, "the parameter decodes to the kept next")
+        }
     case .hash:
         // The stored-hash parser: whatever it accepts is within the limits the verifier relies on.
         if let stored = PasswordHash.Stored(text) {

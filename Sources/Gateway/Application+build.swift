@@ -45,7 +45,7 @@ public struct GatewayDependencies: Sendable {
         pages = try PagesController(passwordMinLength: config.passwordMinLength)
         do {
             signer = try SessionSigner(
-                secret: config.jwtSecret, previousSecrets: config.jwtPreviousSecrets, maximumLifetime: config.sessionTTL,
+                secret: config.jwtSecret, previousSecrets: config.jwtPreviousSecrets, maximumLifetime: max(config.sessionTTL, config.rememberTTL),
                 issuer: config.baseOrigin)
         } catch {
             throw ConfigError(error.description)
@@ -154,7 +154,8 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
     health.register(on: router)
     MetricsController(service: dependencies.service, readiness: health.readiness, token: config.metricsToken).register(on: router)
     let sessions = SessionCookie(
-        signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, service: dependencies.service)
+        signer: dependencies.signer, name: config.cookieName, ttl: config.sessionTTL, rememberTTL: config.rememberTTL,
+        service: dependencies.service)
     AuthController(
         service: dependencies.service, sessions: sessions,
         trustedProxyHops: config.trustForwardedFor ? config.trustedProxyHops : 0,

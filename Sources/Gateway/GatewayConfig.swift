@@ -15,6 +15,8 @@ public struct GatewayConfig: Sendable {
     public var jwtPreviousSecrets: [String] = []
     public var allowedOrigins: Set<String>
     public var sessionTTL: Int
+    /// A "Keep me signed in" session's lifetime (`PORTAL_REMEMBER_TTL`), at least `sessionTTL`.
+    public var rememberTTL: Int = Defaults.rememberTTL
     public var scrypt: ScryptParameters
     /// Start even when `scrypt` refuses most stored hashes (`PORTAL_SCRYPT_ALLOW_REFUSED`); warn instead.
     public var allowRefusedHashes: Bool = Defaults.allowRefusedHashes
@@ -41,6 +43,7 @@ public struct GatewayConfig: Sendable {
     public enum Defaults {
         public static let baseURL = EnvironmentReader.defaultBaseURL
         public static let sessionTTL = 12 * 3600
+        public static let rememberTTL = 30 * 86400
         public static let scrypt = ScryptParameters.default
         public static let allowRefusedHashes = false
         /// Sign-ins that may wait, per hash worker.
@@ -48,7 +51,7 @@ public struct GatewayConfig: Sendable {
         public static let databasePoolSize = 10
         public static let databasePrepared = true
         public static let cookieName = "__Host-portal_session"
-        public static let passwordMinLength = 12
+        public static let passwordMinLength = PasswordPolicy.minimumLengths.lowerBound
         public static let trustForwardedFor = false
         public static let trustedProxyHops = 1
         public static let host = "127.0.0.1"
@@ -64,6 +67,7 @@ public struct GatewayConfig: Sendable {
         ConfigVariable("PORTAL_JWT_PREVIOUS_SECRETS", secret: true, "retired secrets, comma-separated: their cookies verify until they expire"),
         ConfigVariable("PORTAL_ALLOWED_ORIGINS", default: "the base URL's origin", "more origins for CORS/CSRF, comma-separated"),
         ConfigVariable("PORTAL_SESSION_TTL", default: ConfigCheck.durationText(Defaults.sessionTTL), "session lifetime: seconds or with s, m, h, d"),
+        ConfigVariable("PORTAL_REMEMBER_TTL", default: ConfigCheck.durationText(Defaults.rememberTTL), "\"Keep me signed in\" session lifetime: PORTAL_SESSION_TTL to 90 days"),
         ConfigVariable("PORTAL_SCRYPT", default: "\(Defaults.scrypt)", "scrypt parameters of new hashes"),
         ConfigVariable("PORTAL_SCRYPT_ALLOW_REFUSED", default: "\(Defaults.allowRefusedHashes)", "true: start although PORTAL_SCRYPT refuses most stored hashes (warn instead)"),
         ConfigVariable("PORTAL_HASH_WORKERS", default: "the number of cores", "scrypt threads"),
@@ -80,7 +84,7 @@ public struct GatewayConfig: Sendable {
     ] + ConfigVariable.logging
 
     /// The allowed `PORTAL_PASSWORD_MIN_LENGTH`s and `PORTAL_TRUSTED_PROXY_HOPS`.
-    static let passwordMinLengths = 12...128
+    static let passwordMinLengths = PasswordPolicy.minimumLengths
     static let proxyHops = 1...10
 
     /// The names of `variables`.
@@ -111,6 +115,11 @@ public struct GatewayConfig: Sendable {
         guard (60...(30 * 86400)).contains(sessionTTL) else {
             throw ConfigError("PORTAL_SESSION_TTL must be between 1 minute and 30 days")
         }
+        let rememberTTL = try env.value("PORTAL_REMEMBER_TTL").map { try duration("PORTAL_REMEMBER_TTL", $0) }
+            ?? max(Defaults.rememberTTL, sessionTTL)
+        guard (sessionTTL...(90 * 86400)).contains(rememberTTL) else {
+            throw ConfigError("PORTAL_REMEMBER_TTL must be between PORTAL_SESSION_TTL and 90 days")
+        }
         let scrypt = try env.value("PORTAL_SCRYPT").map { try ConfigCheck.scrypt("PORTAL_SCRYPT", $0) } ?? Defaults.scrypt
         let hashWorkers = try env.integer("PORTAL_HASH_WORKERS", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let cookieName = env.value("PORTAL_COOKIE_NAME") ?? Defaults.cookieName
@@ -135,6 +144,7 @@ public struct GatewayConfig: Sendable {
             metricsToken: metricsToken,
             host: env.value("HOST") ?? Defaults.host, port: try env.integer("PORT", default: Defaults.port, range: 0...65535))
         config.databasePrepared = prepared
+        config.rememberTTL = rememberTTL
         config.allowRefusedHashes = allowRefused
         return config
     }

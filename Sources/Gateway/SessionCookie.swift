@@ -11,22 +11,32 @@ import PortalCrypto
 struct SessionCookie: Sendable {
     let signer: SessionSigner
     let name: String
+    /// A session's lifetime (`PORTAL_SESSION_TTL`); its cookie ends with the browser.
     let ttl: Int
+    /// A kept ("Keep me signed in") session's lifetime (`PORTAL_REMEMBER_TTL`); its cookie has that Max-Age.
+    let rememberTTL: Int
     let service: PortalService
 
     /// A session to issue, made before the database call that records it (sign-in, change
-    /// password): the cookie is then built from the same id and expiry (`issue(_:for:)`).
-    func newSession() -> NewSession { NewSession.make(ttl: ttl) }
+    /// password, activation, reset): the cookie is then built from the same id and expiry
+    /// (`issue(_:for:remember:)`). `remember`: the longer lifetime.
+    func newSession(remember: Bool = false) -> NewSession { NewSession.make(ttl: remember ? rememberTTL : ttl) }
+
+    /// Whether the session of `claims` was a kept one (it lives longer than a plain session), so
+    /// a cookie that replaces it (change password) keeps it.
+    func isRemembered(_ claims: SessionClaims) -> Bool { claims.exp - claims.iat > ttl }
 
     /// The cookie of `session`, which the database has recorded for `user`: the `Set-Cookie`
-    /// value and its claims.
-    func issue(_ session: NewSession, for user: SessionUser) -> (setCookie: String, claims: SessionClaims) {
+    /// value and its claims. A kept session's cookie lasts as long as the session (`Max-Age`);
+    /// any other is a browser-session cookie (no `Max-Age`: it ends when the browser closes,
+    /// while the server-side session keeps its own expiry).
+    func issue(_ session: NewSession, for user: SessionUser, remember: Bool = false) -> (setCookie: String, claims: SessionClaims) {
         let claims = SessionClaims(
             sub: user.user.id, cid: user.user.clientId, pid: user.user.portId, sv: user.sessionEpoch,
             jti: session.jti, iat: session.issuedAt, exp: session.expiresAt,
             iss: signer.issuer, aud: signer.audience)
-        let maxAge = max(0, session.expiresAt - session.issuedAt)
-        return ("\(name)=\(signer.sign(claims)); Path=/; Max-Age=\(maxAge); Secure; HttpOnly; SameSite=Lax", claims)
+        let maxAge = remember ? "; Max-Age=\(max(0, session.expiresAt - session.issuedAt))" : ""
+        return ("\(name)=\(signer.sign(claims)); Path=/\(maxAge); Secure; HttpOnly; SameSite=Lax", claims)
     }
 
     /// The `Set-Cookie` value that deletes the cookie.

@@ -51,7 +51,8 @@ public struct MailTemplates: Sendable {
     /// The values every template receives (README "Mail templates"):
     /// `name` (the user's, or "there"), `email`, `baseURL`, `portName` (the marina, or "the client
     /// portal" wording when unknown: test with `{{#portName}}`), `clientName`, `replyTo`,
-    /// `supportPhone` (each only when set), and for link mails `link` and `expiresIn` ("72 hours").
+    /// `supportPhone` (each only when set), `newEmail` (an email change's new address), and for link
+    /// mails `link` and `expiresIn` ("72 hours").
     public static func context(for mail: ClaimedMail, baseURL: String, link: String?, now: Date = Date()) -> [String: Any] {
         var context: [String: Any] = ["name": mail.name ?? "there", "email": mail.recipient, "baseURL": baseURL]
         if let portName = mail.portName { context["portName"] = portName }
@@ -61,6 +62,7 @@ public struct MailTemplates: Sendable {
             context["replyToMailto"] = mailto(replyTo)
         }
         if let supportPhone = mail.supportPhone { context["supportPhone"] = supportPhone }
+        if let newEmail = mail.newEmail { context["newEmail"] = newEmail }
         if let link { context["link"] = link }
         if let expires = mail.tokenExpiresAt {
             context["expiresIn"] = expiryInWords(secondsLeft: expires - Int(now.timeIntervalSince1970))

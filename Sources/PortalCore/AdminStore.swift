@@ -73,6 +73,7 @@ public final class AdminStore {
         "invite", "resend_activation", "disable_portal_user", "enable_portal_user", "unlock_portal_user", "revoke_sessions",
         "portal_user_status", "audit_events", "settings", "rate_limits", "set_setting", "set_rate_limit", "prune",
         "import_port", "import_client", "import_portal_user", "maintenance", "outbox_stats", "after_restore",
+        "change_email",
     ]
 
     private func run(_ sql: String, _ parameters: [any PQEncodable] = []) throws(AdminRefusal) -> PQRows {
@@ -141,6 +142,13 @@ public final class AdminStore {
         case .revokeSessions: "select portal_api.revoke_sessions($1, $2)"
         }
         _ = try run(sql, [client, actor])
+    }
+
+    /// Changes a portal user's address (an invited user's at once, with a fresh activation link;
+    /// an active user's when the link mailed to the new address is used); the status with its
+    /// `note`, as JSON text.
+    public func changeEmail(client: String, email: String, actor: String) throws(AdminRefusal) -> String? {
+        try text("select portal_api.change_email($1, $2, $3)::text", [client, email, actor])
     }
 
     /// The status object as JSON text.

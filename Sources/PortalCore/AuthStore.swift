@@ -79,6 +79,8 @@ public struct PortalUserStatus: Codable, Sendable, Equatable {
     public let link: Link?
     /// What the action did besides its name (e.g. enabling mailed a fresh activation link).
     public let note: String?
+    /// The address a live email-change link would move the user to.
+    public var pendingEmail: String? = nil
     public let lastMail: LastMail?
 }
 
@@ -90,6 +92,8 @@ public struct TokenStatus: Codable, Sendable, Equatable {
     public let type: TokenType?
     /// The marina's name, for a valid token only.
     public let portName: String?
+    /// The address a valid email-change token moves its account to.
+    public var newEmail: String? = nil
 
     public static let invalid = TokenStatus(status: "invalid", type: nil, portName: nil)
 }
@@ -157,6 +161,7 @@ public struct AuthStore: Sendable {
         "rate_limit_hit", "sign_in_gate", "sign_in_lookup", "sign_in_record", "upgrade_password_hash", "session_check",
         "sign_out", "request_password_reset", "token_status", "consume_token", "change_password_lookup", "change_password",
         "key_invite", "key_client_action", "key_client_status", "key_put_client", "outbox_stats", "hash_census",
+        "request_email_change", "confirm_email_change", "key_change_email",
     ]
 
     public init(pool: ConnectionPool) {
@@ -300,15 +305,40 @@ public struct AuthStore: Sendable {
         try await json(TokenStatus.self, "select portal_api.token_status($1)", [tokenHash]) ?? .invalid
     }
 
-    /// `portal_api.consume_token`: uses the token once and sets the password hash.
-    public func consumeToken(type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?)
-        async throws -> PortalUser
-    {
-        guard let user = try await json(
-            PortalUser.self, "select portal_api.consume_token($1, $2, $3, $4::inet, $5)",
-            [type.rawValue, tokenHash, passwordHash, ip, userAgent])
+    /// `portal_api.consume_token`: uses the token once and sets the password hash; with
+    /// `session`, signs the client in (that session recorded in the new epoch).
+    public func consumeToken(
+        type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?, session: NewSession?
+    ) async throws -> SessionUser {
+        guard let user = try await sessionUser(
+            "select portal_api.consume_token($1, $2, $3, $4::inet, $5, $6, to_timestamp($7))",
+            [type.rawValue, tokenHash, passwordHash, ip, userAgent, session?.jti, session?.expiresAt])
         else { throw Self.unexpected("NULL from consume_token") }
         return user
+    }
+
+    /// `portal_api.request_email_change`: a confirmation link to a free address and a notice to
+    /// the current one, or a note to an address in use (the same answer); `password_conflict`
+    /// when the hash is no longer `seenHash` or the account is locked.
+    public func requestEmailChange(userID: String, seenHash: String, newEmail: String, ip: String?, userAgent: String?)
+        async throws
+    {
+        try await query(
+            "select portal_api.request_email_change($1, $2, $3, $4::inet, $5)", [userID, seenHash, newEmail, ip, userAgent])
+    }
+
+    /// `portal_api.confirm_email_change`: uses the link once; the account moves to its address and
+    /// every session ends. `invalid_token`, or `email_taken` when another account took the address.
+    public func confirmEmailChange(tokenHash: [UInt8], ip: String?, userAgent: String?) async throws -> PortalUser {
+        guard let user = try await json(
+            PortalUser.self, "select portal_api.confirm_email_change($1, $2::inet, $3)", [tokenHash, ip, userAgent])
+        else { throw Self.unexpected("NULL from confirm_email_change") }
+        return user
+    }
+
+    /// `portal_api.key_change_email`: change a portal user's address within the key's port.
+    public func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String) async throws -> PortalUserStatus? {
+        try await json(PortalUserStatus.self, "select portal_api.key_change_email($1, $2, $3)", [keyHash, clientID, email])
     }
 
     /// `portal_api.change_password_lookup`: whether the session is valid, and the hash to verify

@@ -25,7 +25,12 @@ public protocol GatewayStore: Sendable {
     func signOut(userID: String, epoch: Int, jti: String, expiresAt: Int, all: Bool, ip: String?, userAgent: String?) async throws -> Bool
     func requestPasswordReset(email: String, ip: String?, userAgent: String?) async throws
     func tokenStatus(tokenHash: [UInt8]) async throws -> TokenStatus
-    func consumeToken(type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?) async throws -> PortalUser
+    /// With `session`, records it (the client is signed in, like a sign-in).
+    func consumeToken(
+        type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?, session: NewSession?
+    ) async throws -> SessionUser
+    func requestEmailChange(userID: String, seenHash: String, newEmail: String, ip: String?, userAgent: String?) async throws
+    func confirmEmailChange(tokenHash: [UInt8], ip: String?, userAgent: String?) async throws -> PortalUser
     func changePasswordLookup(userID: String, epoch: Int, jti: String) async throws -> (sessionValid: Bool, passwordHash: String?)
     /// Ends every session of the user and records `session`, the caller's new one.
     func changePassword(
@@ -36,6 +41,7 @@ public protocol GatewayStore: Sendable {
     func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction) async throws -> PortalUserStatus?
     func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?) async throws -> ClientPut?
     func keyClientStatus(keyHash: [UInt8], clientID: String) async throws -> PortalUserStatus?
+    func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String) async throws -> PortalUserStatus?
 }
 
 extension AuthStore: GatewayStore {}

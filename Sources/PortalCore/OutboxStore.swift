@@ -16,6 +16,8 @@ public struct ClaimedMail: Sendable {
     public let portName: String?
     public let replyTo: String?
     public let supportPhone: String?
+    /// The address an email change moves to (its notice names it).
+    public let newEmail: String?
     public let attempts: Int
     /// The mail's random key (`mail_outbox.message_key`): the same for every attempt of this mail,
     /// never the same for two mails, even after a restore set the outbox ids back. Its Message-ID
@@ -24,7 +26,8 @@ public struct ClaimedMail: Sendable {
 
     public init(
         id: Int64, kind: MailKind, recipient: String, tokenID: String?, tokenExpiresAt: Int?, name: String?, clientName: String?,
-        portName: String?, replyTo: String?, supportPhone: String?, attempts: Int, messageKey: String = UUID().uuidString.lowercased()
+        portName: String?, replyTo: String?, supportPhone: String?, attempts: Int, messageKey: String = UUID().uuidString.lowercased(),
+        newEmail: String? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -36,6 +39,7 @@ public struct ClaimedMail: Sendable {
         self.portName = portName
         self.replyTo = replyTo
         self.supportPhone = supportPhone
+        self.newEmail = newEmail
         self.attempts = attempts
         self.messageKey = messageKey
     }
@@ -120,7 +124,7 @@ public struct OutboxStore: Sendable {
         let rows = try await query("""
             select id, kind, recipient, token_id, extract(epoch from token_expires_at)::bigint as expires,
                    data->>'name' as name, data->>'clientName' as client_name, data->>'portName' as port_name,
-                   data->>'replyTo' as reply_to, data->>'supportPhone' as support_phone, attempts,
+                   data->>'replyTo' as reply_to, data->>'supportPhone' as support_phone, data->>'newEmail' as new_email, attempts,
                    message_key::text as message_key
               from portal_api.claim_mail($1, $2)
             """, [worker, limit])
@@ -130,7 +134,8 @@ public struct OutboxStore: Sendable {
                 tokenID: try row.decode("token_id"), tokenExpiresAt: try row.decode("expires"),
                 name: try row.decode("name"), clientName: try row.decode("client_name"), portName: try row.decode("port_name"),
                 replyTo: try row.decode("reply_to"), supportPhone: try row.decode("support_phone"),
-                attempts: try row.require("attempts"), messageKey: try row.require("message_key"))
+                attempts: try row.require("attempts"), messageKey: try row.require("message_key"),
+                newEmail: try row.decode("new_email"))
         }
     }
 

@@ -37,6 +37,16 @@ extension PortalService {
         return status
     }
 
+    /// Changes the address of a client's portal user in the key's port: an invited user's at once
+    /// (with a fresh activation link to it), an active user's when the link mailed to the new
+    /// address is used. The status's `note` says which.
+    public func changeEmail(by key: AdminKey, clientID: String, email: String) async throws -> PortalUserStatus {
+        guard let status = try await store.keyChangeEmail(keyHash: key.hash, clientID: clientID, email: email) else {
+            throw PortalError.internalError
+        }
+        return status
+    }
+
     /// Registers or updates a client of the key's port under the CRM's id.
     public func putClient(by key: AdminKey, clientID: String, name: String, billingEmail: String?) async throws -> ClientPut {
         guard let put = try await store.keyPutClient(keyHash: key.hash, clientID: clientID, name: name, billingEmail: billingEmail)

@@ -129,19 +129,56 @@ public struct PortalService: Sendable {
 
     /// Activation (`type` = activation) or reset: the policy is checked first, so a weak attempt
     /// leaves the token alive; then the token's status (cheap) so a dead link costs no scrypt; then
-    /// the hash, and the single-use consume in the database. Spends `token_ip` first.
+    /// the hash, and the single-use consume in the database, which records `session`: the client
+    /// is signed in. Spends `token_ip` first.
     public func setPassword(
-        type: TokenType, rawToken: String, password: String, ip: String?, userAgent: String?, limitKey: String
-    ) async throws {
+        type: TokenType, rawToken: String, password: String, ip: String?, userAgent: String?, limitKey: String,
+        session: NewSession
+    ) async throws -> SessionUser {
         try await limit("token_ip", limitKey)
-        guard TokenKey.isWellFormed(rawToken) else { throw PortalError.invalidToken }
+        guard type != .emailChange, TokenKey.isWellFormed(rawToken) else { throw PortalError.invalidToken }
         let violations = policy.violations(of: password)
         guard violations.isEmpty else { throw PortalError.weakPassword(violations) }
         let tokenHash = TokenKey.hash(rawToken: rawToken)
         let status = try await store.tokenStatus(tokenHash: tokenHash)
         guard status.status == "valid", status.type == type else { throw PortalError.invalidToken }
         let newHash = try await hash(password)
-        _ = try await store.consumeToken(type: type, tokenHash: tokenHash, passwordHash: newHash, ip: ip, userAgent: userAgent)
+        return try await store.consumeToken(
+            type: type, tokenHash: tokenHash, passwordHash: newHash, ip: ip, userAgent: userAgent, session: session)
+    }
+
+    /// Change email for a signed-in user, with the current password: the same answer whether or
+    /// not another account has `newEmail` (the database mails a confirmation link to a free
+    /// address and a notice to the current one, or a note to the taken address instead).
+    ///
+    /// Rate-limited per user and per address. Like change-password, a wrong password counts as a
+    /// failed sign-in (same counter, same lock, audit row), and while the account is locked the
+    /// password is checked against nothing, so even the right one fails.
+    public func changeEmail(
+        claims: SessionClaims, email: String, password: String, newEmail: String, ip: String?, userAgent: String?,
+        limitKey: String
+    ) async throws {
+        try await limit("change_email_user", claims.sub)
+        try await limit("change_email_ip", limitKey)
+        let (sessionValid, storedHash) = try await store.changePasswordLookup(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
+        guard sessionValid else { throw PortalError.unauthenticated }
+        let verification = try await verify(password, against: storedHash, userID: claims.sub)
+        guard verification.matches, let storedHash else {
+            _ = try await store.signInRecord(
+                email: email, userID: claims.sub, seenHash: storedHash, ok: false, ip: ip, userAgent: userAgent,
+                limitKey: limitKey, session: nil)
+            throw PortalError.wrongCurrentPassword
+        }
+        try await store.requestEmailChange(userID: claims.sub, seenHash: storedHash, newEmail: newEmail, ip: ip, userAgent: userAgent)
+    }
+
+    /// Uses an email-change link: the account moves to the address the link confirms and every
+    /// session ends. Spends `token_ip`. `invalidToken` for a link that is malformed, unknown, used,
+    /// revoked, expired or of another kind; `emailTaken` when another account took the address.
+    public func confirmEmailChange(rawToken: String, ip: String?, userAgent: String?, limitKey: String) async throws -> PortalUser {
+        try await limit("token_ip", limitKey)
+        guard TokenKey.isWellFormed(rawToken) else { throw PortalError.invalidToken }
+        return try await store.confirmEmailChange(tokenHash: TokenKey.hash(rawToken: rawToken), ip: ip, userAgent: userAgent)
     }
 
     /// Change password for a signed-in user; every session ends, and the caller gets a new one:

@@ -4,12 +4,15 @@
 public enum TokenType: String, Sendable, CaseIterable, Codable {
     case activation
     case reset
+    /// Confirms a new address: mailed to it, it moves the account there when used.
+    case emailChange = "email_change"
 
     /// The portal page its mailed link opens.
     public var pagePath: String {
         switch self {
         case .activation: PortalPaths.activate
         case .reset: PortalPaths.resetPassword
+        case .emailChange: PortalPaths.confirmEmail
         }
     }
 }
@@ -19,13 +22,20 @@ public enum MailKind: String, Sendable, CaseIterable, Codable {
     case activation
     case reset
     case passwordChanged = "password_changed"
+    /// The link that confirms a new address, sent to that address.
+    case emailChange = "email_change"
+    /// To the current address: a change to `newEmail` was asked for (no link).
+    case emailChangeNotice = "email_change_notice"
+    /// To an address that already has an account, in place of a confirmation link (no link).
+    case emailTaken = "email_taken"
 
     /// The token its link carries; nil for a mail without a link.
     public var tokenType: TokenType? {
         switch self {
         case .activation: .activation
         case .reset: .reset
-        case .passwordChanged: nil
+        case .emailChange: .emailChange
+        case .passwordChanged, .emailChangeNotice, .emailTaken: nil
         }
     }
 }
@@ -54,11 +64,14 @@ public enum ClientAction: String, Sendable, CaseIterable, Codable {
     case enable
     case unlock
     case revokeSessions = "revoke-sessions"
+    /// A reset link for an active user (a fresh activation link for one still invited), for a
+    /// client on the phone: the admin API's, limited per user (`send_reset_user`).
+    case sendReset = "send-reset"
 
     /// The actions on an existing portal user: the `?action=` values, one DBA function each.
     public static let onPortalUser: [ClientAction] = allCases.filter { $0 != .invite }
 
-    /// `resend, disable, enable, unlock, revoke-sessions`: the `?action=` values.
+    /// `resend, disable, enable, unlock, revoke-sessions, send-reset`: the `?action=` values.
     public static var list: String { onPortalUser.map(\.rawValue).joined(separator: ", ") }
 }
 
@@ -69,6 +82,7 @@ public enum PortalPaths {
     public static let forgotPassword = "/portal/forgot-password"
     public static let activate = "/portal/activate"
     public static let resetPassword = "/portal/reset-password"
+    public static let confirmEmail = "/portal/confirm-email"
 
     /// The link mailed for a token: the token rides in the fragment, so a GET (a mail scanner's
     /// prefetch) consumes nothing and no access log or Referer sees it.

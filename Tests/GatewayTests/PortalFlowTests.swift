@@ -44,8 +44,12 @@ import Testing
 
             let activated = try await gateway.post("/api/portal/auth/activate", #"{"token": "\#(token)", "password": "\#(Self.goodPassword)"}"#)
             #expect(activated.status == 200)
-            #expect(activated.body == #"{"ok":true}"#)
-            #expect(activated.sessionCookie == nil, "activation does not sign in")
+            #expect(activated.json["ok"] as? Bool == true)
+            #expect(activated.json["next"] as? String == "/portal")
+            // Activation signs the client in: its cookie is a live session, recorded like a sign-in.
+            let activatedCookie = try #require(activated.sessionCookie, "activation signs in")
+            #expect(try await gateway.get("/api/portal/auth/me", cookie: activatedCookie).status == 200)
+            #expect(activated.headers[values: .setCookie].first?.contains("Max-Age") == false, "a browser-session cookie")
             let again = try await gateway.post("/api/portal/auth/activate", #"{"token": "\#(token)", "password": "\#(Self.goodPassword)"}"#)
             #expect(again.status == 400)
             #expect(again.errorCode == "invalid_token")

@@ -27,6 +27,10 @@ actor InMemoryGatewayStore: GatewayStore {
     var waitSeconds = 0
     var failure: PortalError?
     private(set) var resetRequests: [String] = []
+    /// Email changes asked for: who, and to which address (the database would mail a link or a note).
+    private(set) var emailChangeRequests: [(user: String, newEmail: String)] = []
+    /// The address each email-change token moves its user to.
+    var pendingEmails: [[UInt8]: String] = [:]
 
     init(adminKey: String) {
         adminKeyHash = Digest.sha256(adminKey)
@@ -142,9 +146,9 @@ actor InMemoryGatewayStore: GatewayStore {
         return decode(TokenStatus.self, ["status": token.used ? "used" : "valid", "type": token.type.rawValue])
     }
 
-    func consumeToken(type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?)
-        async throws -> PortalUser
-    {
+    func consumeToken(
+        type: TokenType, tokenHash: [UInt8], passwordHash: String, ip: String?, userAgent: String?, session: NewSession?
+    ) async throws -> SessionUser {
         try check()
         guard let token = tokens[tokenHash], !token.used, token.type == type, var user = users[token.user] else {
             throw PortalError.invalidToken
@@ -153,7 +157,36 @@ actor InMemoryGatewayStore: GatewayStore {
         user.passwordHash = passwordHash
         users[user.id] = user
         endSessions(of: user.id)
-        return portalUser(users[user.id]!)
+        let updated = users[user.id]!
+        if let session { record(session, for: updated) }
+        return SessionUser(user: portalUser(updated), sessionEpoch: updated.epoch)
+    }
+
+    func requestEmailChange(userID: String, seenHash: String, newEmail: String, ip: String?, userAgent: String?) async throws {
+        try check()
+        guard users[userID]?.passwordHash == seenHash else {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.passwordConflict, message: "conflict"))
+        }
+        emailChangeRequests.append((userID, newEmail.lowercased()))
+    }
+
+    func addEmailChangeToken(raw: String, user: String, newEmail: String) {
+        tokens[TokenKey.hash(rawToken: raw)] = (user, .emailChange, false)
+        pendingEmails[TokenKey.hash(rawToken: raw)] = newEmail
+    }
+
+    func confirmEmailChange(tokenHash: [UInt8], ip: String?, userAgent: String?) async throws -> PortalUser {
+        try check()
+        guard let token = tokens[tokenHash], !token.used, token.type == .emailChange, let newEmail = pendingEmails[tokenHash],
+              users[token.user] != nil
+        else { throw PortalError.invalidToken }
+        if users.values.contains(where: { $0.email == newEmail }) {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.emailTaken, message: "taken"))
+        }
+        tokens[tokenHash]?.used = true
+        users[token.user]?.email = newEmail
+        endSessions(of: token.user)
+        return portalUser(users[token.user]!)
     }
 
     func changePasswordLookup(userID: String, epoch: Int, jti: String) async throws -> (sessionValid: Bool, passwordHash: String?) {
@@ -237,6 +270,19 @@ actor InMemoryGatewayStore: GatewayStore {
                        "createdAt": "2026-01-01T00:00:00Z"],
             "outcome": outcome,
         ])
+    }
+
+    func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String) async throws -> PortalUserStatus? {
+        try check()
+        try requireKey(keyHash)
+        guard let id = users.values.first(where: { $0.clientID == clientID })?.id else {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.portalUserNotFound, message: "none"))
+        }
+        if users.values.contains(where: { $0.email == email.lowercased() && $0.id != id }) {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.emailTaken, message: "taken"))
+        }
+        if users[id]?.passwordHash == nil { users[id]?.email = email.lowercased() }
+        return try status(client: clientID)
     }
 
     func keyClientStatus(keyHash: [UInt8], clientID: String) async throws -> PortalUserStatus? {

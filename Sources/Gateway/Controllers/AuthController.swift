@@ -14,9 +14,13 @@ struct AuthController: Sendable {
     let originRule: OriginRule
 
     struct SignInRequest: Decodable, Validating {
-        static let fields: Set<String> = ["email", "password"]
+        static let fields: Set<String> = ["email", "password", "remember", "next"]
         let email: String
         let password: String
+        /// "Keep me signed in": a session of `PORTAL_REMEMBER_TTL` whose cookie outlives the browser.
+        let remember: Bool?
+        /// Where the page goes next; answered back as `next` when it is a path on this origin.
+        let next: String?
         func validate() throws(PortalError) {
             _ = try Field.email(email)
             try Field.text(password, "password", max: 1024)
@@ -30,9 +34,10 @@ struct AuthController: Sendable {
     }
 
     struct TokenPasswordRequest: Decodable, Validating {
-        static let fields: Set<String> = ["token", "password"]
+        static let fields: Set<String> = ["token", "password", "next"]
         let token: String
         let password: String
+        let next: String?
         func validate() throws(PortalError) {
             try Field.text(token, "token", max: 256)
             try Field.text(password, "password", max: 1024)
@@ -55,8 +60,37 @@ struct AuthController: Sendable {
         }
     }
 
+    struct ChangeEmailRequest: Decodable, Validating {
+        static let fields: Set<String> = ["password", "newEmail"]
+        let password: String
+        let newEmail: String
+        func validate() throws(PortalError) {
+            try Field.text(password, "password", max: 1024)
+            _ = try Field.email(newEmail, "newEmail")
+        }
+    }
+
     struct UserResponse: Encodable {
         let user: PortalUser
+    }
+
+    /// Sign-in's answer: the user, and the page to go to (`next` if it is a path on this origin,
+    /// else `/portal`).
+    struct SignedInResponse: Encodable {
+        let user: PortalUser
+        let next: String
+    }
+
+    /// Activation's and reset's answer: the client is signed in.
+    struct PasswordSetResponse: Encodable {
+        let ok = true
+        let user: PortalUser
+        let next: String
+    }
+
+    struct EmailConfirmedResponse: Encodable {
+        let ok = true
+        let email: String
     }
 
     func register(on router: Router<PortalRequestContext>) {
@@ -70,6 +104,8 @@ struct AuthController: Sendable {
         auth.get("session", use: session)
         auth.post("sign-out", use: signOut)
         auth.post("change-password", use: changePassword)
+        auth.post("change-email", use: changeEmail)
+        auth.post("confirm-email", use: confirmEmail)
     }
 
     private func caller(_ request: Request, _ context: PortalRequestContext) -> Caller {
@@ -80,13 +116,14 @@ struct AuthController: Sendable {
         do {
             let body = try await JSONBody.decode(SignInRequest.self, from: request, context: context)
             let caller = caller(request, context)
-            let newSession = sessions.newSession()
+            let remember = body.remember ?? false
+            let newSession = sessions.newSession(remember: remember)
             let user = try await service.signIn(
                 email: try Field.email(body.email), password: body.password, ip: caller.ip, userAgent: caller.userAgent,
                 limitKey: caller.rateLimitKey, session: newSession)
-            let session = sessions.issue(newSession, for: user)
+            let session = sessions.issue(newSession, for: user, remember: remember)
             GatewayMetrics.signIn("ok")
-            return .json(UserResponse(user: user.user), headers: [.setCookie: session.setCookie])
+            return .json(SignedInResponse(user: user.user, next: ReturnPath.safe(body.next)), headers: [.setCookie: session.setCookie])
         } catch let error as PortalError {
             GatewayMetrics.signIn(error.code)
             throw error
@@ -117,10 +154,12 @@ struct AuthController: Sendable {
     private func setPassword(type: TokenType, _ request: Request, _ context: PortalRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(TokenPasswordRequest.self, from: request, context: context)
         let caller = caller(request, context)
-        try await service.setPassword(
+        let newSession = sessions.newSession()
+        let user = try await service.setPassword(
             type: type, rawToken: body.token, password: body.password, ip: caller.ip, userAgent: caller.userAgent,
-            limitKey: caller.rateLimitKey)
-        return .json(OK())
+            limitKey: caller.rateLimitKey, session: newSession)
+        let session = sessions.issue(newSession, for: user)
+        return .json(PasswordSetResponse(user: user.user, next: ReturnPath.safe(body.next)), headers: [.setCookie: session.setCookie])
     }
 
     @Sendable func tokenStatus(_ request: Request, context: PortalRequestContext) async throws -> Response {
@@ -155,7 +194,14 @@ struct AuthController: Sendable {
             response.headers[.cacheControl] = "no-store"
             return response
         }
-        guard let claims = sessions.claims(of: request), let user = try await service.sessionUser(claims) else { return Response(status: .unauthorized, headers: [.cacheControl: "no-store"]) }
+        guard let claims = sessions.claims(of: request), let user = try await service.sessionUser(claims) else {
+            // Where a proxy sends the client to sign in (nginx: `auth_request_set` from `Location`,
+            // then `error_page 401 =302`): the sign-in page, carrying the page asked for.
+            let original = request.headers[.originalURI] ?? request.headers[.forwardedURI]
+            return Response(status: .unauthorized, headers: [
+                .cacheControl: "no-store", .location: ReturnPath.loginLocation(returningTo: original),
+            ])
+        }
         return Response(status: .noContent, headers: [
             .cacheControl: "no-store", .portalUserID: user.id, .portalClientID: user.clientId, .portalPortID: user.portId,
         ])
@@ -180,12 +226,39 @@ struct AuthController: Sendable {
         let (claims, user) = try await sessions.authenticate(request)
         let body = try await JSONBody.decode(ChangePasswordRequest.self, from: request, context: context)
         let caller = caller(request, context)
-        let newSession = sessions.newSession()
+        let remember = sessions.isRemembered(claims)
+        let newSession = sessions.newSession(remember: remember)
         let updated = try await service.changePassword(
             claims: claims, email: user.email, currentPassword: body.currentPassword, newPassword: body.newPassword,
             ip: caller.ip, userAgent: caller.userAgent, limitKey: caller.rateLimitKey, session: newSession)
-        let session = sessions.issue(newSession, for: updated)
+        let session = sessions.issue(newSession, for: updated, remember: remember)
         return .json(OK(), headers: [.setCookie: session.setCookie])
+    }
+
+    /// Asks to move the account to `newEmail`, with the current password. 200 `{"ok": true}`
+    /// whether or not another account has that address (a confirmation link goes to a free one and
+    /// a notice to the current one; a taken one gets a note instead); nothing changes until the
+    /// link is used. A wrong password is 401 `invalid_credentials` and counts toward the lock.
+    @Sendable func changeEmail(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let (claims, user) = try await sessions.authenticate(request)
+        let body = try await JSONBody.decode(ChangeEmailRequest.self, from: request, context: context)
+        let caller = caller(request, context)
+        try await service.changeEmail(
+            claims: claims, email: user.email, password: body.password, newEmail: try Field.email(body.newEmail, "newEmail"),
+            ip: caller.ip, userAgent: caller.userAgent, limitKey: caller.rateLimitKey)
+        return .json(OK())
+    }
+
+    /// Uses an email-change link (`{token}`): the account moves to the confirmed address and every
+    /// session ends, this browser's too (its cookie is cleared): the client signs in again with
+    /// the new address. 400 `invalid_token`; 409 `email_taken` when another account took the
+    /// address meanwhile.
+    @Sendable func confirmEmail(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let body = try await JSONBody.decode(TokenRequest.self, from: request, context: context)
+        let caller = caller(request, context)
+        let user = try await service.confirmEmailChange(
+            rawToken: body.token, ip: caller.ip, userAgent: caller.userAgent, limitKey: caller.rateLimitKey)
+        return .json(EmailConfirmedResponse(email: user.email), headers: [.setCookie: sessions.clearing])
     }
 }
 
@@ -194,4 +267,8 @@ extension HTTPField.Name {
     static let portalUserID = Self("X-Portal-User-Id")!
     static let portalClientID = Self("X-Portal-Client-Id")!
     static let portalPortID = Self("X-Portal-Port-Id")!
+    /// The page a proxy's session check was asked for: nginx `X-Original-URI $request_uri`,
+    /// Traefik's and Caddy's `X-Forwarded-Uri`.
+    static let originalURI = Self("X-Original-URI")!
+    static let forwardedURI = Self("X-Forwarded-Uri")!
 }

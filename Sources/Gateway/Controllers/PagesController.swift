@@ -26,7 +26,7 @@ struct PagesController: Sendable {
             return try String(contentsOf: url, encoding: .utf8)
         }
         var library = MustacheLibrary()
-        for name in ["layout", "login", "forgot", "set-password", "home", "not-found"] {
+        for name in ["layout", "login", "forgot", "set-password", "home", "not-found", "confirm-email"] {
             try library.register(try load(name, "mustache"), named: name)
         }
         func render(_ template: String, _ context: [String: Any]) throws -> String {
@@ -47,10 +47,11 @@ struct PagesController: Sendable {
                 "kind": TokenType.reset.rawValue, "button": "Save new password", "minLength": passwordMinLength,
             ]),
             "home": try render("home", ["title": "Your account", "script": "home.js", "minLength": passwordMinLength]),
+            "confirm-email": try render("confirm-email", ["title": "Confirm your new email address", "script": "confirm-email.js"]),
         ]
         notFoundHTML = try render("not-found", ["title": "Page not found", "script": "common.js"])
         var assets: [String: (String, String)] = [:]
-        for name in ["common", "login", "forgot", "set-password", "home"] {
+        for name in ["common", "login", "forgot", "set-password", "home", "confirm-email"] {
             assets["\(name).js"] = ("text/javascript; charset=utf-8", try load(name, "js"))
         }
         assets["portal.css"] = ("text/css; charset=utf-8", try load("portal", "css"))
@@ -58,10 +59,11 @@ struct PagesController: Sendable {
     }
 
     /// The pages, `/` (→ `/portal`), and the assets. `sessions` sends a signed-in visitor of the
-    /// sign-in page to `/portal`.
+    /// sign-in page on, to its `next` when that is a path on this site, else to `/portal`.
     func register(on router: Router<PortalRequestContext>, sessions: SessionCookie) {
         let routes = [PortalPaths.home: "home", PortalPaths.forgotPassword: "forgot-password",
-                      PortalPaths.activate: "activate", PortalPaths.resetPassword: "reset-password"]
+                      PortalPaths.activate: "activate", PortalPaths.resetPassword: "reset-password",
+                      PortalPaths.confirmEmail: "confirm-email"]
         for (path, page) in routes {
             let html = pages[page]!
             router.get(RouterPath(path)) { _, _ in Self.page(html, head: false) }
@@ -69,7 +71,9 @@ struct PagesController: Sendable {
         }
         let login = pages["login"]!
         router.get(RouterPath(PortalPaths.login)) { request, _ in
-            if (try? await sessions.authenticate(request)) != nil { return Self.redirect(to: PortalPaths.home) }
+            if (try? await sessions.authenticate(request)) != nil {
+                return Self.redirect(to: ReturnPath.safe(request.uri.queryParameters.get("next")))
+            }
             return Self.page(login, head: false)
         }
         router.head(RouterPath(PortalPaths.login)) { _, _ in Self.page(login, head: true) }

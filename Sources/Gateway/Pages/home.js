@@ -55,4 +55,33 @@
       say("error", portal.common(result));
     }
   });
+
+  const emailForm = document.getElementById("change-email");
+  const sayEmail = (kind, message) => portal.say(kind, message, undefined, "change-email-status");
+  emailForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    portal.clear("change-email-status");
+    const newEmail = emailForm["new-email"].value.trim();
+    const password = emailForm["email-password"].value;
+    if (!newEmail || !password) {
+      sayEmail("error", "Enter the new email address and your current password.");
+      (newEmail ? emailForm["email-password"] : emailForm["new-email"]).focus();
+      return;
+    }
+    portal.busy(emailForm, true);
+    const result = await portal.api("/api/portal/auth/change-email", { password, newEmail });
+    portal.busy(emailForm, false);
+    if (result.status === 200) {
+      emailForm.reset();
+      // The same answer whether or not the address has an account (the mail says which).
+      sayEmail("ok", "We sent a message to " + newEmail + ". Open the link in it to confirm the new address.");
+    } else if (result.status === 401) {
+      emailForm["email-password"].value = "";
+      sayEmail("error", "The current password is not right.");
+    } else if (result.status === 400) {
+      sayEmail("error", "Enter a valid email address.");
+    } else {
+      sayEmail("error", portal.common(result));
+    }
+  });
 })();

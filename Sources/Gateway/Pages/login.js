@@ -10,10 +10,12 @@ document.getElementById("sign-in").addEventListener("submit", async (event) => {
     return;
   }
   portal.busy(form, true);
-  const result = await portal.api("/api/portal/auth/sign-in", { email, password });
+  // The page to return to (the server answers it back only if it is a path on this site).
+  const next = new URLSearchParams(window.location.search).get("next") || undefined;
+  const result = await portal.api("/api/portal/auth/sign-in", { email, password, remember: form.remember.checked, next });
   portal.busy(form, false);
   if (result.status === 200) {
-    window.location.assign("/portal");
+    window.location.assign((result.data && result.data.next) || "/portal");
   } else if (result.status === 401 || result.status === 400) {
     portal.say("error", "The email address or password is incorrect.");
     form.password.value = "";

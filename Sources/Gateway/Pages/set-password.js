@@ -9,6 +9,8 @@
   const fragment = new URLSearchParams(window.location.hash.slice(1));
   const query = new URLSearchParams(window.location.search);
   const token = fragment.get("token") || query.get("token") || "";
+  // The page to go to once signed in (the server answers it back only if it is a path on this site).
+  const next = query.get("next") || undefined;
   if (query.has("token") || window.location.hash) {
     history.replaceState(null, "", window.location.pathname);
   }
@@ -64,13 +66,14 @@
     }
     portal.busy(form, true);
     const path = kind === "reset" ? "/api/portal/auth/reset-password" : "/api/portal/auth/activate";
-    const result = await portal.api(path, { token, password });
+    const result = await portal.api(path, { token, password, next });
     portal.busy(form, false);
     if (result.status === 200) {
+      // Signed in: the answer set the session cookie.
       portal.clear();
       form.hidden = true;
       document.getElementById("done").hidden = false;
-      document.getElementById("main").focus();
+      window.location.assign((result.data && result.data.next) || "/portal");
     } else if (result.status === 422) {
       portal.say("error", "Please choose another password:", (result.data && result.data.error.details) || []);
       form.password.focus();
