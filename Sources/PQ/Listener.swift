@@ -14,12 +14,12 @@ public enum ListenerEvent: Sendable, Equatable {
 
 /// `LISTEN/NOTIFY` on a dedicated connection, waited on by the reactor's poller.
 ///
-/// Connects and LISTENs on a short-lived thread (libpq's blocking connect, as the pool does), then
-/// hands the socket to the poller, which reads with `PQconsumeInput` and drains `PQnotifies` the
-/// moment something arrives: while it listens, no thread of its own and no polling interval. When the connection
-/// breaks (server restart, `pg_terminate_backend`), it reconnects with capped exponential
-/// backoff, LISTENs again and reports `.listening(reconnected: true)`. Iteration ends when the
-/// consumer stops iterating (the stream is terminated).
+/// Connects and LISTENs on a short-lived thread (libpq's blocking connect, as the pool does),
+/// then hands the socket to the poller, which reads with `PQconsumeInput` and drains `PQnotifies`
+/// the moment something arrives: while it listens, no thread of its own and no polling interval.
+/// When the connection breaks (server restart, `pg_terminate_backend`), it reconnects with capped
+/// exponential backoff, LISTENs again and reports `.listening(reconnected: true)`. Iteration ends
+/// when the consumer stops iterating (the stream is terminated).
 public struct Listener: Sendable {
     public let conninfo: String
     public let logger: Logger

@@ -3,8 +3,9 @@ import PQ
 import TestSupport
 import Testing
 
-/// The reactor (`ConnectionPool`'s default engine) against the real test database: many calls
-/// on few connections, prepared and unprepared, a backend killed under a call, TLS.
+/// The reactor behind `ConnectionPool` against the real test database: many calls on few
+/// connections, prepared and unprepared, a backend killed under a call, a transaction left open,
+/// a call cancelled while it waits, TLS.
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the test database (PORTAL_TEST_DATABASE_URL): run scripts/test.sh"))
 struct ReactorTests {
     @Test(arguments: [true, false])
