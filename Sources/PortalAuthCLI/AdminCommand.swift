@@ -20,6 +20,7 @@ struct AdminCommand: ParsableCommand {
         subcommands: [
             CreatePort.self, CreateClient.self, SetPortContact.self, Import.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,
             Resend.self, Disable.self, Enable.self, Unlock.self, RevokeSessions.self, Status.self, Audit.self,
+            SendActivations.self, DeleteClient.self,
             Settings.self, SetSetting.self, SetRateLimit.self, Prune.self,
         ])
 }

@@ -20,7 +20,8 @@ extension AdminCommand {
                 ports.csv: id, name. clients.csv: id, port_id, name, billing_email. portal_users.csv: id, port_id, \
                 client_id, email, password_hash, name, is_active, last_login_at, created_by, created_at (the old \
                 portal's rows: a Node salt:key hash is kept and upgraded at the user's next sign-in; a user with a hash \
-                is active, one without is invited, and no mail is sent: use resend). A header row names the columns \
+                is active, one without is invited, and no mail is sent: use resend, send-activations or \
+                --send-activations). A header row names the columns \
                 (any order; other columns are ignored); an id appears once per file (ids differing only in case \
                 are the same id). Every row is checked before any is written; rows are then written 500 per \
                 transaction. Re-running skips what is already there (also after an interrupted run).
@@ -31,10 +32,18 @@ extension AdminCommand {
         @Option(name: .customLong("portal-users"), help: "CSV of the old portal's portal_users rows.") var portalUsers: String?
         @Flag(name: .customLong("dry-run"), help: "Check every row and report what a real run would do; nothing is kept, no existing row is locked.")
         var dryRun = false
+        @Flag(name: .customLong("send-activations"), help: """
+            After the import, queue an activation mail for every invited user of the ports the portal-user \
+            file names that has no live link (as send-activations; with --dry-run, only counted).
+            """)
+        var sendActivations = false
 
         func validate() throws {
             guard ports != nil || clients != nil || portalUsers != nil else {
                 throw ValidationError("name at least one of --ports, --clients, --portal-users")
+            }
+            if sendActivations, portalUsers == nil {
+                throw ValidationError("--send-activations mails the invited users of --portal-users: name that file")
             }
         }
 
@@ -51,11 +60,24 @@ extension AdminCommand {
                 let load = AdminImport(files: files, actor: AdminCommand.actor)
                 let conninfo = try options.conninfo()
                 let report = try load.run(dryRun: dryRun) { () throws(AdminRefusal) in try AdminStore(conninfo: conninfo) }
+                // After a dry run the users are not there to count: the activations are counted
+                // for what the database holds (a preview of a re-run), and nothing is queued.
+                var activations: [[String: Any]] = []
+                if sendActivations {
+                    let store = try AdminStore(conninfo: conninfo)
+                    for port in try load.portalUserPorts() {
+                        guard let text = try store.sendActivations(port: port, dryRun: dryRun, actor: AdminCommand.actor),
+                              let counts = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                        else { continue }
+                        activations.append(counts)
+                    }
+                }
                 if options.json {
                     var object: [String: Any] = ["dryRun": dryRun]
                     for count in report.counts {
                         object[count.kind.rawValue] = ["created": count.created, "updated": count.updated, "unchanged": count.unchanged]
                     }
+                    if sendActivations { object["activations"] = activations }
                     options.printJSON(object)
                 } else {
                     print(dryRun
@@ -64,6 +86,7 @@ extension AdminCommand {
                     for count in report.counts {
                         print("  \(count.kind.label): \(count.created) created, \(count.updated) updated, \(count.unchanged) already there")
                     }
+                    for counts in activations { print("  " + SendActivations.sentence(counts)) }
                 }
             }
         }

@@ -115,6 +115,18 @@ public struct AdminImport: Sendable {
         return tables
     }
 
+    /// The ports the portal-user files name (their port_id column), each once, in file order: the
+    /// ports `admin import --send-activations` mails.
+    public func portalUserPorts() throws(AdminRefusal) -> [String] {
+        var ports: [String] = []
+        for (file, table) in zip(files, try tables()) where file.kind == .portalUsers {
+            for record in table.records {
+                if let port = table.value("port_id", in: record.fields), !ports.contains(port) { ports.append(port) }
+            }
+        }
+        return ports
+    }
+
     /// Throws when two records of one file have the same id (ids differing only in case are the
     /// same id): the second would silently update the first, or be refused as taken.
     static func requireUniqueIDs(_ table: CSVTable) throws(CSVTable.Malformed) {

@@ -34,6 +34,12 @@ public struct AdminRefusal: Error, Sendable, Equatable, CustomStringConvertible 
                 kind: .unreachable, code: "database_unreachable",
                 message: "cannot reach the database: \(Connection.loggableReason(error))")
         }
+        if error.sqlState == SQLState.lockNotAvailable {
+            // Someone holds what this needs (a mailer's lease, a row lock): the database says what
+            // and, in the hint, for how long.
+            return AdminRefusal(kind: .refused(.unavailable), code: PortalError.Reason.unavailable.rawValue,
+                                message: error.message, hint: error.hint)
+        }
         if error.sqlState == SQLState.insufficientPrivilege {
             return AdminRefusal(
                 kind: .permissionDenied, code: "permission_denied", message: "permission denied: \(error.message)",
@@ -73,7 +79,7 @@ public final class AdminStore {
         "invite", "resend_activation", "disable_portal_user", "enable_portal_user", "unlock_portal_user", "revoke_sessions",
         "portal_user_status", "audit_events", "settings", "rate_limits", "set_setting", "set_rate_limit", "prune",
         "import_port", "import_client", "import_portal_user", "maintenance", "outbox_stats", "after_restore",
-        "change_email",
+        "delete_client", "send_activations", "change_email",
     ]
 
     private func run(_ sql: String, _ parameters: [any PQEncodable] = []) throws(AdminRefusal) -> PQRows {
@@ -140,8 +146,26 @@ public final class AdminStore {
         case .enable: "select portal_api.enable_portal_user($1, $2)"
         case .unlock: "select portal_api.unlock_portal_user($1, $2)"
         case .revokeSessions: "select portal_api.revoke_sessions($1, $2)"
+        case .sendReset:
+            throw AdminRefusal(
+                kind: .refused(.invalidRequest), code: PortalError.Reason.invalidRequest.rawValue,
+                message: "send-reset is the admin API's (POST /api/v1/clients/:id/portal-user?action=send-reset, limited per user)",
+                hint: "an active user can use forgot-password; an invited one gets a fresh link with resend")
         }
         _ = try run(sql, [client, actor])
+    }
+
+    /// Deletes a client with its portal user, tokens, sessions and mail, and erases that person
+    /// from the audit. Refused (`unavailable`, the wait in the hint) while one of its mails is
+    /// being sent: nothing is deleted then.
+    public func deleteClient(client: String, actor: String) throws(AdminRefusal) {
+        _ = try run("select portal_api.delete_client($1, $2)", [client, actor])
+    }
+
+    /// The cut-over's activation mails for a port, as JSON counts: invited, withLiveLink, queued
+    /// (would be, with `dryRun`), disabled.
+    public func sendActivations(port: String, dryRun: Bool, actor: String) throws(AdminRefusal) -> String? {
+        try text("select portal_api.send_activations($1, $2, $3)::text", [port, dryRun, actor])
     }
 
     /// Changes a portal user's address (an invited user's at once, with a fresh activation link;

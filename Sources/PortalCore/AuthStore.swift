@@ -148,6 +148,27 @@ struct ClientPutRefusal: Decodable {
     }
 }
 
+/// One row of a portal user's audit history, as support reads it (`portal.user_events`).
+public struct AuditEntry: Codable, Sendable, Equatable {
+    public let occurredAt: String
+    public let event: String
+    /// `admin_key:<id>`, a DBA's name, or `portal` (the portal's pages: the client, or whoever
+    /// typed the address).
+    public let actor: String
+    /// The CRM staff user an admin-key call named (X-Portal-Actor): the key holder's claim.
+    public let staffActor: String?
+    /// `ok`, `failed`, `locked`, `refused`, `throttled` or `not_sent`.
+    public let outcome: String
+    public let reason: String?
+}
+
+/// A refusal a function answers as a value (so its audit row and its count survive):
+/// `{"error": "rate_limited" | "mail_in_flight", "retryAfter": n}`.
+struct ValueRefusal: Decodable {
+    let error: String
+    let retryAfter: Int?
+}
+
 /// The gateway's half of the SQL API (`portal_api`, role `portal_gateway`), one Swift function
 /// per SQL function: the gateway's one door to the database. Every call is one round trip on a
 /// pool connection; every failure arrives as a `PortalError` (mapped from the SQLSTATE, never the
@@ -161,6 +182,7 @@ public struct AuthStore: Sendable {
         "rate_limit_hit", "sign_in_gate", "sign_in_lookup", "sign_in_record", "upgrade_password_hash", "session_check",
         "sign_out", "request_password_reset", "token_status", "consume_token", "change_password_lookup", "change_password",
         "key_invite", "key_client_action", "key_client_status", "key_put_client", "outbox_stats", "hash_census",
+        "key_delete_client", "key_user_events",
         "request_email_change", "confirm_email_change", "key_change_email",
     ]
 
@@ -365,9 +387,11 @@ public struct AuthStore: Sendable {
     /// `portal_api.key_invite`: invite within the admin key's port.
     /// An address already in use answers `{"error": "email_taken"}` (so the database keeps its
     /// audit row): thrown here as PA002, like every other path that meets it.
-    public func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?) async throws -> PortalUserStatus? {
+    public func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?, staffActor: String?) async throws
+        -> PortalUserStatus?
+    {
         guard let text: String = try await query(
-            "select portal_api.key_invite($1, $2, $3, $4)", [keyHash, clientID, email, name]).scalar()
+            "select portal_api.key_invite($1, $2, $3, $4, $5)", [keyHash, clientID, email, name, staffActor]).scalar()
         else { return nil }
         if text.hasPrefix(#"{"error""#) { throw PortalError.from(PQError(kind: .query, sqlState: SQLState.emailTaken, message: "email taken")) }
         do {
@@ -377,9 +401,42 @@ public struct AuthStore: Sendable {
         }
     }
 
-    /// `portal_api.key_client_action`: resend | disable | enable | unlock | revoke-sessions.
-    public func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction) async throws -> PortalUserStatus? {
-        try await json(PortalUserStatus.self, "select portal_api.key_client_action($1, $2, $3)", [keyHash, clientID, action.rawValue])
+    /// `portal_api.key_client_action`: resend | disable | enable | unlock | revoke-sessions |
+    /// send-reset. send-reset past its per-user limit answers `{"error": "rate_limited",
+    /// "retryAfter": n}` (so the refusal's audit row and the count stay): thrown here.
+    public func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction, staffActor: String?) async throws
+        -> PortalUserStatus?
+    {
+        guard let text: String = try await query(
+            "select portal_api.key_client_action($1, $2, $3, $4)", [keyHash, clientID, action.rawValue, staffActor]).scalar()
+        else { return nil }
+        if let refusal = try? Self.decoder.decode(ValueRefusal.self, from: Data(text.utf8)) {
+            throw PortalError.rateLimited(retryAfter: refusal.retryAfter ?? 1)
+        }
+        do {
+            return try Self.decoder.decode(PortalUserStatus.self, from: Data(text.utf8))
+        } catch {
+            throw Self.unexpected("JSON from key_client_action")
+        }
+    }
+
+    /// `portal_api.key_delete_client`: the client, its portal user, tokens, sessions and mail go;
+    /// the person is erased from the audit. While a mailer holds one of its mails the database
+    /// answers `{"error": "mail_in_flight", "retryAfter": n}` and deletes nothing: thrown here as
+    /// `unavailable` with that wait.
+    public func keyDeleteClient(keyHash: [UInt8], clientID: String, staffActor: String?) async throws {
+        let text: String? = try await query(
+            "select portal_api.key_delete_client($1, $2, $3)", [keyHash, clientID, staffActor]).scalar()
+        if let text, let refusal = try? Self.decoder.decode(ValueRefusal.self, from: Data(text.utf8)) {
+            throw PortalError(
+                .unavailable, "A mail to this client is being sent right now; nothing was deleted. Please try again shortly.",
+                retryAfter: max(1, refusal.retryAfter ?? 1))
+        }
+    }
+
+    /// `portal_api.key_user_events`: the portal user's audit history, newest first.
+    public func keyUserEvents(keyHash: [UInt8], clientID: String, limit: Int) async throws -> [AuditEntry] {
+        try await json([AuditEntry].self, "select portal_api.key_user_events($1, $2, $3)", [keyHash, clientID, limit]) ?? []
     }
 
     /// `portal_api.key_put_client`: create or update a client of the key's port under its id.
@@ -387,9 +444,11 @@ public struct AuthStore: Sendable {
     /// another port holds) and are thrown here: `id_taken` (another port's id, said no more
     /// precisely; or, naming it, this port's client whose id differs only in case) and
     /// `rate_limited` (the key's refusals are used up).
-    public func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?) async throws -> ClientPut? {
+    public func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?, staffActor: String?)
+        async throws -> ClientPut?
+    {
         guard let text: String = try await query(
-            "select portal_api.key_put_client($1, $2, $3, $4)", [keyHash, clientID, name, billingEmail]).scalar()
+            "select portal_api.key_put_client($1, $2, $3, $4, $5)", [keyHash, clientID, name, billingEmail, staffActor]).scalar()
         else { return nil }
         if let refusal = try? Self.decoder.decode(ClientPutRefusal.self, from: Data(text.utf8)) {
             throw refusal.error

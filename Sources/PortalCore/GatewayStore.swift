@@ -37,9 +37,18 @@ public protocol GatewayStore: Sendable {
         userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?, session: NewSession
     ) async throws -> SessionUser
 
-    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?) async throws -> PortalUserStatus?
-    func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction) async throws -> PortalUserStatus?
-    func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?) async throws -> ClientPut?
+    // The admin API: `staffActor` is the CRM staff user the call names (X-Portal-Actor), recorded
+    // in the audit beside the key.
+    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?, staffActor: String?) async throws
+        -> PortalUserStatus?
+    func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction, staffActor: String?) async throws
+        -> PortalUserStatus?
+    func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?, staffActor: String?) async throws
+        -> ClientPut?
+    /// Deletes the client with its portal user; `unavailable` with Retry-After while one of its
+    /// mails is being sent (nothing deleted).
+    func keyDeleteClient(keyHash: [UInt8], clientID: String, staffActor: String?) async throws
+    func keyUserEvents(keyHash: [UInt8], clientID: String, limit: Int) async throws -> [AuditEntry]
     func keyClientStatus(keyHash: [UInt8], clientID: String) async throws -> PortalUserStatus?
     func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String) async throws -> PortalUserStatus?
 }

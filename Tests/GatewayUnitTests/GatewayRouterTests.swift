@@ -166,7 +166,7 @@ import Testing
             let inviteAction = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user?action=invite", method: .post, headers: auth)
             #expect(inviteAction.status == .badRequest)
             #expect((Self.json(inviteAction.body)["error"] as? [String: Any])?["message"] as? String
-                == "Query parameter 'action' must be one of: resend, disable, enable, unlock, revoke-sessions.")
+                == "Query parameter 'action' must be one of: resend, disable, enable, unlock, revoke-sessions, send-reset.")
             let badID = try await client.execute(uri: "/api/v1/clients/..%2Fx/portal-user", method: .get, headers: auth)
             #expect(badID.status == .badRequest)
             let noKey = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user", method: .get)

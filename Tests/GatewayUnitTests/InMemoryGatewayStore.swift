@@ -223,14 +223,16 @@ actor InMemoryGatewayStore: GatewayStore {
             return decode(PortalUserStatus.self, ["clientId": client, "portId": port, "state": "none", "actions": ["invite"]])
         }
         let state = !user.active ? "disabled" : (user.passwordHash == nil ? "invited" : "active")
-        let actions = !user.active ? ["enable"] : (user.passwordHash == nil ? ["resend", "disable"] : ["disable", "revoke-sessions"])
+        let actions = !user.active ? ["enable"] : (user.passwordHash == nil ? ["resend", "disable"] : ["send-reset", "disable", "revoke-sessions"])
         return decode(PortalUserStatus.self, [
             "portalUserId": user.id, "clientId": client, "portId": port, "email": user.email, "state": state, "actions": actions,
             "createdAt": "2026-01-01T00:00:00Z", "failedAttempts": 0,
         ])
     }
 
-    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?) async throws -> PortalUserStatus? {
+    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?, staffActor: String?) async throws
+        -> PortalUserStatus?
+    {
         try check()
         try requireKey(keyHash)
         _ = try status(client: clientID)
@@ -242,7 +244,9 @@ actor InMemoryGatewayStore: GatewayStore {
         return try status(client: clientID)
     }
 
-    func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction) async throws -> PortalUserStatus? {
+    func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction, staffActor: String?) async throws
+        -> PortalUserStatus?
+    {
         try check()
         try requireKey(keyHash)
         guard let id = users.values.first(where: { $0.clientID == clientID })?.id else {
@@ -252,12 +256,14 @@ actor InMemoryGatewayStore: GatewayStore {
         case .disable: users[id]?.active = false; endSessions(of: id)
         case .enable: users[id]?.active = true
         case .revokeSessions: endSessions(of: id)
-        case .resend, .unlock, .invite: break
+        case .resend, .unlock, .invite, .sendReset: break
         }
         return try status(client: clientID)
     }
 
-    func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?) async throws -> ClientPut? {
+    func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?, staffActor: String?) async throws
+        -> ClientPut?
+    {
         try check()
         try requireKey(keyHash)
         if let existing = clients[clientID], existing.port != port {
@@ -289,5 +295,30 @@ actor InMemoryGatewayStore: GatewayStore {
         try check()
         try requireKey(keyHash)
         return try status(client: clientID)
+    }
+
+    /// The staff user each admin call named (X-Portal-Actor), in order: what the audit would record.
+    private(set) var staffActors: [String?] = []
+
+    func keyDeleteClient(keyHash: [UInt8], clientID: String, staffActor: String?) async throws {
+        try check()
+        try requireKey(keyHash)
+        _ = try status(client: clientID)
+        staffActors.append(staffActor)
+        for user in users.values where user.clientID == clientID {
+            endSessions(of: user.id)
+            users[user.id] = nil
+        }
+        clients[clientID] = nil
+    }
+
+    func keyUserEvents(keyHash: [UInt8], clientID: String, limit: Int) async throws -> [AuditEntry] {
+        try check()
+        try requireKey(keyHash)
+        guard users.values.contains(where: { $0.clientID == clientID }) else {
+            _ = try status(client: clientID)
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.portalUserNotFound, message: "none"))
+        }
+        return []
     }
 }

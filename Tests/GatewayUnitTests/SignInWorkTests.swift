@@ -85,7 +85,7 @@ import Testing
         let store = InMemoryGatewayStore(adminKey: GatewayRouterTests.adminKey)
         _ = try await store.addUser(email: "invited@example.com", password: nil)
         _ = try await store.addUser(email: "disabled@example.com", password: Self.password, client: "client-2")
-        _ = try await store.keyClientAction(keyHash: Digest.sha256(GatewayRouterTests.adminKey), clientID: "client-2", action: .disable)
+        _ = try await store.keyClientAction(keyHash: Digest.sha256(GatewayRouterTests.adminKey), clientID: "client-2", action: .disable, staffActor: nil)
         let ledger = Ledger()
         let service = try Self.service(store, ledger)
         for email in ["invited@example.com", "disabled@example.com"] {

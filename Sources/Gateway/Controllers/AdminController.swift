@@ -5,7 +5,9 @@ import PortalCore
 
 /// The staff API: `/api/v1/clients/:id/portal-user`, authenticated by `Authorization: Bearer
 /// <admin key>`. The key's SHA-256 goes to the database with every call, which checks it and
-/// confines the call to the key's port: another port's client is simply not found.
+/// confines the call to the key's port: another port's client is simply not found. Every call may
+/// name the CRM's staff user in `X-Portal-Actor`; the audit records it beside the key, as the key
+/// holder's claim.
 struct AdminController: Sendable {
     let service: PortalService
 
@@ -49,6 +51,34 @@ struct AdminController: Sendable {
         router.get("api/v1/clients/:id/portal-user", use: status)
         router.patch("api/v1/clients/:id/portal-user", use: changeEmail)
         router.put("api/v1/clients/:id", use: putClient)
+        router.delete("api/v1/clients/:id", use: deleteClient)
+        router.get("api/v1/clients/:id/portal-user/events", use: events)
+    }
+
+    struct EventsResponse: Encodable {
+        let events: [AuditEntry]
+    }
+
+    static let actorHeader = HTTPField.Name("X-Portal-Actor")!
+
+    /// `X-Portal-Actor`, trimmed: 1 to 200 bytes of UTF-8 without control or formatting
+    /// characters (bidi overrides, zero-width marks), else 400. Absent: nil.
+    static func staffActor(_ request: Request) throws(PortalError) -> String? {
+        let values = request.headers[values: actorHeader]
+        guard let raw = values.first else { return nil }
+        // Only the spaces and tabs HTTP allows around a value are trimmed: anything else counts.
+        let actor = String(raw.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        let printable = actor.unicodeScalars.allSatisfy { scalar in
+            switch scalar.properties.generalCategory {
+            case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator: false
+            default: scalar != "\u{FFFD}"
+            }
+        }
+        guard values.count == 1, (1...200).contains(actor.utf8.count), printable else {
+            throw PortalError.badRequest(
+                "X-Portal-Actor must be one value of 1 to 200 bytes of printable text: the CRM's staff user id.")
+        }
+        return actor
     }
 
     /// The bearer key, admitted by the service (its rate limits; an invite's too).
@@ -58,7 +88,7 @@ struct AdminController: Sendable {
         }
         let key = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, key.utf8.count <= 256 else { throw PortalError.invalidAdminKey }
-        return try await service.admitAdminKey(key, inviting: inviting)
+        return try await service.admitAdminKey(key, inviting: inviting, staffActor: try Self.staffActor(request))
     }
 
     /// A client id: the CRM's own, 1 to 200 letters, digits or `. _ : -`, starting with a letter
@@ -90,7 +120,8 @@ struct AdminController: Sendable {
         return .json(ClientResponse(client: put.client), status: put.outcome == "created" ? .created : .ok)
     }
 
-    /// Invite (no `action`), or `?action=resend|disable|enable|unlock|revoke-sessions`.
+    /// Invite (no `action`), or `?action=resend|disable|enable|unlock|revoke-sessions|send-reset`
+    /// (send-reset: 429 with Retry-After past its per-user limit).
     @Sendable func post(_ request: Request, context: PortalRequestContext) async throws -> Response {
         // Invites also count on invite_key (every cross-port conflict is audited, too).
         let key = try await adminKey(request, inviting: request.uri.queryParameters.get("action") == nil)
@@ -123,5 +154,27 @@ struct AdminController: Sendable {
     @Sendable func status(_ request: Request, context: PortalRequestContext) async throws -> Response {
         let key = try await adminKey(request)
         return .json(PortalUserResponse(portalUser: try await service.clientStatus(by: key, clientID: try clientID(context))))
+    }
+
+    /// Deletes a client of the key's port (the seed's cascade): 204, then 404. 503 with
+    /// Retry-After while one of its mails is being sent (nothing is deleted then).
+    @Sendable func deleteClient(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let key = try await adminKey(request)
+        try await service.deleteClient(by: key, clientID: try clientID(context))
+        return Response(status: .noContent)
+    }
+
+    /// The portal user's audit history, newest first: `?limit=` 1 to 500 (default 50).
+    @Sendable func events(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let key = try await adminKey(request)
+        let client = try clientID(context)
+        var limit = 50
+        if let text = request.uri.queryParameters.get("limit") {
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw PortalError.badRequest("Query parameter 'limit' must be a whole number from 1 to 500.")
+            }
+            limit = value
+        }
+        return .json(EventsResponse(events: try await service.userEvents(by: key, clientID: client, limit: limit)))
     }
 }
