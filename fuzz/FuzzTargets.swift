@@ -15,7 +15,7 @@ struct PortalError: Error {
 }
 
 enum Target: String, CaseIterable {
-    case hash, session, json, forwarded, password, mime, email, claims, accept, next
+    case hash, session, json, forwarded, password, mime, email, claims, accept, next, message
 }
 
 let target: Target = {
@@ -187,6 +187,33 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         if let tag = LanguageTag(text) {
             precondition(LanguageTag(tag.description) == tag && LanguageTag.isNormalised(tag.description))
             precondition(tag.description.utf8.count <= LanguageTag.maximumLength && tag.description.utf8.count == text.utf8.count)
+        }
+    case .message:
+        // A catalogue message (a marina's override is input too): parsing never traps and stays
+        // within its limits; text without braces or apostrophes reads back as itself; and the
+        // pieces a template renders itself, filled in, are exactly the formatted text.
+        if let message = try? MessageFormat(text) {
+            let names = message.argumentNames
+            precondition(names.allSatisfy { !$0.isEmpty && $0.unicodeScalars.allSatisfy { $0.isASCII } }, "names \(names)")
+            var arguments: [String: MessageArgument] = [:]
+            for (index, name) in names.sorted().enumerated() {
+                arguments[name] = index % 2 == 0 ? .number(index * 7 - 3) : .text("v\(index)")
+            }
+            for language in ["en", "hr", "fr"] {
+                let formatted = message.format(arguments, language: language)
+                let pieces = message.pieces(arguments, language: language, keep: names)
+                let filled = pieces.map {
+                    switch $0 {
+                    case .text(let text): text
+                    case .argument(let name): arguments[name]!.text
+                    }
+                }.joined()
+                precondition(filled == formatted, "pieces \(pieces) differ from \(formatted)")
+            }
+        }
+        if !text.contains(where: { "{}'".contains($0) }) {
+            precondition(text.count > MessageFormat.maximumLength || (try? MessageFormat(text))?.format(language: "en") == text,
+                         "plain text did not read back as itself")
         }
     case .mime:
         // Names and subject from the input: no CR or LF of theirs survives into a header, and no

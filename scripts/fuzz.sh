@@ -12,14 +12,14 @@ source scripts/lib.sh
 
 SECONDS_EACH="${1:-20}"
 shift || true
-TARGETS="${*:-hash session json forwarded password mime email claims accept next}"
+TARGETS="${*:-hash session json forwarded password mime email claims accept next message}"
 OUT=.run/fuzz
 BUILD=.build/fuzz
 rm -rf "$BUILD/src"
 mkdir -p "$BUILD/src" "$OUT"
 
 # One module: the product files, their `import PortalCrypto` / `import PortalCore` dropped.
-for file in Sources/PortalCrypto/*.swift Sources/PortalCore/{ClientAddress,PasswordPolicy,EmailAddress,Punycode,StrictJSON,LanguageTag,AcceptLanguage,ReturnPath}.swift \
+for file in Sources/PortalCrypto/*.swift Sources/PortalCore/{ClientAddress,PasswordPolicy,EmailAddress,Punycode,StrictJSON,LanguageTag,AcceptLanguage,ReturnPath,MessageFormat}.swift \
             Sources/Mailer/MailMessage.swift; do
     grep -vE '^import (PortalCrypto|PortalCore)$' "$file" > "$BUILD/src/$(basename "$file")"
 done
