@@ -359,8 +359,11 @@ public struct AuthStore: Sendable {
     }
 
     /// `portal_api.key_change_email`: change a portal user's address within the key's port.
-    public func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String) async throws -> PortalUserStatus? {
-        try await json(PortalUserStatus.self, "select portal_api.key_change_email($1, $2, $3)", [keyHash, clientID, email])
+    public func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String, staffActor: String?) async throws
+        -> PortalUserStatus?
+    {
+        try await json(
+            PortalUserStatus.self, "select portal_api.key_change_email($1, $2, $3, $4)", [keyHash, clientID, email, staffActor])
     }
 
     /// `portal_api.change_password_lookup`: whether the session is valid, and the hash to verify

@@ -50,7 +50,7 @@ public protocol GatewayStore: Sendable {
     func keyDeleteClient(keyHash: [UInt8], clientID: String, staffActor: String?) async throws
     func keyUserEvents(keyHash: [UInt8], clientID: String, limit: Int) async throws -> [AuditEntry]
     func keyClientStatus(keyHash: [UInt8], clientID: String) async throws -> PortalUserStatus?
-    func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String) async throws -> PortalUserStatus?
+    func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String, staffActor: String?) async throws -> PortalUserStatus?
 }
 
 extension AuthStore: GatewayStore {}

@@ -48,7 +48,8 @@ extension PortalService {
     /// (with a fresh activation link to it), an active user's when the link mailed to the new
     /// address is used. The status's `note` says which.
     public func changeEmail(by key: AdminKey, clientID: String, email: String) async throws -> PortalUserStatus {
-        guard let status = try await store.keyChangeEmail(keyHash: key.hash, clientID: clientID, email: email) else {
+        guard let status = try await store.keyChangeEmail(
+            keyHash: key.hash, clientID: clientID, email: email, staffActor: key.staffActor) else {
             throw PortalError.internalError
         }
         return status

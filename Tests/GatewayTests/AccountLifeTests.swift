@@ -237,6 +237,20 @@ import Testing
                 select count(*)::int from portal.auth_events where client_id = $1 and event = 'disable' and staff_actor is null
                 """, [client])
             #expect(unnamed == 1, "a call without the header names nobody")
+            _ = try await gateway.admin(.post, path + "?action=enable", key: fixture.adminKey)
+
+            // Every admin call that writes the audit records it: PUT and PATCH too.
+            let crmID = "crm-actor-\(UUID().uuidString.prefix(8).lowercased())"
+            #expect(try await Self.admin(gateway, .put, "/api/v1/clients/\(crmID)", key: fixture.adminKey, actor: "carol",
+                                         json: #"{"name": "Actor Yachts"}"#).status == 201)
+            #expect(try await Self.admin(gateway, .patch, path, key: fixture.adminKey, actor: "dave",
+                                         json: #"{"email": "\#(Fixture.uniqueEmail("moved"))"}"#).status == 200)
+            let put: String? = try fixture.db.query(
+                "select staff_actor from portal.auth_events where client_id = $1 and event = 'client_created'", [crmID]).scalar()
+            #expect(put == "carol")
+            let patch: String? = try fixture.db.query(
+                "select staff_actor from portal.auth_events where client_id = $1 and event = 'email_changed'", [client]).scalar()
+            #expect(patch == "dave")
         }
     }
 

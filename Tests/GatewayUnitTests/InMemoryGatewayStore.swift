@@ -278,7 +278,7 @@ actor InMemoryGatewayStore: GatewayStore {
         ])
     }
 
-    func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String) async throws -> PortalUserStatus? {
+    func keyChangeEmail(keyHash: [UInt8], clientID: String, email: String, staffActor: String?) async throws -> PortalUserStatus? {
         try check()
         try requireKey(keyHash)
         guard let id = users.values.first(where: { $0.clientID == clientID })?.id else {

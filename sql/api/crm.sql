@@ -153,19 +153,22 @@ comment on function portal_api.key_client_action(bytea, text, text, text) is
 -- Changes the address of a client's portal user within the key's port (portal.do_change_email:
 -- invited, at once with a fresh activation link; active, by a confirmation link to the new
 -- address). PA014, PA004, PA006, PA002, PA008, PA012.
-create or replace function portal_api.key_change_email(p_key_hash bytea, p_client_id text, p_email text) returns jsonb
+create or replace function portal_api.key_change_email(p_key_hash bytea, p_client_id text, p_email text,
+                                                       p_staff_actor text default null)
+returns jsonb
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_key record := portal.port_for_admin_key(p_key_hash);
 begin
+    perform portal.act_for_staff(p_staff_actor);
     return portal.do_change_email(p_client_id, v_key.port_id, p_email, 'admin_key:' || v_key.key_id);
 end
 $$;
-revoke all on function portal_api.key_change_email(bytea, text, text) from public;
-grant execute on function portal_api.key_change_email(bytea, text, text) to portal_gateway;
-comment on function portal_api.key_change_email(bytea, text, text) is
+revoke all on function portal_api.key_change_email(bytea, text, text, text) from public;
+grant execute on function portal_api.key_change_email(bytea, text, text, text) to portal_gateway;
+comment on function portal_api.key_change_email(bytea, text, text, text) is
     'Admin API: change the address of a client''s portal user within the key''s port (invited: at once, with a fresh activation link; active: by a link to the new address). PA014, PA004, PA006, PA002, PA008, PA012.';
 
 -- DELETE /api/v1/clients/:id: deletes a client of the key's port with its portal user
