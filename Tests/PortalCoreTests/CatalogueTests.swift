@@ -25,6 +25,22 @@ import Testing
         }
     }
 
+    /// JSON keeps the last of two equal keys without a word: a translator's duplicate would hide
+    /// one of the two messages. The shipped files hold one key per line, so a line scan finds it.
+    @Test(arguments: Catalogue.shippedLanguages)
+    func everyCatalogueFileHasEachKeyOnce(language: String) throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Sources/PortalCore/Resources/locales/\(language).json")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        var seen = Set<String>()
+        for line in text.split(separator: "\n") {
+            guard let match = line.firstMatch(of: /^\s*"([^"]+)"\s*:/) else { continue }
+            let key = String(match.1)
+            #expect(seen.insert(key).inserted, "\(language): \(key): appears twice")
+        }
+        #expect(seen.count == Self.sources[language]?.count, "one key per line, as the files are written")
+    }
+
     @Test(arguments: Catalogue.shippedLanguages)
     func everyCatalogueNamesItsLanguageInItself(language: String) throws {
         let name = try #require(Self.sources[language]?["language.name"])
