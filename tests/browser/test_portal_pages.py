@@ -46,6 +46,12 @@ def set_password(driver, password):
     driver.find_element(By.CSS_SELECTOR, "#set-password button[type=submit]").click()
 
 
+def signed_in_home(driver, address):
+    """Activation and reset sign the client in and land on the portal home."""
+    assert text_in(driver, "#who-email", address) == address
+    assert driver.current_url.rstrip("/").endswith("/portal")
+
+
 def sign_in(driver, portal, address, password):
     driver.get(portal.base_url + "/portal/login")
     visible(driver, "#email").send_keys(address)
@@ -70,10 +76,12 @@ def test_invite_activate_sign_in_and_out(portal, browser):
     shot(browser, "02-activate-weak-password")
 
     set_password(browser, GOOD)
-    visible(browser, "#done")
+    signed_in_home(browser, address)
     shot(browser, "03-activate-done")
+    session = browser.get_cookie("__Host-portal_session")
+    assert session and "expiry" not in session, "a cookie that ends with the browser"
 
-    browser.find_element(By.CSS_SELECTOR, "#done a").click()
+    browser.find_element(By.ID, "sign-out").click()
     visible(browser, "#sign-in")
     shot(browser, "04-login")
     sign_in(browser, portal, address, "not the password at all")
@@ -94,9 +102,7 @@ def test_forgot_and_reset_end_the_old_session(portal, browser):
     portal.invite(address, "Rita Reset")
     browser.get(portal.wait_for_link(address, "activate"))
     set_password(browser, GOOD)
-    visible(browser, "#done")
-    sign_in(browser, portal, address, GOOD)
-    text_in(browser, "#who-email", address)
+    signed_in_home(browser, address)
     old_cookie = browser.get_cookie("__Host-portal_session")
     assert old_cookie and old_cookie["httpOnly"] and old_cookie["secure"]
 
@@ -111,9 +117,11 @@ def test_forgot_and_reset_end_the_old_session(portal, browser):
     visible(browser, "#set-password")
     shot(browser, "08-reset-password")
     set_password(browser, NEWER)
-    visible(browser, "#done")
+    signed_in_home(browser, address)
 
-    # The reset ended the session the browser held before.
+    # The reset ended the session the browser held before (and signed it in anew).
+    browser.delete_all_cookies()
+    browser.add_cookie({"name": old_cookie["name"], "value": old_cookie["value"], "path": "/", "secure": True, "httpOnly": True})
     browser.get(portal.base_url + "/portal")
     visible(browser, "#sign-in")
     sign_in(browser, portal, address, NEWER)
@@ -140,7 +148,7 @@ def test_a_used_link_says_so(portal, browser):
     link = portal.wait_for_link(address, "activate")
     browser.get(link)
     set_password(browser, GOOD)
-    visible(browser, "#done")
+    signed_in_home(browser, address)
     browser.get("about:blank")  # a fresh load, as from the mail (not a same-page fragment change)
     browser.get(link)
     assert "already used" in text_in(browser, "#link-problem-text", "already used")
@@ -178,7 +186,8 @@ def test_pages_work_with_labels_a_keyboard_and_a_phone(portal, browser):
     portal.invite(address, "Kim Keys")
     browser.get(portal.wait_for_link(address, "activate"))
     set_password(browser, GOOD)
-    visible(browser, "#done")
+    signed_in_home(browser, address)
+    browser.delete_all_cookies()
     browser.get(portal.base_url + "/portal/login")
     email = visible(browser, "#email")
     assert browser.switch_to.active_element == email, "the email field has the focus"
@@ -207,7 +216,8 @@ def test_a_change_password_error_stands_beside_its_form_on_a_phone(portal, brows
     portal.invite(address, "Pat Phone")
     browser.get(portal.wait_for_link(address, "activate"))
     set_password(browser, GOOD)
-    visible(browser, "#done")
+    signed_in_home(browser, address)
+    browser.delete_all_cookies()
     browser.set_window_size(390, 844)
     sign_in(browser, portal, address, GOOD)
     text_in(browser, "#who-email", address)
@@ -266,7 +276,7 @@ def test_behind_a_proxy_the_page_says_why_a_foreign_origin_is_refused(portal, br
     portal.invite(address, "Pia Proxy")
     browser.get(portal.wait_for_link(address, "activate"))
     set_password(browser, GOOD)
-    visible(browser, "#done")
+    signed_in_home(browser, address)
 
     plain, allowed, configured = free_port(), free_port(), free_port()
     gateway = portal.spawn_gateway(configured, name="gateway-proxied",

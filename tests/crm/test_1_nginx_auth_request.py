@@ -40,6 +40,7 @@ http {{
         # A static part of the CRM (the ids are echoed back as response headers to show they arrived).
         location /invoices/ {{
             auth_request /_portal_session;
+            auth_request_set $portal_login  $upstream_http_location;
             auth_request_set $portal_user   $upstream_http_x_portal_user_id;
             auth_request_set $portal_client $upstream_http_x_portal_client_id;
             add_header X-Portal-User-Id $portal_user always;
@@ -163,18 +164,22 @@ def test_nginx_passes_a_valid_session_on_and_sends_everyone_else_to_sign_in(stac
     assert received["x-portal-client-id"] == user["clientId"]
     assert received["x-portal-port-id"] == user["portId"]
 
-    # Without a session, with a forged one: to the sign-in page; nothing reaches the backend.
+    # Without a session, with a forged one: to the sign-in page, carrying the page asked for;
+    # nothing reaches the backend.
     for attempt in (None, "__Host-portal_session=" + "e30.e30.AAAA"):
-        status, headers, _ = get(nginx, "/berths/list", attempt)
-        assert status == 302 and headers["location"].endswith("/portal/login")
+        status, headers, _ = get(nginx, "/berths/list?sort=name&page=2", attempt)
+        assert status == 302 and headers["location"].endswith("/portal/login?next=/berths/list%3Fsort%3Dname%26page%3D2")
         status, headers, _ = get(nginx, "/invoices/", attempt, {"X-Portal-User-Id": user["id"]})
-        assert status == 302 and headers["location"].endswith("/portal/login")
+        assert status == 302 and headers["location"].endswith("/portal/login?next=/invoices/")
+    # A page address that is no plain path (an encoded line break here) is not carried: plain sign-in.
+    status, headers, _ = get(nginx, "/berths/%0d%0aSet-Cookie:%20x=1", None)
+    assert status == 302 and headers["location"].endswith("/portal/login")
 
     # Signed out: the same cookie is refused at once (the answer is never cached).
     status, _, _, _ = stack.request("POST", "/api/portal/auth/sign-out", {}, headers={"Cookie": cookie})
     assert status == 204
     status, headers, _ = get(nginx, "/invoices/", cookie)
-    assert status == 302 and headers["location"].endswith("/portal/login")
+    assert status == 302 and headers["location"].endswith("/portal/login?next=/invoices/")
 
 
 def test_staff_revoking_sessions_locks_the_rest_of_the_portal_too(stack, nginx):
@@ -184,7 +189,7 @@ def test_staff_revoking_sessions_locks_the_rest_of_the_portal_too(stack, nginx):
     status, _, body, _ = stack.admin("POST", "/api/v1/clients/%s/portal-user?action=revoke-sessions" % signed_in["user"]["clientId"])
     assert status == 200, body
     status, headers, _ = get(nginx, "/invoices/", cookie)
-    assert status == 302 and headers["location"].endswith("/portal/login")
+    assert status == 302 and headers["location"].endswith("/portal/login?next=/invoices/")
 
 
 def test_a_backend_that_verifies_the_signature_itself_checks_revocation_in_one_call(stack):
