@@ -98,7 +98,7 @@ public struct GatewayDependencies: Sendable {
     public func announceSessionKeys(logger: Logger) {
         if signer.keyIDs.count > 1 {
             // A retired secret verifies until it is removed: say so at every start, so it is not forgotten.
-            logger.notice("previous JWT secrets still verify cookies; remove them once PORTAL_SESSION_TTL has passed since the rotation", metadata: [
+            logger.notice("previous JWT secrets still verify cookies; remove them once PORTAL_REMEMBER_TTL (the longest session) has passed since the rotation", metadata: [
                 "current": "\(signer.currentKeyID)", "previous": "\(signer.keyIDs.dropFirst().joined(separator: ","))",
             ])
         }
