@@ -10,9 +10,13 @@ source scripts/lib.sh
 ensure_packages postgresql postgresql-contrib libpq-dev libssl-dev libcurl4-openssl-dev pkg-config wrk python3-pip
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd || python3 -m pip install --quiet --break-system-packages aiosmtpd
 
+# PORTAL_BENCH_SCRATCH: a build folder of its own (swift build --scratch-path), so a release
+# build for the bench does not hold the checkout's .build while debug builds and tests run.
+SCRATCH=()
+[ -n "${PORTAL_BENCH_SCRATCH:-}" ] && SCRATCH=(--scratch-path "$PORTAL_BENCH_SCRATCH")
 log "building portal-auth (release)"
-swift build -c release --product portal-auth
-BIN="$(swift build -c release --show-bin-path)/portal-auth"
+swift build -c release --product portal-auth "${SCRATCH[@]}"
+BIN="$(swift build -c release --show-bin-path "${SCRATCH[@]}")/portal-auth"
 
 PG_PORT="${PORTAL_BENCH_PG_PORT:-54349}"
 PG_DIR="$(cluster_dir "$PWD/.run/bench-pg")"
