@@ -20,7 +20,7 @@ struct AdminCommand: ParsableCommand {
         subcommands: [
             CreatePort.self, CreateClient.self, SetPortContact.self, Import.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,
             Resend.self, Disable.self, Enable.self, Unlock.self, RevokeSessions.self, Status.self, Audit.self,
-            SendActivations.self, DeleteClient.self,
+            SendActivations.self, DeleteClient.self, ChangeEmail.self,
             Settings.self, SetSetting.self, SetRateLimit.self, Prune.self,
         ])
 }
@@ -247,6 +247,25 @@ extension AdminCommand {
         @OptionGroup var options: AdminOptions
         @Argument(help: "Client id.") var client: String
         func run() throws { try AdminCommand.action(.revokeSessions, client, options) }
+    }
+
+    struct ChangeEmail: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "change-email",
+            abstract: "Change a portal user's address; prints the status, with a note saying what happened.",
+            discussion: """
+                An invited user (no password yet) moves at once, and a fresh activation link goes to the new \
+                address. An active user moves when the confirmation link mailed to the new address is used \
+                (pendingEmail meanwhile; a notice goes to the current address). The address stays unique.
+                """)
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "Client id.") var client: String
+        @Argument(help: "The new address.") var email: String
+        func run() throws {
+            try AdminCommand.exit(options) {
+                options.emitObject(try options.store().changeEmail(client: client, email: email, actor: AdminCommand.actor))
+            }
+        }
     }
 
     struct Status: ParsableCommand {
