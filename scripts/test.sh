@@ -28,6 +28,8 @@ case "${1:-all}" in
     *) echo "test.sh: unknown tier '$1' (expected one of: $TIERS)" >&2; exit 64 ;;
 esac
 want() { [[ " $WANT " == *" $1 "* ]]; }
+# The tiers that run against the test cluster (every one but unit and proof).
+wants_database() { want sql || want integration || want attack || want crm || want ops || want browser; }
 
 source scripts/lib.sh
 
@@ -35,7 +37,7 @@ source scripts/lib.sh
 # and pg_prove for every tier with a database; Python's packages for the suites that use them
 # (the Swift integration suites only for the SMTP sink); Chromium and Selenium for browser only.
 ensure_packages libpq-dev libssl-dev libcurl4-openssl-dev pkg-config
-if [ "$WANT" != "unit" ]; then
+if wants_database; then
     ensure_packages postgresql postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl openssl
 fi
 if want browser; then
@@ -64,11 +66,12 @@ fi
         || python3 -m pip install --quiet --break-system-packages $PIP_PACKAGES
 }
 
-# The Swift tests are built only for the tiers that run them; the other tiers need the binary alone.
+# The Swift tests are built only for the tiers that run them; the other database tiers need the
+# binary alone; proof builds its own targets (scripts/fuzz.sh).
 if want unit || want integration; then
     log "building (debug, with tests)"
     swift build --build-tests
-else
+elif wants_database; then
     log "building portal-auth (debug)"
     swift build --product portal-auth
 fi
@@ -88,6 +91,17 @@ if want unit; then
     log "unit tier: $passed tests passed without a database"
     [ "$passed" -ge 40 ] || { log "expected at least 40 unit tests"; exit 1; }
     [ "$WANT" = "unit" ] && exit 0
+fi
+
+run_proof() {
+    log "proof: the protocol model (spin), then the fuzz targets (libFuzzer, ${PORTAL_FUZZ_SECONDS:-10} s each)"
+    scripts/model-check.sh
+    scripts/fuzz.sh "${PORTAL_FUZZ_SECONDS:-10}"
+}
+# Proof needs no cluster.
+if ! wants_database; then
+    if want proof; then run_proof; fi
+    exit 0
 fi
 
 PG_PORT="${PORTAL_TEST_PG_PORT:-54329}"
@@ -201,7 +215,5 @@ if want browser; then
 fi
 
 if want proof; then
-    log "proof: the protocol model (spin), then the fuzz targets (libFuzzer, ${PORTAL_FUZZ_SECONDS:-10} s each)"
-    scripts/model-check.sh
-    scripts/fuzz.sh "${PORTAL_FUZZ_SECONDS:-10}"
+    run_proof
 fi
