@@ -66,6 +66,17 @@ enum Field {
         return email
     }
 
+    /// A language tag by the one rule (`LanguageTag`: `de`, `de-AT`, `sr-Latn-RS`, in any letter
+    /// case), or 400 naming the field; nil for nil.
+    static func locale(_ value: String?, _ name: String = "locale") throws(PortalError) -> LanguageTag? {
+        guard let value else { return nil }
+        guard let tag = LanguageTag(value) else {
+            throw PortalError.badRequest(
+                "Field '\(name)' must be a BCP 47 language tag: a language, optionally a script and a region (de, de-AT, sr-Latn-RS).")
+        }
+        return tag
+    }
+
     /// A string of at most `max` characters and `4 × max` UTF-8 bytes (a character can be
     /// any number of combining marks: the byte cap bounds the work NFKC and scrypt do), without
     /// NUL characters.

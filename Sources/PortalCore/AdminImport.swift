@@ -14,7 +14,7 @@ public protocol ImportOperations: AnyObject {
         throws(AdminRefusal) -> String
     func importPortalUser(
         id: String?, port: String?, client: String?, email: String?, passwordHash: String?, name: String?, isActive: Bool,
-        lastLoginAt: String?, createdBy: String?, createdAt: String?, actor: String
+        lastLoginAt: String?, createdBy: String?, createdAt: String?, actor: String, locale: String?
     ) throws(AdminRefusal) -> String
 }
 
@@ -261,7 +261,8 @@ public struct AdminImport: Sendable {
             return try store.importPortalUser(
                 id: value("id"), port: value("port_id"), client: value("client_id"), email: value("email"),
                 passwordHash: value("password_hash"), name: value("name"), isActive: try Self.boolean(value("is_active")),
-                lastLoginAt: value("last_login_at"), createdBy: value("created_by"), createdAt: value("created_at"), actor: actor)
+                lastLoginAt: value("last_login_at"), createdBy: value("created_by"), createdAt: value("created_at"), actor: actor,
+                locale: value("locale"))
         }
     }
 

@@ -79,7 +79,7 @@ public final class AdminStore {
         "invite", "resend_activation", "disable_portal_user", "enable_portal_user", "unlock_portal_user", "revoke_sessions",
         "portal_user_status", "audit_events", "settings", "rate_limits", "set_setting", "set_rate_limit", "prune",
         "import_port", "import_client", "import_portal_user", "maintenance", "outbox_stats", "after_restore",
-        "delete_client", "send_activations", "change_email",
+        "delete_client", "send_activations", "change_email", "set_port_locale",
     ]
 
     private func run(_ sql: String, _ parameters: [any PQEncodable] = []) throws(AdminRefusal) -> PQRows {
@@ -114,6 +114,12 @@ public final class AdminStore {
         _ = try run("select portal_api.set_port_contact($1, $2, $3)", [port, replyTo, phone])
     }
 
+    /// Sets (nil clears) a port's default language (BCP 47, any case: stored normalised) and IANA
+    /// time zone; returns the port as JSON (`id`, `name`, `locale`, `timeZone`).
+    public func setPortLocale(port: String, locale: String?, timeZone: String?) throws(AdminRefusal) -> String? {
+        try text("select portal_api.set_port_locale($1, $2, $3)", [port, locale, timeZone])
+    }
+
     /// The raw key, shown once.
     public func createKey(port: String, label: String) throws(AdminRefusal) -> String? {
         try text("select portal_api.create_admin_key($1, $2)", [port, label])
@@ -129,8 +135,9 @@ public final class AdminStore {
 
     // Portal users.
 
-    public func invite(client: String, email: String, name: String?, actor: String) throws(AdminRefusal) {
-        _ = try run("select portal_api.invite($1, $2, $3, $4)", [client, email, name, actor])
+    /// `locale`: the client's own language (BCP 47, any case; nil: the port's).
+    public func invite(client: String, email: String, name: String?, actor: String, locale: String? = nil) throws(AdminRefusal) {
+        _ = try run("select portal_api.invite($1, $2, $3, $4, $5)", [client, email, name, actor, locale])
     }
 
     /// resend | disable | enable | unlock | revoke-sessions, through its DBA function. An invite
@@ -246,13 +253,14 @@ public final class AdminStore {
         try text("select portal_api.import_client($1, $2, $3, $4, $5, $6)", [id, port, name, billingEmail, actor, dryRun]) ?? ""
     }
 
-    /// `created` or `unchanged`. Timestamps are passed as text and read by Postgres.
+    /// `created` or `unchanged`. Timestamps are passed as text and read by Postgres; `locale` is
+    /// the client's own language (BCP 47, any case; nil or empty: the port's).
     public func importPortalUser(
         id: String?, port: String?, client: String?, email: String?, passwordHash: String?, name: String?, isActive: Bool,
-        lastLoginAt: String?, createdBy: String?, createdAt: String?, actor: String
+        lastLoginAt: String?, createdBy: String?, createdAt: String?, actor: String, locale: String? = nil
     ) throws(AdminRefusal) -> String {
         try text(
-            "select portal_api.import_portal_user($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9, $10::timestamptz, $11)",
-            [id, port, client, email, passwordHash, name, isActive, lastLoginAt, createdBy, createdAt, actor]) ?? ""
+            "select portal_api.import_portal_user($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9, $10::timestamptz, $11, $12)",
+            [id, port, client, email, passwordHash, name, isActive, lastLoginAt, createdBy, createdAt, actor, locale]) ?? ""
     }
 }

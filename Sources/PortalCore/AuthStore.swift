@@ -14,10 +14,15 @@ public struct PortalUser: Codable, Sendable, Equatable {
     /// The marina's contact, when it set one (`portal_api.set_port_contact`).
     public let supportPhone: String?
     public let supportEmail: String?
+    /// The client's own language (a normalised BCP 47 tag), when they or staff chose one
+    /// (`portal_api.set_portal_user_locale`, the invite's `locale`).
+    public var locale: String? = nil
+    /// The marina's default language (`portal_api.set_port_locale`), when it set one.
+    public var portLocale: String? = nil
 
     public init(
         id: String, email: String, name: String?, clientId: String, portId: String, clientName: String?, portName: String?,
-        supportPhone: String? = nil, supportEmail: String? = nil
+        supportPhone: String? = nil, supportEmail: String? = nil, locale: String? = nil, portLocale: String? = nil
     ) {
         self.id = id
         self.email = email
@@ -28,6 +33,8 @@ public struct PortalUser: Codable, Sendable, Equatable {
         self.portName = portName
         self.supportPhone = supportPhone
         self.supportEmail = supportEmail
+        self.locale = locale
+        self.portLocale = portLocale
     }
 }
 
@@ -81,6 +88,10 @@ public struct PortalUserStatus: Codable, Sendable, Equatable {
     public let note: String?
     /// The address a live email-change link would move the user to.
     public var pendingEmail: String? = nil
+    /// The client's own language (nil: the port's), the port's language and time zone.
+    public var locale: String? = nil
+    public var portLocale: String? = nil
+    public var portTimeZone: String? = nil
     public let lastMail: LastMail?
 }
 
@@ -183,7 +194,7 @@ public struct AuthStore: Sendable {
         "sign_out", "request_password_reset", "token_status", "consume_token", "change_password_lookup", "change_password",
         "key_invite", "key_client_action", "key_client_status", "key_put_client", "outbox_stats", "hash_census",
         "key_delete_client", "key_user_events",
-        "request_email_change", "confirm_email_change", "key_change_email",
+        "request_email_change", "confirm_email_change", "key_change_email", "set_portal_user_locale",
     ]
 
     public init(pool: ConnectionPool) {
@@ -387,14 +398,21 @@ public struct AuthStore: Sendable {
         return user
     }
 
-    /// `portal_api.key_invite`: invite within the admin key's port.
+    /// `portal_api.set_portal_user_locale`: the client's own language (nil clears it), for the
+    /// session of these claims; the user with it, or nil when the session is not live.
+    public func setPortalUserLocale(userID: String, epoch: Int, jti: String, locale: String?) async throws -> PortalUser? {
+        try await json(
+            PortalUser.self, "select portal_api.set_portal_user_locale($1, $2, $3, $4)", [userID, epoch, jti, locale])
+    }
+
+    /// `portal_api.key_invite`: invite within the admin key's port, in `locale` (nil: the port's).
     /// An address already in use answers `{"error": "email_taken"}` (so the database keeps its
     /// audit row): thrown here as PA002, like every other path that meets it.
-    public func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?, staffActor: String?) async throws
-        -> PortalUserStatus?
-    {
+    public func keyInvite(
+        keyHash: [UInt8], clientID: String, email: String, name: String?, staffActor: String?, locale: String? = nil
+    ) async throws -> PortalUserStatus? {
         guard let text: String = try await query(
-            "select portal_api.key_invite($1, $2, $3, $4, $5)", [keyHash, clientID, email, name, staffActor]).scalar()
+            "select portal_api.key_invite($1, $2, $3, $4, $5, $6)", [keyHash, clientID, email, name, staffActor, locale]).scalar()
         else { return nil }
         if text.hasPrefix(#"{"error""#) { throw PortalError.from(PQError(kind: .query, sqlState: SQLState.emailTaken, message: "email taken")) }
         do {
@@ -447,11 +465,13 @@ public struct AuthStore: Sendable {
     /// another port holds) and are thrown here: `id_taken` (another port's id, said no more
     /// precisely; or, naming it, this port's client whose id differs only in case) and
     /// `rate_limited` (the key's refusals are used up).
-    public func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?, staffActor: String?)
-        async throws -> ClientPut?
-    {
+    /// `locale`, when given, becomes the language of the client's portal user (if it has one).
+    public func keyPutClient(
+        keyHash: [UInt8], clientID: String, name: String, billingEmail: String?, staffActor: String?, locale: String? = nil
+    ) async throws -> ClientPut? {
         guard let text: String = try await query(
-            "select portal_api.key_put_client($1, $2, $3, $4, $5)", [keyHash, clientID, name, billingEmail, staffActor]).scalar()
+            "select portal_api.key_put_client($1, $2, $3, $4, $5, $6)", [keyHash, clientID, name, billingEmail, staffActor, locale])
+            .scalar()
         else { return nil }
         if let refusal = try? Self.decoder.decode(ClientPutRefusal.self, from: Data(text.utf8)) {
             throw refusal.error
@@ -478,6 +498,8 @@ public struct AuthStore: Sendable {
         let portName: String?
         let supportPhone: String?
         let supportEmail: String?
+        let locale: String?
+        let portLocale: String?
         let sessionEpoch: Int
     }
 
@@ -487,7 +509,7 @@ public struct AuthStore: Sendable {
             user: PortalUser(
                 id: raw.id, email: raw.email, name: raw.name, clientId: raw.clientId, portId: raw.portId,
                 clientName: raw.clientName, portName: raw.portName, supportPhone: raw.supportPhone,
-                supportEmail: raw.supportEmail),
+                supportEmail: raw.supportEmail, locale: raw.locale, portLocale: raw.portLocale),
             sessionEpoch: raw.sessionEpoch)
     }
 }

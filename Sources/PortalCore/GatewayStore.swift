@@ -32,6 +32,9 @@ public protocol GatewayStore: Sendable {
     func requestEmailChange(userID: String, seenHash: String, newEmail: String, ip: String?, userAgent: String?) async throws
     func confirmEmailChange(tokenHash: [UInt8], ip: String?, userAgent: String?) async throws -> PortalUser
     func changePasswordLookup(userID: String, epoch: Int, jti: String) async throws -> (sessionValid: Bool, passwordHash: String?)
+    /// The client's own language (a normalised BCP 47 tag; nil clears it), for a live session
+    /// only (`portal_api.set_portal_user_locale`): the user with it, or nil when not live.
+    func setPortalUserLocale(userID: String, epoch: Int, jti: String, locale: String?) async throws -> PortalUser?
     /// Ends every session of the user and records `session`, the caller's new one.
     func changePassword(
         userID: String, oldHash: String, newHash: String, ip: String?, userAgent: String?, session: NewSession
@@ -39,12 +42,15 @@ public protocol GatewayStore: Sendable {
 
     // The admin API: `staffActor` is the CRM staff user the call names (X-Portal-Actor), recorded
     // in the audit beside the key.
-    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?, staffActor: String?) async throws
-        -> PortalUserStatus?
+    /// `locale`: the client's own language (nil: the port's).
+    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?, staffActor: String?, locale: String?)
+        async throws -> PortalUserStatus?
     func keyClientAction(keyHash: [UInt8], clientID: String, action: ClientAction, staffActor: String?) async throws
         -> PortalUserStatus?
-    func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?, staffActor: String?) async throws
-        -> ClientPut?
+    /// `locale`, when given, becomes the language of the client's portal user (nil: unchanged).
+    func keyPutClient(
+        keyHash: [UInt8], clientID: String, name: String, billingEmail: String?, staffActor: String?, locale: String?
+    ) async throws -> ClientPut?
     /// Deletes the client with its portal user; `unavailable` with Retry-After while one of its
     /// mails is being sent (nothing deleted).
     func keyDeleteClient(keyHash: [UInt8], clientID: String, staffActor: String?) async throws

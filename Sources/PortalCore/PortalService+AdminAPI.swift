@@ -24,10 +24,14 @@ extension PortalService {
         return AdminKey(hash: hash, staffActor: staffActor)
     }
 
-    /// Creates the portal user of a client of the key's port and queues its activation mail.
-    public func invite(by key: AdminKey, clientID: String, email: String, name: String?) async throws -> PortalUserStatus {
+    /// Creates the portal user of a client of the key's port and queues its activation mail, in
+    /// `locale` (the client's own language, a `LanguageTag`; nil: the port's).
+    public func invite(
+        by key: AdminKey, clientID: String, email: String, name: String?, locale: LanguageTag? = nil
+    ) async throws -> PortalUserStatus {
         guard let status = try await store.keyInvite(
-            keyHash: key.hash, clientID: clientID, email: email, name: name, staffActor: key.staffActor) else {
+            keyHash: key.hash, clientID: clientID, email: email, name: name, staffActor: key.staffActor,
+            locale: locale?.description) else {
             throw PortalError.internalError
         }
         return status
@@ -55,10 +59,14 @@ extension PortalService {
         return status
     }
 
-    /// Registers or updates a client of the key's port under the CRM's id.
-    public func putClient(by key: AdminKey, clientID: String, name: String, billingEmail: String?) async throws -> ClientPut {
+    /// Registers or updates a client of the key's port under the CRM's id; `locale`, when given,
+    /// becomes its portal user's language (a client without one gets its language with the invite).
+    public func putClient(
+        by key: AdminKey, clientID: String, name: String, billingEmail: String?, locale: LanguageTag? = nil
+    ) async throws -> ClientPut {
         guard let put = try await store.keyPutClient(
-            keyHash: key.hash, clientID: clientID, name: name, billingEmail: billingEmail, staffActor: key.staffActor)
+            keyHash: key.hash, clientID: clientID, name: name, billingEmail: billingEmail, staffActor: key.staffActor,
+            locale: locale?.description)
         else { throw PortalError.internalError }
         return put
     }

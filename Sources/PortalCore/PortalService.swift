@@ -227,6 +227,17 @@ public struct PortalService: Sendable {
         try await store.sessionCheck(userID: claims.sub, epoch: claims.sv, jti: claims.jti)
     }
 
+    /// The client's own language, chosen on the pages: stored on the user (the next mail is
+    /// written in it too), for the session of `claims` only; nil clears it (the port's language
+    /// again). Returns the user with it; `unauthenticated` when the session is not live.
+    /// The pages' language switch, once signed in, calls this (`portal_api.set_portal_user_locale`).
+    public func setLocale(_ claims: SessionClaims, locale: LanguageTag?) async throws -> PortalUser {
+        guard let user = try await store.setPortalUserLocale(
+            userID: claims.sub, epoch: claims.sv, jti: claims.jti, locale: locale?.description)
+        else { throw PortalError.unauthenticated }
+        return user
+    }
+
     /// `sessionUser` as the database wrote it (a JSON object), for `/me` to pass on unchanged.
     public func sessionUserJSON(_ claims: SessionClaims) async throws -> String? {
         try await store.sessionCheckJSON(userID: claims.sub, epoch: claims.sv, jti: claims.jti)

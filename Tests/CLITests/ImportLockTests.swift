@@ -64,12 +64,12 @@ struct ImportLockTests {
         }
         func importPortalUser(
             id: String?, port: String?, client: String?, email: String?, passwordHash: String?, name: String?, isActive: Bool,
-            lastLoginAt: String?, createdBy: String?, createdAt: String?, actor: String
+            lastLoginAt: String?, createdBy: String?, createdAt: String?, actor: String, locale: String?
         ) throws(AdminRefusal) -> String {
             defer { probe() }
             return try store.importPortalUser(
                 id: id, port: port, client: client, email: email, passwordHash: passwordHash, name: name, isActive: isActive,
-                lastLoginAt: lastLoginAt, createdBy: createdBy, createdAt: createdAt, actor: actor)
+                lastLoginAt: lastLoginAt, createdBy: createdBy, createdAt: createdAt, actor: actor, locale: locale)
         }
     }
 

@@ -14,6 +14,7 @@ actor InMemoryGatewayStore: GatewayStore {
         var passwordHash: String?
         var epoch = 1
         var active = true
+        var locale: String?
     }
 
     var users: [String: User] = [:]
@@ -57,7 +58,7 @@ actor InMemoryGatewayStore: GatewayStore {
 
     private func portalUser(_ user: User) -> PortalUser {
         PortalUser(id: user.id, email: user.email, name: user.name, clientId: user.clientID, portId: port,
-                   clientName: clients[user.clientID]?.name, portName: "Test Marina")
+                   clientName: clients[user.clientID]?.name, portName: "Test Marina", locale: user.locale)
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ object: [String: Any]) -> T {
@@ -118,6 +119,12 @@ actor InMemoryGatewayStore: GatewayStore {
               isLive(userID: userID, epoch: epoch, jti: jti)
         else { return nil }
         return portalUser(user)
+    }
+
+    func setPortalUserLocale(userID: String, epoch: Int, jti: String, locale: String?) async throws -> PortalUser? {
+        guard try await sessionCheck(userID: userID, epoch: epoch, jti: jti) != nil else { return nil }
+        users[userID]?.locale = locale
+        return users[userID].map(portalUser)
     }
 
     func sessionCheckJSON(userID: String, epoch: Int, jti: String) async throws -> String? {
@@ -226,12 +233,12 @@ actor InMemoryGatewayStore: GatewayStore {
         let actions = !user.active ? ["enable"] : (user.passwordHash == nil ? ["resend", "disable"] : ["send-reset", "disable", "revoke-sessions"])
         return decode(PortalUserStatus.self, [
             "portalUserId": user.id, "clientId": client, "portId": port, "email": user.email, "state": state, "actions": actions,
-            "createdAt": "2026-01-01T00:00:00Z", "failedAttempts": 0,
+            "createdAt": "2026-01-01T00:00:00Z", "failedAttempts": 0, "locale": user.locale as Any? ?? NSNull(),
         ])
     }
 
-    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?, staffActor: String?) async throws
-        -> PortalUserStatus?
+    func keyInvite(keyHash: [UInt8], clientID: String, email: String, name: String?, staffActor: String?, locale: String?)
+        async throws -> PortalUserStatus?
     {
         try check()
         try requireKey(keyHash)
@@ -240,7 +247,7 @@ actor InMemoryGatewayStore: GatewayStore {
             throw PortalError.from(.init(kind: .query, sqlState: SQLState.emailTaken, message: "taken"))
         }
         let id = "user-\(users.count + 1)"
-        users[id] = User(id: id, email: email.lowercased(), name: name, clientID: clientID, passwordHash: nil)
+        users[id] = User(id: id, email: email.lowercased(), name: name, clientID: clientID, passwordHash: nil, locale: locale)
         return try status(client: clientID)
     }
 
@@ -261,9 +268,9 @@ actor InMemoryGatewayStore: GatewayStore {
         return try status(client: clientID)
     }
 
-    func keyPutClient(keyHash: [UInt8], clientID: String, name: String, billingEmail: String?, staffActor: String?) async throws
-        -> ClientPut?
-    {
+    func keyPutClient(
+        keyHash: [UInt8], clientID: String, name: String, billingEmail: String?, staffActor: String?, locale: String?
+    ) async throws -> ClientPut? {
         try check()
         try requireKey(keyHash)
         if let existing = clients[clientID], existing.port != port {
@@ -271,6 +278,7 @@ actor InMemoryGatewayStore: GatewayStore {
         }
         let outcome = clients[clientID] == nil ? "created" : (clients[clientID]?.name == name ? "unchanged" : "updated")
         clients[clientID] = (port, name)
+        if let locale, let id = users.values.first(where: { $0.clientID == clientID })?.id { users[id]?.locale = locale }
         return decode(ClientPut.self, [
             "client": ["id": clientID, "portId": port, "name": name, "billingEmail": billingEmail as Any? ?? NSNull(),
                        "createdAt": "2026-01-01T00:00:00Z"],

@@ -51,7 +51,7 @@ import Testing
         { try upsert("client", id, dryRun: dryRun) }
         func importPortalUser(
             id: String?, port: String?, client: String?, email: String?, passwordHash: String?, name: String?, isActive: Bool,
-            lastLoginAt: String?, createdBy: String?, createdAt: String?, actor: String
+            lastLoginAt: String?, createdBy: String?, createdAt: String?, actor: String, locale: String?
         ) throws(AdminRefusal) -> String {
             try upsert(isActive ? "user" : "disabled user", id)
         }

@@ -82,6 +82,37 @@ grant execute on function portal_api.set_port_contact(text, text, text) to porta
 comment on function portal_api.set_port_contact(text, text, text) is
     'Sets or clears (NULL) a port''s reply-to address and support phone, shown in its mails and pages. PA005, PA008 (also: a non-ASCII local part, since mail is sent without SMTPUTF8).';
 
+-- Sets or clears (NULL) a port's default language and time zone: its clients' pages and mails
+-- use the language unless a client chose their own (portal_users.locale), and mails write times
+-- (a link's expiry) in the zone. Returns the port's id, name, locale and timeZone. PA005; PA008
+-- for a locale outside the one BCP 47 rule (normalised: `DE-at` is stored as `de-AT`) or a zone
+-- pg_timezone_names does not list.
+create or replace function portal_api.set_port_locale(p_port_id text, p_locale text, p_time_zone text) returns jsonb
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_port portal.ports;
+begin
+    update portal.ports p
+       set locale = portal.normalize_locale(p_locale), time_zone = portal.checked_time_zone(p_time_zone)
+     where p.id = p_port_id
+    returning * into v_port;
+    if not found then
+        raise exception 'port not found' using errcode = 'PA005',
+            hint = 'Port ids are the CRM''s; list them with: select id, name from portal.ports;';
+    end if;
+    insert into portal.auth_events (event, port_id, actor, detail)
+    values ('port_updated', p_port_id, left(session_user, 200),
+            jsonb_build_object('field', 'locale', 'locale', v_port.locale, 'timeZone', v_port.time_zone));
+    return jsonb_build_object('id', v_port.id, 'name', v_port.name, 'locale', v_port.locale, 'timeZone', v_port.time_zone);
+end
+$$;
+revoke all on function portal_api.set_port_locale(text, text, text) from public;
+grant execute on function portal_api.set_port_locale(text, text, text) to portal_admin;
+comment on function portal_api.set_port_locale(text, text, text) is
+    'Sets or clears (NULL) a port''s default language (BCP 47, normalised) and IANA time zone, used by its clients'' pages and mails unless a client chose a language; returns the port. PA005, PA008 (a malformed tag, an unknown zone).';
+
 -- Creates an admin API key for a port and returns the raw key, once: only its SHA-256 is stored.
 -- The key is "pak_" + base64url of 32 bytes from two gen_random_uuid() calls (pg_strong_random;
 -- 244 random bits). Raises PA005, PA008.
@@ -152,21 +183,22 @@ grant execute on function portal_api.list_admin_keys(text) to portal_admin;
 comment on function portal_api.list_admin_keys(text) is
     'Lists admin keys (ids, labels, use), for one port or all.';
 
--- Invites a client to the portal; returns the portal user id. PA002, PA003, PA004, PA008.
+-- Invites a client to the portal, in p_locale when given (else the port's language); returns the
+-- portal user id. PA002, PA003, PA004, PA008.
 create or replace function portal_api.invite(
-    p_client_id text, p_email text, p_name text default null, p_actor text default current_user)
+    p_client_id text, p_email text, p_name text default null, p_actor text default current_user, p_locale text default null)
 returns text
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-    return (portal.do_invite(p_client_id, null, p_email, p_name, p_actor)).id;
+    return (portal.do_invite(p_client_id, null, p_email, p_name, p_actor, p_locale)).id;
 end
 $$;
-revoke all on function portal_api.invite(text, text, text, text) from public;
-grant execute on function portal_api.invite(text, text, text, text) to portal_admin;
-comment on function portal_api.invite(text, text, text, text) is
-    'Creates the portal user of a client and queues its activation mail. PA002 email_taken, PA003 portal_user_exists, PA004 client_not_found, PA008.';
+revoke all on function portal_api.invite(text, text, text, text, text) from public;
+grant execute on function portal_api.invite(text, text, text, text, text) to portal_admin;
+comment on function portal_api.invite(text, text, text, text, text) is
+    'Creates the portal user of a client (with p_locale, the client''s own language: BCP 47, NULL for the port''s) and queues its activation mail. PA002 email_taken, PA003 portal_user_exists, PA004 client_not_found, PA008.';
 
 -- Issues a fresh activation token (revoking the old one) and queues the mail. PA004, PA006, PA007, PA012.
 create or replace function portal_api.resend_activation(p_client_id text, p_actor text default current_user) returns void

@@ -16,9 +16,11 @@ set local role portal_owner;
 --   {"error": "id_taken", "existingId": "…"}  a client of this port has the id in another case;
 --   {"error": "rate_limited", "retryAfter": n}  this key's refusals used up client_id_key: an id
 --                          the key does not hold is not looked at until the window ends.
+-- p_locale (BCP 47, any case), when not NULL, becomes the language of the client's portal user, if
+-- it has one (a client without one gets its language with the invite); NULL leaves it as it is.
 -- Raises PA014, PA008.
 create or replace function portal_api.key_put_client(p_key_hash bytea, p_client_id text, p_name text, p_billing_email text default null,
-                                                     p_staff_actor text default null)
+                                                     p_staff_actor text default null, p_locale text default null)
 returns jsonb
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
@@ -31,6 +33,7 @@ declare
     v_outcome text;
     v_client portal.clients;
     v_wait integer;
+    v_locale text := portal.normalize_locale(p_locale);
 begin
     perform portal.act_for_staff(p_staff_actor);
     if p_client_id is null then
@@ -65,23 +68,31 @@ begin
         return '{"error": "id_taken"}'::jsonb;
     end;
     v_client := portal.find_client(v_id, v_key.port_id);
+    if v_locale is not null then
+        update portal.portal_users u set locale = v_locale, updated_at = now()
+         where u.client_id = v_client.id and u.locale is distinct from v_locale;
+        if found and v_outcome = 'unchanged' then
+            v_outcome := 'updated';
+        end if;
+    end if;
     return jsonb_build_object(
         'client', jsonb_build_object('id', v_client.id, 'portId', v_client.port_id, 'name', v_client.name,
                                      'billingEmail', v_client.billing_email, 'createdAt', v_client.created_at),
         'outcome', v_outcome);
 end
 $$;
-revoke all on function portal_api.key_put_client(bytea, text, text, text, text) from public;
-grant execute on function portal_api.key_put_client(bytea, text, text, text, text) to portal_gateway;
-comment on function portal_api.key_put_client(bytea, text, text, text, text) is
-    'PUT a client of the admin key''s port under the CRM''s id (idempotent); returns it and created, updated or unchanged, or {"error": id_taken|rate_limited}: another port''s id is audited (client_id_refused) and counted (client_id_key). PA014, PA008.';
+revoke all on function portal_api.key_put_client(bytea, text, text, text, text, text) from public;
+grant execute on function portal_api.key_put_client(bytea, text, text, text, text, text) to portal_gateway;
+comment on function portal_api.key_put_client(bytea, text, text, text, text, text) is
+    'PUT a client of the admin key''s port under the CRM''s id (idempotent; p_locale, when given, becomes its portal user''s language); returns it and created, updated or unchanged, or {"error": id_taken|rate_limited}: another port''s id is audited (client_id_refused) and counted (client_id_key). PA014, PA008.';
 
 -- Invites a client of the key's port; returns the portal user's status. When the address
 -- already belongs to another portal user (possibly of another port) it writes an
 -- invite_refused audit row and returns {"error": "email_taken"} instead of raising, so the row
--- survives; the gateway answers 409 email_taken. PA014, PA004, PA003, PA008 raise as before.
+-- survives; the gateway answers 409 email_taken. p_locale is the client's own language (BCP 47,
+-- any case; NULL: the port's). PA014, PA004, PA003, PA008 raise as before.
 create or replace function portal_api.key_invite(p_key_hash bytea, p_client_id text, p_email text, p_name text default null,
-                                                 p_staff_actor text default null)
+                                                 p_staff_actor text default null, p_locale text default null)
 returns jsonb
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
@@ -92,7 +103,7 @@ declare
 begin
     perform portal.act_for_staff(p_staff_actor);
     begin
-        return portal.user_status(portal.do_invite(p_client_id, v_key.port_id, p_email, p_name, v_actor));
+        return portal.user_status(portal.do_invite(p_client_id, v_key.port_id, p_email, p_name, v_actor, p_locale));
     exception when sqlstate 'PA002' then
         insert into portal.auth_events (event, port_id, client_id, email, actor, on_behalf_of, detail)
         values ('invite_refused', v_key.port_id, p_client_id, left(lower(btrim(p_email)), 254), left(session_user, 200),
@@ -101,10 +112,10 @@ begin
     end;
 end
 $$;
-revoke all on function portal_api.key_invite(bytea, text, text, text, text) from public;
-grant execute on function portal_api.key_invite(bytea, text, text, text, text) to portal_gateway;
-comment on function portal_api.key_invite(bytea, text, text, text, text) is
-    'Admin API: invite a client of the admin key''s port; an address already in use is audited and answered {"error": "email_taken"}. PA014, PA004, PA003, PA008.';
+revoke all on function portal_api.key_invite(bytea, text, text, text, text, text) from public;
+grant execute on function portal_api.key_invite(bytea, text, text, text, text, text) to portal_gateway;
+comment on function portal_api.key_invite(bytea, text, text, text, text, text) is
+    'Admin API: invite a client of the admin key''s port (p_locale: the client''s own language, NULL for the port''s); an address already in use is audited and answered {"error": "email_taken"}. PA014, PA004, PA003, PA008.';
 
 -- Status of a client's portal user within the key's port; state "none" (and the one action,
 -- invite) when the client has none yet, so the CRM's button renders from one answer. PA014, PA004.
@@ -258,7 +269,7 @@ comment on function portal_api.import_client(text, text, text, text, text, boole
 create or replace function portal_api.import_portal_user(
     p_id text, p_port_id text, p_client_id text, p_email text, p_password_hash text, p_name text,
     p_is_active boolean, p_last_login_at timestamptz, p_created_by text, p_created_at timestamptz,
-    p_actor text default current_user)
+    p_actor text default current_user, p_locale text default null)
 returns text
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
@@ -267,6 +278,7 @@ declare
     v_id text := portal.new_id(p_id, 'portal user');
     v_email text := portal.normalize_email(p_email);
     v_hash text := nullif(btrim(p_password_hash), '');
+    v_locale text := portal.normalize_locale(nullif(btrim(p_locale), ''));
     v_old portal.portal_users;
     v_user portal.portal_users;
 begin
@@ -299,10 +311,10 @@ begin
         raise exception 'name must be at most 200 characters' using errcode = 'PA008';
     end if;
     insert into portal.portal_users (id, port_id, client_id, email, password_hash, name, is_active, last_login_at,
-                                     created_by, created_at, activated_at)
+                                     created_by, created_at, activated_at, locale)
     values (v_id, p_port_id, p_client_id, v_email, v_hash, nullif(btrim(p_name), ''), coalesce(p_is_active, true),
             p_last_login_at, left(p_created_by, 200), coalesce(p_created_at, now()),
-            case when v_hash is not null then coalesce(p_last_login_at, p_created_at, now()) end)
+            case when v_hash is not null then coalesce(p_last_login_at, p_created_at, now()) end, v_locale)
     returning * into v_user;
     perform portal.log_event('portal_user_imported', v_user, p_actor, null, null,
         jsonb_build_object('state', case when not v_user.is_active then 'disabled'
@@ -310,7 +322,7 @@ begin
     return 'created';
 end
 $$;
-revoke all on function portal_api.import_portal_user(text, text, text, text, text, text, boolean, timestamp with time zone, text, timestamp with time zone, text) from public;
-grant execute on function portal_api.import_portal_user(text, text, text, text, text, text, boolean, timestamp with time zone, text, timestamp with time zone, text) to portal_admin;
-comment on function portal_api.import_portal_user(text, text, text, text, text, text, boolean, timestamp with time zone, text, timestamp with time zone, text) is
-    'Import: a portal user of the old portal with its id and Node hash (active with a hash, invited without); created or unchanged. PA002, PA003, PA004, PA008, PA015.';
+revoke all on function portal_api.import_portal_user(text, text, text, text, text, text, boolean, timestamp with time zone, text, timestamp with time zone, text, text) from public;
+grant execute on function portal_api.import_portal_user(text, text, text, text, text, text, boolean, timestamp with time zone, text, timestamp with time zone, text, text) to portal_admin;
+comment on function portal_api.import_portal_user(text, text, text, text, text, text, boolean, timestamp with time zone, text, timestamp with time zone, text, text) is
+    'Import: a portal user of the old portal with its id and Node hash (active with a hash, invited without) and its language (p_locale, BCP 47, empty or NULL: the port''s); created or unchanged. PA002, PA003, PA004, PA008, PA015.';

@@ -10,9 +10,15 @@
 
 set local role portal_owner;
 
+-- Claims due mails with a lease. Each row carries the language and time zone to render it with,
+-- resolved now, at the claim, not when the mail was queued (a client who chose another language
+-- meanwhile gets the next mail in it): the portal user's own locale, else its port's, else 'en';
+-- the port's time zone, else 'UTC'. The language is a stored BCP 47 tag (`de`, `de-AT`): the
+-- mailer takes the nearest catalogue it has (`de-AT` → `de`, else English).
+drop function if exists portal_api.claim_mail(text, integer);
 create or replace function portal_api.claim_mail(p_worker text, p_limit integer default 10)
 returns table (id bigint, kind text, recipient text, token_id text, token_expires_at timestamptz,
-               data jsonb, attempts integer, message_key uuid)
+               data jsonb, attempts integer, message_key uuid, language text, time_zone text)
 language plpgsql security definer
 set search_path = pg_catalog, pg_temp
 as $$
@@ -61,6 +67,11 @@ begin
         data := v_mail.data;
         attempts := v_mail.attempts;
         message_key := v_mail.message_key;
+        select coalesce(u.locale, p.locale, 'en'), coalesce(p.time_zone, 'UTC') into language, time_zone
+          from portal.mail_outbox m
+          left join portal.portal_users u on u.id = m.portal_user_id
+          left join portal.ports p on p.id = u.port_id
+         where m.id = v_mail.id;
         return next;
     end loop;
 end
@@ -68,7 +79,7 @@ $$;
 revoke all on function portal_api.claim_mail(text, integer) from public;
 grant execute on function portal_api.claim_mail(text, integer) to portal_mailer;
 comment on function portal_api.claim_mail(text, integer) is
-    'Claims due mails with a lease (FOR UPDATE SKIP LOCKED); skips mails whose token died, buries mails out of attempts. Each row carries its message_key (the Message-ID''s unique half).';
+    'Claims due mails with a lease (FOR UPDATE SKIP LOCKED); skips mails whose token died, buries mails out of attempts. Each row carries its message_key (the Message-ID''s unique half) and the language and time zone to render it with, resolved at the claim (the user''s locale, else the port''s, else en; the port''s zone, else UTC).';
 
 create or replace function portal_api.renew_mail(p_id bigint, p_worker text, p_send_timeout interval default '30 seconds')
 returns boolean

@@ -525,6 +525,38 @@ grant execute on function portal_api.confirm_email_change(bytea, inet, text) to 
 comment on function portal_api.confirm_email_change(bytea, inet, text) is
     'Uses an email-change link once: the account moves to the confirmed address and every session ends. PA001 invalid_token, PA002 email_taken.';
 
+-- The client chooses their own language on the pages: sets the portal user's locale (BCP 47, any
+-- case, stored normalised; NULL clears it: the port's language again) for the session with these
+-- cookie claims (sub, sv, jti), checked like session_check: recorded, live, the user's current
+-- epoch, account enabled and activated. Returns the user as session_check does (with locale and
+-- portLocale, each when set), or NULL, changing nothing, when the session is not live. The next mail claimed is rendered in
+-- it (claim_mail resolves the language when it claims). PA008 for a tag outside the rule.
+create or replace function portal_api.set_portal_user_locale(p_user_id text, p_epoch integer, p_jti text, p_locale text)
+returns jsonb
+language plpgsql security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_locale text := portal.normalize_locale(p_locale);
+    v_user portal.portal_users;
+begin
+    update portal.portal_users u set locale = v_locale, updated_at = now()
+     where u.id = p_user_id and u.session_epoch = p_epoch and u.is_active and u.password_hash is not null
+       and exists (select from portal.sessions s
+                    where s.jti = p_jti and s.portal_user_id = p_user_id and s.session_epoch = p_epoch
+                      and s.expires_at > now())
+    returning * into v_user;
+    if not found then
+        return null;
+    end if;
+    return portal.user_json(v_user);
+end
+$$;
+revoke all on function portal_api.set_portal_user_locale(text, integer, text, text) from public;
+grant execute on function portal_api.set_portal_user_locale(text, integer, text, text) to portal_gateway;
+comment on function portal_api.set_portal_user_locale(text, integer, text, text) is
+    'The client''s own language, from the pages: sets (NULL clears) the signed-in user''s locale for a live session (the cookie''s sub, sv, jti); the user as jsonb, or NULL when the session is not live. PA008 malformed tag.';
+
 -- One hit on a rate-limit bucket (sign_in_ip, forgot_ip, token_ip, admin_key): 0 when allowed,
 -- else the seconds to wait (Retry-After). Raises PA008 for an unknown bucket.
 create or replace function portal_api.rate_limit_hit(p_bucket text, p_key text) returns integer

@@ -105,7 +105,8 @@ revoke all on function portal.user_by_email(text, boolean) from public;
 
 -- The public face of a portal user (sign-in, /me, session_check), with the names of its
 -- client and port, so the portal shows "North Harbour" instead of an id, and the port's contact
--- (supportPhone, supportEmail = its reply-to address) when set.
+-- (supportPhone, supportEmail = its reply-to address) when set, and the language: the client's own
+-- (locale) and the port's default (portLocale), each when set.
 create or replace function portal.user_json(p_user portal.portal_users) returns jsonb
 language sql stable
 set search_path = pg_catalog, pg_temp
@@ -115,8 +116,9 @@ as $$
                'clientId', p_user.client_id, 'portId', p_user.port_id,
                'clientName', (select c.name from portal.clients c where c.id = p_user.client_id),
                'portName', p.name)
-           || jsonb_strip_nulls(jsonb_build_object('supportPhone', p.support_phone, 'supportEmail', p.reply_to))
-      from (select p.name, p.support_phone, p.reply_to from portal.ports p where p.id = p_user.port_id) p;
+           || jsonb_strip_nulls(jsonb_build_object('supportPhone', p.support_phone, 'supportEmail', p.reply_to,
+                                                   'locale', p_user.locale, 'portLocale', p.locale))
+      from (select p.name, p.support_phone, p.reply_to, p.locale from portal.ports p where p.id = p_user.port_id) p;
 $$;
 revoke all on function portal.user_json(portal.portal_users) from public;
 
@@ -138,8 +140,9 @@ as $$
 $$;
 revoke all on function portal.user_actions(portal.portal_users) from public;
 
--- The admin view of a client's portal user, with the actions allowed in its state and the
--- address a live email-change link would move it to (pendingEmail).
+-- The admin view of a client's portal user, with the actions allowed in its state, the
+-- address a live email-change link would move it to (pendingEmail), and its language: its own
+-- (locale, NULL when it has none) and its port's default language and time zone.
 create or replace function portal.user_status(p_user portal.portal_users) returns jsonb
 language sql volatile
 set search_path = pg_catalog, pg_temp
@@ -150,6 +153,9 @@ as $$
         'portId', p_user.port_id,
         'email', p_user.email,
         'name', p_user.name,
+        'locale', p_user.locale,
+        'portLocale', (select p.locale from portal.ports p where p.id = p_user.port_id),
+        'portTimeZone', (select p.time_zone from portal.ports p where p.id = p_user.port_id),
         'state', case
             when not p_user.is_active then 'disabled'
             when p_user.locked_until > now() then 'locked'

@@ -28,7 +28,7 @@ revoke all on function portal.port_for_admin_key(bytea) from public;
 -- Invites a client: portal user + activation token + queued mail, one transaction.
 -- Raises PA004 (client, or not in p_port_id), PA002 email_taken, PA003 portal_user_exists, PA008.
 create or replace function portal.do_invite(
-    p_client_id text, p_port_id text, p_email text, p_name text, p_actor text)
+    p_client_id text, p_port_id text, p_email text, p_name text, p_actor text, p_locale text default null)
 returns portal.portal_users
 language plpgsql
 set search_path = pg_catalog, pg_temp
@@ -37,6 +37,7 @@ declare
     v_client portal.clients := portal.find_client(p_client_id, p_port_id);
     v_email text := portal.normalize_email(p_email);
     v_name text := nullif(btrim(p_name), '');
+    v_locale text := portal.normalize_locale(p_locale);
     v_user portal.portal_users;
     v_constraint text;
 begin
@@ -47,8 +48,8 @@ begin
         raise exception 'this client already has a portal user' using errcode = 'PA003';
     end if;
     begin
-        insert into portal.portal_users (port_id, client_id, email, name, created_by)
-        values (v_client.port_id, v_client.id, v_email, coalesce(v_name, v_client.name), left(p_actor, 200))
+        insert into portal.portal_users (port_id, client_id, email, name, created_by, locale)
+        values (v_client.port_id, v_client.id, v_email, coalesce(v_name, v_client.name), left(p_actor, 200), v_locale)
         returning * into v_user;
     exception when unique_violation then
         get stacked diagnostics v_constraint = constraint_name;
@@ -62,7 +63,7 @@ begin
     return v_user;
 end
 $$;
-revoke all on function portal.do_invite(text, text, text, text, text) from public;
+revoke all on function portal.do_invite(text, text, text, text, text, text) from public;
 
 -- resend | disable | enable | unlock | revoke-sessions | send-reset on a client's portal user;
 -- returns its status. send-reset, for a client on the phone: a reset mail for an active user (a

@@ -11,7 +11,7 @@ select set_eq(
               ('sign_in_gate'), ('sign_in_lookup'), ('sign_in_record'), ('sign_out'), ('help'),
               ('token_status'), ('upgrade_password_hash'), ('request_password_reset'), ('key_put_client'),
               ('hash_census'), ('request_email_change'), ('confirm_email_change'), ('key_change_email'),
-              ('key_delete_client'), ('key_user_events') $$,
+              ('key_delete_client'), ('key_user_events'), ('set_portal_user_locale') $$,
     'The gateway role can execute exactly the gateway functions (and cannot seal tokens)');
 
 select set_eq(
@@ -39,7 +39,7 @@ select set_eq(
               ('revoke_admin_key'), ('revoke_sessions'), ('set_rate_limit'), ('set_setting'),
               ('unlock_portal_user'), ('settings'), ('rate_limits'), ('help'), ('prune'), ('after_restore'),
               ('set_port_contact'), ('import_port'), ('import_client'), ('import_portal_user'), ('change_email'),
-              ('delete_client'), ('send_activations') $$,
+              ('delete_client'), ('send_activations'), ('set_port_locale') $$,
     'The admin group can execute exactly the DBA functions');
 
 select is(

@@ -12,12 +12,15 @@ struct AdminController: Sendable {
     let service: PortalService
 
     struct InviteRequest: Decodable, Validating {
-        static let fields: Set<String> = ["email", "name"]
+        static let fields: Set<String> = ["email", "name", "locale"]
         let email: String
         let name: String?
+        /// The client's own language for pages and mails (else the port's).
+        let locale: String?
         func validate() throws(PortalError) {
             _ = try Field.email(email)
             if let name { try Field.text(name, "name", max: 200, allowEmpty: true) }
+            _ = try Field.locale(locale)
         }
     }
 
@@ -26,12 +29,15 @@ struct AdminController: Sendable {
     }
 
     struct PutClientRequest: Decodable, Validating {
-        static let fields: Set<String> = ["name", "billingEmail"]
+        static let fields: Set<String> = ["name", "billingEmail", "locale"]
         let name: String
         let billingEmail: String?
+        /// The language of the client's portal user, when it has one (absent or null: unchanged).
+        let locale: String?
         func validate() throws(PortalError) {
             try Field.text(name, "name", max: 200)
             if let billingEmail { _ = try Field.email(billingEmail) }
+            _ = try Field.locale(locale)
         }
     }
 
@@ -116,7 +122,8 @@ struct AdminController: Sendable {
         let client = try clientID(context)
         let body = try await JSONBody.decode(PutClientRequest.self, from: request, context: context)
         let put = try await service.putClient(
-            by: key, clientID: client, name: body.name, billingEmail: try body.billingEmail.map { try Field.email($0) })
+            by: key, clientID: client, name: body.name, billingEmail: try body.billingEmail.map { try Field.email($0) },
+            locale: try Field.locale(body.locale))
         return .json(ClientResponse(client: put.client), status: put.outcome == "created" ? .created : .ok)
     }
 
@@ -134,7 +141,8 @@ struct AdminController: Sendable {
             return .json(PortalUserResponse(portalUser: try await service.perform(action, by: key, clientID: client)))
         }
         let body = try await JSONBody.decode(InviteRequest.self, from: request, context: context)
-        let status = try await service.invite(by: key, clientID: client, email: try Field.email(body.email), name: body.name)
+        let status = try await service.invite(
+            by: key, clientID: client, email: try Field.email(body.email), name: body.name, locale: try Field.locale(body.locale))
         return .json(PortalUserResponse(portalUser: status), status: .created)
     }
 
