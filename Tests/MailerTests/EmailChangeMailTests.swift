@@ -8,12 +8,11 @@ import Testing
 
 /// The mails of an email change, through the real mailer into the SMTP sink: the link to the new
 /// address works (it moves the account), the old address gets a notice naming the new one, and
-/// an address that already has an account gets a note without a link.
-@Suite(.serialized, .enabled(if: TestEnvironment.hasMailDatabase, "needs the mail test database and an SMTP sink: run scripts/test.sh"), .enabled(if: TestEnvironment.hasBinary, "needs the built portal-auth: swift build, or run scripts/test.sh")) struct EmailChangeMailTests {
-    static let scryptHash = "$scrypt$ln=14,r=8,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5"
-
+/// an address that already has an account gets a note without a link. In the serialized mail
+/// suite: its mailer would otherwise claim other tests' mail (and theirs this test's).
+extension MailerDeliveryTests {
     /// Activates the invited users (as a DBA would) so they can change their address.
-    static func activate(_ db: Connection, _ emails: [String]) throws {
+    static func activateForEmailChange(_ db: Connection, _ emails: [String]) throws {
         for email in emails {
             try db.query("update portal.portal_users set password_hash = $1, activated_at = now() where email = $2", [Self.scryptHash, email])
             try db.query("update portal.mail_outbox set status = 'skipped' where recipient = $1 and status = 'queued'", [email])
@@ -26,7 +25,7 @@ import Testing
         let old = MailHarness.unique("change-old")
         let new = MailHarness.unique("change-new")
         _ = try MailHarness.invite(db, emails: [old], name: "Ann Skipper")
-        try Self.activate(db, [old])
+        try Self.activateForEmailChange(db, [old])
         let userID: String = try #require(try db.query("select id from portal.portal_users where email = $1", [old]).scalar())
         try await MailHarness.withMailer(try MailHarness.environment(smtpPort: sink.port)) { (_: MailerService) async throws in
             try await Task.sleep(for: .milliseconds(300))  // let the listener connect
@@ -61,7 +60,7 @@ import Testing
         let asking = MailHarness.unique("asking")
         let holder = MailHarness.unique("holder")
         _ = try MailHarness.invite(db, emails: [asking, holder], name: "Bo Bosun")
-        try Self.activate(db, [asking, holder])
+        try Self.activateForEmailChange(db, [asking, holder])
         let userID: String = try #require(try db.query("select id from portal.portal_users where email = $1", [asking]).scalar())
         try await MailHarness.withMailer(try MailHarness.environment(smtpPort: sink.port)) { (_: MailerService) async throws in
             try await Task.sleep(for: .milliseconds(300))
