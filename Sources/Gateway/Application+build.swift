@@ -42,7 +42,7 @@ public struct GatewayDependencies: Sendable {
         }
         let policy = try PasswordPolicy.shipped(minimumLength: config.passwordMinLength)
         service = PortalService(store: store, hashPool: hashPool, policy: policy, scrypt: config.scrypt, logger: logger)
-        pages = try PagesController(passwordMinLength: config.passwordMinLength)
+        pages = try PagesController(passwordMinLength: config.passwordMinLength, catalogue: try Catalogue())
         do {
             signer = try SessionSigner(
                 secret: config.jwtSecret, previousSecrets: config.jwtPreviousSecrets, maximumLifetime: max(config.sessionTTL, config.rememberTTL),
@@ -144,7 +144,8 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
     router.add(middleware: SecurityHeadersMiddleware(https: config.baseURL.hasPrefix("https://")))
     router.add(middleware: OriginMiddleware(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName))
     router.add(middleware: HeadMiddleware())
-    router.add(middleware: ErrorMiddleware(notFoundPage: dependencies.pages.notFoundPage()))
+    let pages = dependencies.pages
+    router.add(middleware: ErrorMiddleware(notFoundPage: { request in pages.notFoundPage(for: request) }))
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
 

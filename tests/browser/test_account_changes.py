@@ -52,7 +52,7 @@ def test_a_change_of_email_end_to_end_through_the_mails(portal, browser):
     browser.find_element(By.ID, "new-email").send_keys(new)
     browser.find_element(By.ID, "email-password").send_keys("not my password at all")
     browser.find_element(By.CSS_SELECTOR, "#change-email button[type=submit]").click()
-    assert "not right" in text_in(browser, "#change-email-status", "not right")
+    assert "is incorrect" in text_in(browser, "#change-email-status", "is incorrect")
     browser.find_element(By.ID, "email-password").send_keys(GOOD)
     browser.find_element(By.CSS_SELECTOR, "#change-email button[type=submit]").click()
     assert new in text_in(browser, "#change-email-status", "We sent a message")

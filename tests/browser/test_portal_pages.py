@@ -227,8 +227,8 @@ def test_a_change_password_error_stands_beside_its_form_on_a_phone(portal, brows
     browser.find_element(By.ID, "new-password").send_keys(NEWER)
     browser.find_element(By.ID, "confirm").send_keys(NEWER)
     browser.find_element(By.CSS_SELECTOR, "#change-password button[type=submit]").click()
-    message = text_in(browser, "#change-status", "not right")
-    assert "The current password is not right." in message
+    message = text_in(browser, "#change-status", "is incorrect")
+    assert "The current password is incorrect." in message
     assert browser.switch_to.active_element.get_attribute("id") == "change-status", "the error has the focus"
     assert browser.execute_script(
         "const r = document.getElementById('change-status').getBoundingClientRect();"

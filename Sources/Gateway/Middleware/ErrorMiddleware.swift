@@ -14,13 +14,14 @@ import PortalCore
 /// (`/api/…`) and anyone sending `Accept: application/json` keep the JSON body.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = PortalRequestContext
-    let notFoundPage: Response
+    /// The HTML 404 in the request's language.
+    let notFoundPage: @Sendable (Request) -> Response
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error where Self.status(of: error) == 404 && Self.wantsPage(request) {
-            return notFoundPage
+            return notFoundPage(request)
         } catch let error as PortalError {
             if let cause = error.cause {
                 if let denial = error.privilegeDenial {

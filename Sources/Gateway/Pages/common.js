@@ -1,7 +1,43 @@
-// Shared by every portal page: JSON calls to the gateway and the status region.
+// Shared by every portal page: JSON calls to the gateway, the status region, the page's
+// sentences and the language switch.
 "use strict";
 
 window.portal = {
+  /**
+   * The page's sentences in its language, from its JSON data block (rendered by the server from
+   * the catalogue): {lang, t: key → sentence, plurals: key → category → sentence, reasons}.
+   */
+  strings: JSON.parse(document.getElementById("portal-strings").textContent),
+
+  /** The sentence `key`, each {name} replaced by values[name] (shown as text, never HTML). */
+  t(key, values) {
+    const text = this.strings.t[key];
+    if (text === undefined) return key;
+    return text.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (whole, name) => (values && name in values ? String(values[name]) : whole));
+  },
+
+  /** The plural sentence `key` for the number n, in the page's language. */
+  plural(key, n) {
+    const forms = this.strings.plurals[key] || {};
+    let category = "other";
+    try { category = new Intl.PluralRules(this.strings.lang).select(n); } catch (_) { category = "other"; }
+    return (forms[category] || forms.other || key).replace("{n}", String(n));
+  },
+
+  /** The password policy's reasons (the API's English `details`) in the page's language. */
+  reasons(details) {
+    const reasons = this.strings.reasons || {};
+    return (details || []).map((reason) => reasons[reason] || reason);
+  },
+
+  /**
+   * Called with the chosen language before the switch reloads the page; a signed-in page sets it
+   * to store the choice on the account. Resolves true when the page may go on.
+   */
+  beforeLanguageChange: null,
+  /** Kept in the address the switch goes to (the set-password page's token). */
+  keptFragment: "",
+
   /** POST (or GET without body) to the API; resolves {status, data}. Never throws on HTTP errors. */
   async api(path, body, method) {
     const options = { method: method || (body === undefined ? "GET" : "POST"), credentials: "same-origin", headers: {} };
@@ -55,21 +91,50 @@ window.portal = {
 
   /**
    * A sentence for failures every page shares. A refusal the server explains (a request from an
-   * origin it does not allow, a bad request) is shown in the server's own words: the page cannot
-   * say it better, and "Something went wrong" would hide the fix (PORTAL_ALLOWED_ORIGINS).
+   * origin it does not allow, a bad request) is shown as the sentence for its code in the page's
+   * language, else in the server's own (English) words: "Something went wrong" would hide the fix.
    */
   common(result) {
-    if (result.status === 0) return "The portal cannot be reached. Check your connection and try again.";
-    if (result.status === 429) return "Too many attempts. Please wait " + (result.retryAfter || "a few") + " seconds and try again.";
-    if (result.status === 503) return "The service is busy. Please try again in a moment.";
-    const error = result.data && result.data.error;
-    if (result.status >= 400 && result.status < 500 && error && typeof error.message === "string" && error.message) {
-      return error.message;
+    if (result.status === 0) return this.t("common.unreachable");
+    if (result.status === 429) {
+      const seconds = Number(result.retryAfter);
+      return Number.isInteger(seconds) && seconds > 0 ? this.plural("common.tooManyAttempts", seconds)
+                                                      : this.t("common.tooManyAttempts.noDelay");
     }
-    return "Something went wrong. Please try again.";
+    if (result.status === 503) return this.t("common.busy");
+    const error = result.data && result.data.error;
+    if (result.status >= 400 && result.status < 500 && error) {
+      if (typeof error.code === "string" && this.strings.t["error." + error.code] !== undefined) {
+        return this.t("error." + error.code);
+      }
+      if (typeof error.message === "string" && error.message) return error.message;
+    }
+    return this.t("common.failed");
   },
 
   busy(form, on) {
     for (const button of form.querySelectorAll("button")) button.disabled = on;
   },
 };
+
+// The language switch: each link (?lang=xx) works without script; with it, the page keeps its
+// own query (next) and fragment (a link's token), and a signed-in page first stores the choice.
+(() => {
+  const query = new URLSearchParams(window.location.search);
+  if (query.has("lang")) {
+    query.delete("lang");
+    const rest = query.toString();
+    history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+  }
+  for (const link of document.querySelectorAll("a[data-lang]")) {
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      const lang = link.dataset.lang;
+      if (portal.beforeLanguageChange && !(await portal.beforeLanguageChange(lang))) return;
+      const target = new URLSearchParams(window.location.search);
+      target.set("lang", lang);
+      const fragment = portal.keptFragment || window.location.hash.slice(1);
+      window.location.assign(window.location.pathname + "?" + target.toString() + (fragment ? "#" + fragment : ""));
+    });
+  }
+})();

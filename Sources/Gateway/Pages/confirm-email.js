@@ -16,28 +16,29 @@
     form.hidden = true;
     document.getElementById("main").focus();
   };
-  const again = " Sign in with your current address and ask for the change again.";
+  const again = " " + portal.t("link.askAgain");
 
   if (!token) {
-    problem("This page needs the link from your email. Open the link in the email again.");
+    problem(portal.t("link.missing"));
     return;
   }
   const status = await portal.api("/api/portal/auth/token-status", { token });
   const state = status.status === 200 && status.data ? status.data.status : "error";
   if (state === "valid" && status.data.type === "email_change") {
-    const where = status.data.portName ? " on the " + status.data.portName + " client portal" : "";
-    document.getElementById("confirm-text").textContent =
-      "Your account" + where + " will use " + status.data.newEmail + " from now on. Every session is signed out.";
+    const email = status.data.newEmail;
+    document.getElementById("confirm-text").textContent = status.data.portName
+      ? portal.t("confirmEmail.text", { portName: status.data.portName, email })
+      : portal.t("confirmEmail.text.generic", { email });
     form.hidden = false;
     form.querySelector("button").focus();
   } else if (state === "expired") {
-    problem("This link has expired." + again);
+    problem(portal.t("link.expired") + again);
   } else if (state === "used") {
-    problem("This link was already used. Each link works once.");
+    problem(portal.t("link.used"));
   } else if (state === "error") {
     portal.say("error", portal.common(status));
   } else {
-    problem("This link is not valid. It may have been replaced by a newer one." + again);
+    problem(portal.t("link.invalid") + again);
   }
 
   form.addEventListener("submit", async (event) => {
@@ -48,13 +49,13 @@
     if (result.status === 200) {
       portal.clear();
       form.hidden = true;
-      document.getElementById("done-text").textContent = "Your email address is now " + result.data.email + ".";
+      document.getElementById("done-text").textContent = portal.t("confirmEmail.done", { email: result.data.email });
       document.getElementById("done").hidden = false;
       document.getElementById("main").focus();
     } else if (result.status === 409) {
-      problem("This address has meanwhile been taken by another account, so nothing changed.");
+      problem(portal.t("confirmEmail.taken"));
     } else if (result.status === 400) {
-      problem("This link is no longer valid." + again);
+      problem(portal.t("link.noLongerValid") + again);
     } else {
       portal.say("error", portal.common(result));
     }

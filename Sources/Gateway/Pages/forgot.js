@@ -4,7 +4,7 @@ document.getElementById("forgot").addEventListener("submit", async (event) => {
   const form = event.target;
   const email = form.email.value.trim();
   if (!email || !email.includes("@")) {
-    portal.say("error", "Enter the email address of your account.");
+    portal.say("error", portal.t("forgot.error.missing"));
     form.email.focus();
     return;
   }
@@ -13,10 +13,10 @@ document.getElementById("forgot").addEventListener("submit", async (event) => {
   portal.busy(form, false);
   if (result.status === 200) {
     // The same words whether or not an account exists.
-    portal.say("ok", "If an account exists for " + email + ", we have sent it a link to choose a new password. Check your email.");
+    portal.say("ok", portal.t("forgot.sent", { email }));
     form.hidden = true;
   } else if (result.status === 400) {
-    portal.say("error", "Enter a valid email address.");
+    portal.say("error", portal.t("forgot.error.invalid"));
     form.email.focus();
   } else {
     portal.say("error", portal.common(result));

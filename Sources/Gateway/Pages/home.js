@@ -10,15 +10,22 @@
     return;
   }
   const user = me.data.user;
+  // The language switch stores the choice on the account, for pages and mails alike.
+  portal.beforeLanguageChange = async (locale) => {
+    const result = await portal.api("/api/portal/auth/locale", { locale }, "PUT");
+    if (result.status >= 200 && result.status < 300) return true;
+    portal.say("error", portal.common(result));
+    return false;
+  };
   document.getElementById("who-name").textContent = user.name || "—";
   document.getElementById("who-email").textContent = user.email;
   document.getElementById("who-client").textContent = user.clientName || user.clientId;
   document.getElementById("who-port").textContent = user.portName || user.portId;
-  const contact = [user.supportPhone && "call " + user.supportPhone, user.supportEmail && "write to " + user.supportEmail]
-    .filter(Boolean).join(" or ");
+  const contact = user.supportPhone && user.supportEmail ? "home.contact.phoneAndEmail"
+    : user.supportPhone ? "home.contact.phone" : user.supportEmail ? "home.contact.email" : null;
   if (contact) {
     const line = document.getElementById("who-contact");
-    line.textContent = "Questions about your account? Please " + contact + ".";
+    line.textContent = portal.t(contact, { phone: user.supportPhone, email: user.supportEmail });
     line.hidden = false;
   }
   document.getElementById("who").hidden = false;
@@ -37,7 +44,7 @@
     event.preventDefault();
     portal.clear("change-status");
     if (form["new-password"].value !== form.confirm.value) {
-      say("error", "The two new passwords are not the same.");
+      say("error", portal.t("home.changePassword.mismatch"));
       return;
     }
     portal.busy(form, true);
@@ -46,11 +53,11 @@
     portal.busy(form, false);
     if (result.status === 200) {
       form.reset();
-      say("ok", "Your password is changed. Every other session was signed out.");
+      say("ok", portal.t("home.changePassword.done"));
     } else if (result.status === 401) {
-      say("error", "The current password is not right.");
+      say("error", portal.t("home.changePassword.wrongCurrent"));
     } else if (result.status === 422) {
-      say("error", "Please choose another password:", (result.data && result.data.error.details) || []);
+      say("error", portal.t("home.changePassword.refused"), portal.reasons(result.data && result.data.error.details));
     } else {
       say("error", portal.common(result));
     }
@@ -64,7 +71,7 @@
     const newEmail = emailForm["new-email"].value.trim();
     const password = emailForm["email-password"].value;
     if (!newEmail || !password) {
-      sayEmail("error", "Enter the new email address and your current password.");
+      sayEmail("error", portal.t("home.changeEmail.missing"));
       (newEmail ? emailForm["email-password"] : emailForm["new-email"]).focus();
       return;
     }
@@ -74,12 +81,12 @@
     if (result.status === 200) {
       emailForm.reset();
       // The same answer whether or not the address has an account (the mail says which).
-      sayEmail("ok", "We sent a message to " + newEmail + ". Open the link in it to confirm the new address.");
+      sayEmail("ok", portal.t("home.changeEmail.sent", { email: newEmail }));
     } else if (result.status === 401) {
       emailForm["email-password"].value = "";
-      sayEmail("error", "The current password is not right.");
+      sayEmail("error", portal.t("home.changeEmail.wrongCurrent"));
     } else if (result.status === 400) {
-      sayEmail("error", "Enter a valid email address.");
+      sayEmail("error", portal.t("home.changeEmail.invalid"));
     } else {
       sayEmail("error", portal.common(result));
     }

@@ -5,7 +5,7 @@ document.getElementById("sign-in").addEventListener("submit", async (event) => {
   const email = form.email.value.trim();
   const password = form.password.value;
   if (!email || !password) {
-    portal.say("error", "Enter your email address and your password.");
+    portal.say("error", portal.t("login.error.missing"));
     (email ? form.password : form.email).focus();
     return;
   }
@@ -17,7 +17,7 @@ document.getElementById("sign-in").addEventListener("submit", async (event) => {
   if (result.status === 200) {
     window.location.assign((result.data && result.data.next) || "/portal");
   } else if (result.status === 401 || result.status === 400) {
-    portal.say("error", "The email address or password is incorrect.");
+    portal.say("error", portal.t("login.error.incorrect"));
     form.password.value = "";
     form.password.focus();
   } else {

@@ -14,6 +14,8 @@
   if (query.has("token") || window.location.hash) {
     history.replaceState(null, "", window.location.pathname);
   }
+  // Switching the language reloads the page: the token goes along in the fragment.
+  if (token) portal.keptFragment = "token=" + encodeURIComponent(token);
 
   const problem = (text, actionText, actionHref) => {
     document.getElementById("link-problem-text").textContent = text;
@@ -25,12 +27,12 @@
     document.getElementById("main").focus();
   };
   // Clients cannot request an invitation themselves: a dead activation link means asking the marina.
-  const newLink = kind === "reset" ? ["Request a new link", "/portal/forgot-password"]
-                                   : ["Sign in, if you already set your password", "/portal/login"];
-  const askMarina = kind === "reset" ? "" : " Please ask your marina to send you a new invitation.";
+  const newLink = kind === "reset" ? [portal.t("link.requestNew"), "/portal/forgot-password"]
+                                   : [portal.t("link.signInIfSet"), "/portal/login"];
+  const askMarina = kind === "reset" ? "" : " " + portal.t("link.askMarina");
 
   if (!token) {
-    problem("This page needs the link from your email. Open the link in the email again.", ...newLink);
+    problem(portal.t("link.missing"), ...newLink);
     return;
   }
   const status = await portal.api("/api/portal/auth/token-status", { token });
@@ -38,29 +40,29 @@
   if (state === "valid" && status.data.type === kind) {
     if (status.data.portName) {
       const marina = document.getElementById("marina");
-      marina.textContent = "For your account on the " + status.data.portName + " client portal.";
+      marina.textContent = portal.t("setPassword.marina", { portName: status.data.portName });
       marina.hidden = false;
     }
     form.hidden = false;
     form.password.focus();
   } else if (state === "expired") {
-    problem("This link has expired." + askMarina, ...newLink);
+    problem(portal.t("link.expired") + askMarina, ...newLink);
   } else if (state === "used") {
-    problem("This link was already used. Each link works once.", "Sign in", "/portal/login");
+    problem(portal.t("link.used"), portal.t("common.signIn"), "/portal/login");
   } else if (state === "error") {
     portal.say("error", portal.common(status));
   } else {
-    problem("This link is not valid. It may have been replaced by a newer one." + askMarina, ...newLink);
+    problem(portal.t("link.invalid") + askMarina, ...newLink);
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const password = form.password.value;
     const problems = [];
-    if ([...password.normalize("NFKC")].length < minLength) problems.push("Use at least " + minLength + " characters.");
-    if (password !== form.confirm.value) problems.push("The two passwords are not the same.");
+    if ([...password.normalize("NFKC")].length < minLength) problems.push(portal.t("password.tooShort"));
+    if (password !== form.confirm.value) problems.push(portal.t("setPassword.error.mismatch"));
     if (problems.length) {
-      portal.say("error", "Please change your password:", problems);
+      portal.say("error", portal.t("setPassword.error.heading"), problems);
       form.password.focus();
       return;
     }
@@ -75,10 +77,10 @@
       document.getElementById("done").hidden = false;
       window.location.assign((result.data && result.data.next) || "/portal");
     } else if (result.status === 422) {
-      portal.say("error", "Please choose another password:", (result.data && result.data.error.details) || []);
+      portal.say("error", portal.t("setPassword.error.refused"), portal.reasons(result.data && result.data.error.details));
       form.password.focus();
     } else if (result.status === 400) {
-      problem("This link is no longer valid.", ...newLink);
+      problem(portal.t("link.noLongerValid"), ...newLink);
     } else {
       portal.say("error", portal.common(result));
     }

@@ -1,0 +1,178 @@
+import Foundation
+@testable import Gateway
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PortalCore
+import Testing
+
+/// Which language a page speaks: the choice's order, and what the pages make of it.
+@Suite struct PageLanguageTests {
+    static let language = PageLanguage(supported: Set(Catalogue.shippedLanguages))
+
+    @Test func theCookieComesFirstThenTheUserThenTheMarinaThenTheBrowserThenEnglish() {
+        let choose = Self.language.choose
+        #expect(choose("fr", "el", "de", "hr") == "fr")
+        #expect(choose(nil, "el", "de", "hr") == "el")
+        #expect(choose(nil, nil, "de", "hr") == "de")
+        #expect(choose(nil, nil, nil, "hr") == "hr")
+        #expect(choose(nil, nil, nil, nil) == "en")
+        #expect(choose(nil, nil, nil, "pt-BR, ja;q=0.5") == "en", "nothing the browser names is spoken")
+    }
+
+    @Test func aTagThatIsMalformedOrHasNoCatalogueIsPassedOver() {
+        let choose = Self.language.choose
+        for cookie in ["de_AT", "x-klingon", "<script>", "", "de-AT-1996", "deu-DE-Latn", "pt"] {
+            #expect(choose(cookie, nil, "it", nil) == "it", "cookie \(cookie)")
+        }
+        #expect(choose(nil, "pt-BR", "nl", nil) == "nl", "a user's language without a catalogue")
+        #expect(choose(nil, "zz", "qq", "da") == "da")
+    }
+
+    @Test func regionsAndCaseFallBackToTheLanguage() {
+        let choose = Self.language.choose
+        #expect(choose("DE-at", nil, nil, nil) == "de")
+        #expect(choose(nil, "el-GR", nil, nil) == "el")
+        #expect(choose(nil, nil, "hr-HR", nil) == "hr")
+        #expect(choose(nil, nil, nil, "de-AT,de;q=0.9") == "de")
+        #expect(choose(nil, nil, nil, "sv;q=0.2, da;q=0.8, en;q=0.5") == "da", "q-values rank")
+        #expect(choose(nil, nil, nil, "el;q=0, fr-CA;q=0.1") == "fr")
+    }
+
+    @Test func theCookieIsLongLivedLaxAndLimitedToThePages() {
+        let cookie = PageLanguage.setCookie("el")
+        #expect(cookie.hasPrefix("portal_lang=el; "))
+        #expect(cookie.contains("; Path=/portal;"))
+        #expect(cookie.contains("; SameSite=Lax"))
+        #expect(cookie.contains("; Max-Age=\(365 * 24 * 3600);"))
+    }
+
+    @Test func theSessionUserJSONGivesTheUsersAndTheMarinasLanguage() throws {
+        let both = try #require(PageLanguage.UserLocales.of(userJSON: #"{"id": "u1", "locale": "el", "portLocale": "de"}"#))
+        #expect(both.locale == "el" && both.portLocale == "de")
+        let neither = try #require(PageLanguage.UserLocales.of(userJSON: #"{"id": "u1", "name": null}"#))
+        #expect(neither.locale == nil && neither.portLocale == nil)
+    }
+
+    // MARK: The strings a page carries
+
+    static func strings() throws -> PageStrings {
+        PageStrings(catalogue: try Catalogue(), minLength: 12)
+    }
+
+    /// The pages turn the API's English policy reasons into their language by the sentence: every
+    /// reason `PasswordPolicy` gives must be a key of that table, in every language.
+    @Test func everyReasonThePolicyGivesIsTranslatedInEveryLanguage() throws {
+        let strings = try Self.strings()
+        let policy = try PasswordPolicy.shipped(minimumLength: 12)
+        let samples = ["short", String(repeating: "x", count: 129), "password1234", "abababababababab", "abcdefghijklmnop"]
+        var seen = Set<String>()
+        for sample in samples { seen.formUnion(policy.violations(of: sample)) }
+        #expect(seen.count == 5, "each rule broken once: \(seen)")
+        for language in Catalogue.shippedLanguages {
+            let reasons = strings.reasons(language)
+            for reason in seen {
+                let translated = try #require(reasons[reason], "\(language) lacks \(reason)")
+                if language != "en" { #expect(translated != reason, "\(language): \(reason)") }
+            }
+        }
+        #expect(strings.reasons("de")["Use at least 12 characters."] == "Verwenden Sie mindestens 12 Zeichen.")
+    }
+
+    @Test func aPluralTheScriptCountsComesAsItsFormsPerLanguage() throws {
+        let strings = try Self.strings()
+        let croatian = strings.pluralForms("common.tooManyAttempts", argument: "seconds", "hr")
+        #expect(Set(croatian.keys) == ["one", "few", "other"])
+        #expect(croatian["few"]?.contains("{n} sekunde") == true)
+        #expect(croatian["other"]?.contains("{n} sekundi") == true)
+        let german = strings.pluralForms("common.tooManyAttempts", argument: "seconds", "de")
+        #expect(german["one"]?.contains("{n} Sekunde ") == true)
+        #expect(german["other"]?.contains("{n} Sekunden") == true)
+    }
+
+    @Test func theDataBlockCannotEndItsScriptElement() throws {
+        let strings = try Self.strings()
+        for language in Catalogue.shippedLanguages {
+            for page in PageStrings.Page.all {
+                let json = strings.scriptJSON(page, language)
+                #expect(!json.contains("<") && !json.contains(">") && !json.contains("&"))
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+                #expect(object["lang"] as? String == language)
+                let texts = try #require(object["t"] as? [String: String])
+                #expect(texts["common.unreachable"] != nil && texts["error.invalid_token"] != nil)
+            }
+        }
+    }
+
+    // MARK: Through the router
+
+    static func get(_ client: any TestClientProtocol, _ path: String, _ headers: HTTPFields = [:]) async throws -> (TestResponse, String) {
+        let response = try await client.execute(uri: path, method: .get, headers: headers)
+        return (response, String(buffer: response.body))
+    }
+
+    @Test func anAustrianBrowserGetsTheSignInPageInGerman() async throws {
+        try await GatewayRouterTests.withRouter(InMemoryGatewayStore(adminKey: GatewayRouterTests.adminKey)) { client in
+            let (response, html) = try await Self.get(client, "/portal/login", [.acceptLanguage: "de-AT,de;q=0.9"])
+            #expect(response.status == .ok)
+            #expect(html.contains(#"<html lang="de">"#))
+            #expect(response.headers[.contentLanguage] == "de")
+            #expect(html.contains("<h1>Anmelden</h1>"))
+            #expect(html.contains(">E-Mail-Adresse</label>"))
+            #expect(html.contains(">Passwort vergessen?</a>"))
+            #expect(html.contains("<title>Anmelden · Kundenportal</title>"))
+            for english in ["Email address", "Forgot password?", "Keep me signed in", ">Password<"] {
+                #expect(!html.contains(english), "\(english) left in English")
+            }
+            #expect(response.headers[.contentSecurityPolicy] == PagesController.contentSecurityPolicy)
+            #expect(response.headers[values: .setCookie].isEmpty, "the browser's header sets no cookie")
+
+            let (plain, english) = try await Self.get(client, "/portal/login")
+            #expect(plain.headers[.contentLanguage] == "en")
+            #expect(english.contains(#"<html lang="en">"#) && english.contains("<h1>Sign in</h1>"))
+        }
+    }
+
+    @Test func theSwitchSetsTheCookieAndTheCookieOutranksTheBrowser() async throws {
+        try await GatewayRouterTests.withRouter(InMemoryGatewayStore(adminKey: GatewayRouterTests.adminKey)) { client in
+            let (switched, greek) = try await Self.get(client, "/portal/forgot-password?lang=el", [.acceptLanguage: "de"])
+            #expect(greek.contains(#"<html lang="el">"#))
+            #expect(switched.headers[.contentLanguage] == "el")
+            let setCookie = try #require(switched.headers[.setCookie])
+            #expect(setCookie.hasPrefix("portal_lang=el;") && setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/portal"))
+
+            let (kept, french) = try await Self.get(client, "/portal/activate", [.acceptLanguage: "de", .cookie: "portal_lang=fr"])
+            #expect(kept.headers[.contentLanguage] == "fr")
+            #expect(french.contains("<h1>Définir votre mot de passe</h1>"))
+
+            let (forged, _) = try await Self.get(client, "/portal/activate", [.acceptLanguage: "de", .cookie: "portal_lang=\"><script>"])
+            #expect(forged.headers[.contentLanguage] == "de", "a cookie that is no language tag is passed over")
+            let (unknown, _) = try await Self.get(client, "/portal/login?lang=xx-Klingon", [.acceptLanguage: "nl"])
+            #expect(unknown.headers[.contentLanguage] == "nl")
+            #expect(unknown.headers[values: .setCookie].isEmpty, "no cookie for a language not spoken")
+        }
+    }
+
+    @Test func everyPageSpeaksTheLanguageAndListsEveryOther() async throws {
+        try await GatewayRouterTests.withRouter(InMemoryGatewayStore(adminKey: GatewayRouterTests.adminKey)) { client in
+            let pages = ["/portal/login": "Σύνδεση", "/portal/forgot-password": "Ξεχάσατε", "/portal/activate": "Ορίστε τον κωδικό πρόσβασής σας",
+                         "/portal/reset-password": "<h1>", "/portal": "<h1>", "/portal/confirm-email": "<h1>", "/portal/no-such-page": "Η σελίδα δεν βρέθηκε"]
+            for (path, text) in pages {
+                let (response, html) = try await Self.get(client, path, [.acceptLanguage: "el", .accept: "text/html"])
+                #expect(html.contains(#"<html lang="el">"#), "\(path)")
+                #expect(html.contains(text), "\(path)")
+                #expect(response.headers[.contentLanguage] == "el", "\(path)")
+                for tag in Catalogue.shippedLanguages {
+                    #expect(html.contains(#"href="?lang=\#(tag)""#), "\(path) links \(tag)")
+                }
+                #expect(html.contains(#"aria-current="true">Ελληνικά</a>"#), "\(path)")
+                #expect(html.contains(#"<script id="portal-strings" type="application/json">{"#), "\(path)")
+            }
+            let (missing, _) = try await Self.get(client, "/portal/no-such-page", [.acceptLanguage: "el", .accept: "text/html"])
+            #expect(missing.status == .notFound)
+            let head = try await client.execute(uri: "/portal/login", method: .head, headers: [.acceptLanguage: "hr"])
+            #expect(head.headers[.contentLanguage] == "hr")
+            #expect(head.body.readableBytes == 0)
+        }
+    }
+}
