@@ -160,7 +160,8 @@ public func buildRouter(_ dependencies: GatewayDependencies) -> Router<PortalReq
     AuthController(
         service: dependencies.service, sessions: sessions,
         trustedProxyHops: config.trustForwardedFor ? config.trustedProxyHops : 0,
-        originRule: OriginRule(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName))
+        originRule: OriginRule(allowedOrigins: config.allowedOrigins, cookieName: config.cookieName),
+        pageLanguage: dependencies.pages.language)
         .register(on: router)
     AdminController(service: dependencies.service).register(on: router)
     dependencies.pages.register(on: router, sessions: sessions)

@@ -50,6 +50,9 @@ struct PageLanguage: Sendable {
         "\(cookieName)=\(language); Path=/portal; Max-Age=\(cookieMaxAge); Secure; HttpOnly; SameSite=Lax"
     }
 
+    /// The `Set-Cookie` value that forgets the choice (the user's or the marina's language again).
+    static let clearingCookie = "\(cookieName)=; Path=/portal; Max-Age=0; Secure; HttpOnly; SameSite=Lax"
+
     /// The language fields of the session's user JSON (`session_check`): the user's own and the
     /// marina's default. Absent keys read as nil.
     struct UserLocales: Decodable {

@@ -12,6 +12,8 @@ struct AuthController: Sendable {
     let trustedProxyHops: Int
     /// The CSRF rule, applied by `/session` to the request a proxy asks about.
     let originRule: OriginRule
+    /// The pages' languages: setting one's own answers the pages' language cookie too.
+    let pageLanguage: PageLanguage
 
     struct SignInRequest: Decodable, Validating {
         static let fields: Set<String> = ["email", "password", "remember", "next"]
@@ -70,6 +72,26 @@ struct AuthController: Sendable {
         }
     }
 
+    /// The client's own language: a language tag, or null for the marina's default again. The
+    /// field must be there (`{}` is not "clear").
+    struct LocaleRequest: Decodable, Validating {
+        static let fields: Set<String> = ["locale"]
+        let locale: String?
+        enum CodingKeys: String, CodingKey { case locale }
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            guard container.contains(.locale) else {
+                throw DecodingError.keyNotFound(
+                    CodingKeys.locale, .init(codingPath: [], debugDescription: "a language tag, or null"))
+            }
+            locale = try container.decodeNil(forKey: .locale) ? nil : container.decode(String.self, forKey: .locale)
+        }
+        func validate() throws(PortalError) {
+            if let locale { try Field.text(locale, "locale", max: LanguageTag.maximumLength) }
+            _ = try Field.locale(locale)
+        }
+    }
+
     struct UserResponse: Encodable {
         let user: PortalUser
     }
@@ -106,6 +128,7 @@ struct AuthController: Sendable {
         auth.post("change-password", use: changePassword)
         auth.post("change-email", use: changeEmail)
         auth.post("confirm-email", use: confirmEmail)
+        auth.put("locale", use: setLocale)
     }
 
     private func caller(_ request: Request, _ context: PortalRequestContext) -> Caller {
@@ -259,6 +282,29 @@ struct AuthController: Sendable {
         let user = try await service.confirmEmailChange(
             rawToken: body.token, ip: caller.ip, userAgent: caller.userAgent, limitKey: caller.rateLimitKey)
         return .json(EmailConfirmedResponse(email: user.email), headers: [.setCookie: sessions.clearing])
+    }
+}
+
+extension AuthController {
+    /// The signed-in client chooses their language (`{"locale": "fr"}`; null: the marina's
+    /// again): stored on the user, so the next mail is written in it too; 200 `{"user": …}`.
+    /// The pages' language cookie follows (set to the page language of the tag, or cleared with
+    /// null), as it outranks the user's choice in this browser. Any tag of the one rule is
+    /// stored (a marina's catalogue may add a language the pages do not have); 400 for another.
+    @Sendable func setLocale(_ request: Request, context: PortalRequestContext) async throws -> Response {
+        let (claims, _) = try await sessions.authenticate(request)
+        let body = try await JSONBody.decode(LocaleRequest.self, from: request, context: context)
+        let tag = try Field.locale(body.locale)
+        let user = try await service.setLocale(claims, locale: tag)
+        var headers: HTTPFields = [:]
+        if let tag {
+            if let language = pageLanguage.supportedLanguage(tag.description) {
+                headers[.setCookie] = PageLanguage.setCookie(language)
+            }
+        } else {
+            headers[.setCookie] = PageLanguage.clearingCookie
+        }
+        return .json(UserResponse(user: user), headers: headers)
     }
 }
 
