@@ -18,8 +18,12 @@ public struct MailMessage: Sendable {
     /// duplicates; after a restore set the ids back, a new mail still has a new key), a `Date`,
     /// and RFC 2047 encoded headers where they are not ASCII. Addresses (From, To, Reply-To and
     /// the envelope) carry their domains in ASCII form: every header line is 7-bit.
+    /// `language`, the language the mail is written in, becomes `Content-Language` (RFC 3282)
+    /// when it is a normalised BCP 47 tag (`LanguageTag`), so mail clients offer to translate the
+    /// right way and screen readers speak it in the right voice.
     public init(outboxID: Int64, messageKey: String, from: String, fromName: String, recipient: String, recipientName: String?,
-                subject: String, text: String, html: String, replyTo: String? = nil, date: Date = Date()) {
+                subject: String, text: String, html: String, replyTo: String? = nil, date: Date = Date(),
+                language: String? = nil) {
         self.outboxID = outboxID
         let from = Punycode.asciiAddress(from) ?? from
         let recipient = Punycode.asciiAddress(recipient) ?? recipient
@@ -45,6 +49,11 @@ public struct MailMessage: Sendable {
             "Message-ID: \(messageID)",
             "MIME-Version: 1.0",
             "Auto-Submitted: auto-generated",
+        ]
+        if let language, LanguageTag.isNormalised(language) {
+            lines.append("Content-Language: \(language)")
+        }
+        lines += [
             "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
             "",
             "This is a multi-part message in MIME format.",
@@ -71,15 +80,26 @@ public struct MailMessage: Sendable {
     }
 
     /// RFC 2047 `=?UTF-8?B?…?=` for non-ASCII (or control characters), else the text as is.
+    /// Each encoded word holds whole characters (a Greek letter's two bytes are never split across
+    /// words, which RFC 2047 §5 forbids; a combining mark stays with its letter unless the two
+    /// exceed a word) and at most
+    /// `encodedWordBytes` bytes: 12 + 52 = 64 characters, under the 75 an encoded word may have,
+    /// and with `Subject: ` (or a folding space) before it a line stays under the 76 a line with
+    /// encoded words may have. Words are folded onto lines of their own (CRLF, space); a reader
+    /// joins adjacent encoded words without the space between them (§6.2).
     static func encodedWord(_ text: String, force: Bool = false) -> String {
         let clean = text.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F }
         if clean && !force { return text }
-        // Encoded words are at most 75 characters: split the UTF-8 on character boundaries.
         var words: [String] = []
         var chunk: [UInt8] = []
-        for character in text {
+        // Whole characters where one fits in a word; a longer one (a letter with many combining
+        // marks) by code points, still never splitting one's bytes.
+        let pieces = text.flatMap { character -> [[UInt8]] in
             let bytes = Array(String(character).utf8)
-            if chunk.count + bytes.count > 45 {
+            return bytes.count <= encodedWordBytes ? [bytes] : character.unicodeScalars.map { Array(String($0).utf8) }
+        }
+        for bytes in pieces {
+            if chunk.count + bytes.count > encodedWordBytes, !chunk.isEmpty {
                 words.append("=?UTF-8?B?\(standardBase64(chunk))?=")
                 chunk = []
             }
@@ -88,6 +108,9 @@ public struct MailMessage: Sendable {
         if !chunk.isEmpty || words.isEmpty { words.append("=?UTF-8?B?\(standardBase64(chunk))?=") }
         return words.joined(separator: "\r\n ")
     }
+
+    /// The UTF-8 bytes one encoded word carries at most (a multiple of 3: no `=` padding inside).
+    static let encodedWordBytes = 39
 
     static func standardBase64(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()

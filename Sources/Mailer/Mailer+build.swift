@@ -14,7 +14,8 @@ public struct MailerDependencies: Sendable {
     /// Loads the templates (a broken override stops the start), opens the pool lazily, and wires
     /// the store, the transport the configuration names, and the service.
     public init(config: MailerConfig, logger: Logger) throws {
-        let templates = try MailTemplates(overrideDirectory: config.templatesDirectory)
+        let templates = try MailTemplates(
+            overrideDirectory: config.templatesDirectory, catalogue: try Catalogue(overrideDirectory: config.localesDirectory))
         let transport: any MailTransport = switch config.delivery {
         case .smtp(let settings): SMTPTransport(settings: settings)
         case .files(let directory): FileTransport(directory: directory, logger: logger)

@@ -46,6 +46,9 @@ public struct MailerConfig: Sendable {
     /// One display name for every mail; nil: each mail's marina (port) name, else "Client Portal".
     public var fromName: String?
     public var templatesDirectory: String?
+    /// A marina's own words: `<language>.json` catalogue files laid over the shipped ones
+    /// (`MAIL_LOCALES_DIR`; `Catalogue(overrideDirectory:)`).
+    public var localesDirectory: String? = nil
     public var batchSize: Int
     public var pollInterval: Double
     public var workerID: String
@@ -91,6 +94,7 @@ public struct MailerConfig: Sendable {
         ConfigVariable("MAIL_FROM_NAME", default: "the marina's name", "sender display name for every mail (unset: each port's name)"),
         ConfigVariable("MAIL_DIR", default: Defaults.mailDirectory, "folder for .eml files (no SMTP_HOST)"),
         ConfigVariable("MAIL_TEMPLATES_DIR", default: "the shipped templates", flag: "templates-dir", "folder of <kind>.<part>.mustache overrides"),
+        ConfigVariable("MAIL_LOCALES_DIR", default: "the shipped catalogues", flag: "locales-dir", "folder of <language>.json catalogue overrides (a marina's own words)"),
         ConfigVariable("MAILER_BATCH", default: "\(Defaults.batchSize)", "mails claimed at once"),
         ConfigVariable("MAILER_POLL_INTERVAL", default: "\(Defaults.pollInterval)", "seconds between backstop polls"),
         ConfigVariable("MAILER_ID", default: "hostname-pid", "worker name in leases"),
@@ -148,6 +152,7 @@ public struct MailerConfig: Sendable {
             databaseURL: databaseURL, baseURL: baseURL, tokenKey: tokenKey, delivery: delivery, from: from,
             fromName: env.value("MAIL_FROM_NAME"),
             templatesDirectory: try env.value("MAIL_TEMPLATES_DIR").map { try ConfigCheck.directory("MAIL_TEMPLATES_DIR", $0) },
+            localesDirectory: try env.value("MAIL_LOCALES_DIR").map { try ConfigCheck.directory("MAIL_LOCALES_DIR", $0) },
             batchSize: try env.integer("MAILER_BATCH", default: Defaults.batchSize, range: 1...1000),
             pollInterval: Double(try env.integer("MAILER_POLL_INTERVAL", default: Defaults.pollInterval, range: 1...3600)),
             workerID: env.value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",

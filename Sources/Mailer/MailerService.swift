@@ -209,7 +209,7 @@ public final class MailerService: Service, Sendable {
             message = MailMessage(
                 outboxID: mail.id, messageKey: mail.messageKey, from: config.from, fromName: config.fromName ?? mail.portName ?? "Client Portal",
                 recipient: mail.recipient, recipientName: mail.name, subject: rendered.subject, text: rendered.text,
-                html: rendered.html, replyTo: mail.replyTo)
+                html: rendered.html, replyTo: mail.replyTo, language: templates.language(of: mail))
         } catch {
             record(try await store.fail(mail.id, reason: "could not render the mail", permanent: true) == nil ? .notSent : .dead)
             return nil

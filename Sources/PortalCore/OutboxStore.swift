@@ -23,11 +23,16 @@ public struct ClaimedMail: Sendable {
     /// never the same for two mails, even after a restore set the outbox ids back. Its Message-ID
     /// is built from id and key.
     public let messageKey: String
+    /// The language to write the mail in (a stored BCP 47 tag: the user's own, else the port's,
+    /// else `en`) and the time zone for its times (the port's, else `UTC`), both resolved by
+    /// `claim_mail` when it claimed the mail, not when the mail was queued.
+    public let language: String
+    public let timeZone: String
 
     public init(
         id: Int64, kind: MailKind, recipient: String, tokenID: String?, tokenExpiresAt: Int?, name: String?, clientName: String?,
         portName: String?, replyTo: String?, supportPhone: String?, attempts: Int, messageKey: String = UUID().uuidString.lowercased(),
-        newEmail: String? = nil
+        newEmail: String? = nil, language: String = "en", timeZone: String = "UTC"
     ) {
         self.id = id
         self.kind = kind
@@ -42,6 +47,8 @@ public struct ClaimedMail: Sendable {
         self.newEmail = newEmail
         self.attempts = attempts
         self.messageKey = messageKey
+        self.language = language
+        self.timeZone = timeZone
     }
 }
 
@@ -125,7 +132,7 @@ public struct OutboxStore: Sendable {
             select id, kind, recipient, token_id, extract(epoch from token_expires_at)::bigint as expires,
                    data->>'name' as name, data->>'clientName' as client_name, data->>'portName' as port_name,
                    data->>'replyTo' as reply_to, data->>'supportPhone' as support_phone, data->>'newEmail' as new_email, attempts,
-                   message_key::text as message_key
+                   message_key::text as message_key, language, time_zone
               from portal_api.claim_mail($1, $2)
             """, [worker, limit])
         return try rows.map { row in
@@ -135,7 +142,8 @@ public struct OutboxStore: Sendable {
                 name: try row.decode("name"), clientName: try row.decode("client_name"), portName: try row.decode("port_name"),
                 replyTo: try row.decode("reply_to"), supportPhone: try row.decode("support_phone"),
                 attempts: try row.require("attempts"), messageKey: try row.require("message_key"),
-                newEmail: try row.decode("new_email"))
+                newEmail: try row.decode("new_email"), language: try row.decode("language") ?? "en",
+                timeZone: try row.decode("time_zone") ?? "UTC")
         }
     }
 

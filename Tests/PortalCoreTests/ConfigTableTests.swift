@@ -22,6 +22,7 @@ import Testing
         let mailer = Dictionary(uniqueKeysWithValues: MailerConfig.variables.map { ($0.name, $0.flag) })
         #expect(mailer["MAILER_BATCH"] == "batch")
         #expect(mailer["MAIL_TEMPLATES_DIR"] == "templates-dir")
+        #expect(mailer["MAIL_LOCALES_DIR"] == "locales-dir")
         #expect(mailer["LOG_FORMAT"] == "log-format")
         let migrate = Dictionary(uniqueKeysWithValues: Migrator.variables.map { ($0.name, $0.flag) })
         #expect(migrate["PORTAL_MIGRATIONS_DIR"] == "dir", "named by hand: --migrations-dir would say it twice")
