@@ -18,7 +18,7 @@ struct AdminCommand: ParsableCommand {
             "hint"}} on standard error.
             """,
         subcommands: [
-            CreatePort.self, CreateClient.self, SetPortContact.self, Import.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,
+            CreatePort.self, CreateClient.self, SetPortContact.self, SetPortLocale.self, Import.self, CreateKey.self, RevokeKey.self, ListKeys.self, Invite.self,
             Resend.self, Disable.self, Enable.self, Unlock.self, RevokeSessions.self, Status.self, Audit.self,
             SendActivations.self, DeleteClient.self, ChangeEmail.self,
             Settings.self, SetSetting.self, SetRateLimit.self, Prune.self,
@@ -196,10 +196,16 @@ extension AdminCommand {
         @Argument(help: "Client id.") var client: String
         @Argument(help: "The address the activation mail goes to: the portal user's sign-in email.") var email: String
         @Option(help: "The portal user's name (default: the client's name).") var name: String?
+        @Option(help: "The client's own language for pages and mails, a BCP 47 tag (default: the port's).") var locale: String?
+        func validate() throws {
+            if let locale, LanguageTag(locale) == nil {
+                throw ValidationError("--locale must be a BCP 47 language tag: a language, optionally a script and a region (de, de-AT)")
+            }
+        }
         func run() throws {
             try AdminCommand.exit(options) {
                 let store = try options.store()
-                try store.invite(client: client, email: email, name: name, actor: AdminCommand.actor)
+                try store.invite(client: client, email: email, name: name, actor: AdminCommand.actor, locale: locale)
                 options.emitObject(try store.status(client: client))
             }
         }

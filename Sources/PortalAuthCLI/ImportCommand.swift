@@ -18,8 +18,9 @@ extension AdminCommand {
                 """,
             discussion: """
                 ports.csv: id, name. clients.csv: id, port_id, name, billing_email. portal_users.csv: id, port_id, \
-                client_id, email, password_hash, name, is_active, last_login_at, created_by, created_at (the old \
-                portal's rows: a Node salt:key hash is kept and upgraded at the user's next sign-in; a user with a hash \
+                client_id, email, password_hash, name, is_active, last_login_at, created_by, created_at, locale (the \
+                old portal's rows, and the client's own language, a BCP 47 tag such as de or hr; empty: the port's \
+                language): a Node salt:key hash is kept and upgraded at the user's next sign-in; a user with a hash \
                 is active, one without is invited, and no mail is sent: use resend, send-activations or \
                 --send-activations). A header row names the columns \
                 (any order; other columns are ignored); an id appears once per file (ids differing only in case \
