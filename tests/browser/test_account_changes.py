@@ -55,7 +55,7 @@ def test_a_change_of_email_end_to_end_through_the_mails(portal, browser):
     assert "is incorrect" in text_in(browser, "#change-email-status", "is incorrect")
     browser.find_element(By.ID, "email-password").send_keys(GOOD)
     browser.find_element(By.CSS_SELECTOR, "#change-email button[type=submit]").click()
-    assert new in text_in(browser, "#change-email-status", "We sent a message")
+    assert new in text_in(browser, "#change-email-status", "we sent a message")
     shot(browser, "20-change-email-sent")
 
     notice = wait_for_mail(portal, old, "A change of your email address")
