@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "GatewayUnitTests",
             dependencies: [
-                "Gateway", "PortalCore", "PortalCrypto",
+                "Gateway", "PortalCore", "PortalCrypto", "PQ", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
