@@ -7,18 +7,21 @@ import Logging
 import PortalCore
 import Testing
 
-/// The gateway's HTTP behaviour over an in-memory store: no database, no socket (`.router`).
-/// What the SQL functions guarantee is pgTAP's; what the wire looks like is tested here.
+/// The gateway's HTTP behaviour through the whole router (every middleware), no socket (`.router`).
+/// What the SQL functions guarantee is pgTAP's; what the wire looks like is tested here. Each
+/// scenario runs on the in-memory store and, when the test database is there, on the real
+/// `AuthStore` as `portal_gateway` (`StoreKind.available`): the same answers from both, or the
+/// fake has drifted from the store it stands in for.
 @Suite struct GatewayRouterTests {
     static let origin = "https://portal.test"
     static let adminKey = "pak_router_test_key_0123456789"
     static let password = "Harbour lights at dusk 42"
 
-    static func config() throws -> GatewayConfig {
+    static func config(databaseURL: String = "host=/nowhere dbname=none", trustForwardedFor: Bool = false) throws -> GatewayConfig {
         try GatewayConfig.load(environment: [
-            "DATABASE_URL": "host=/nowhere dbname=none", "PORTAL_BASE_URL": origin,
+            "DATABASE_URL": databaseURL, "PORTAL_BASE_URL": origin,
             "PORTAL_JWT_SECRET": "router-test-jwt-secret-0123456789abcdefgh", "PORTAL_SCRYPT": "ln=10,r=8,p=1",
-            "PORTAL_HASH_WORKERS": "1",
+            "PORTAL_HASH_WORKERS": "1", "PORTAL_TRUST_FORWARDED_FOR": trustForwardedFor ? "true" : "false",
         ])
     }
 
@@ -29,6 +32,21 @@ import Testing
         let dependencies = try GatewayDependencies(config: try config(), store: store, logger: logger)
         defer { dependencies.shutdown() }
         try await buildApplication(dependencies, logger: logger).test(.router) { client in try await body(client) }
+    }
+
+    /// Runs `body` against the whole router on the fixture's store. Requests come from an address
+    /// of their own (`X-Forwarded-For`, trusted here), so runs on a shared database do not spend
+    /// each other's rate limits.
+    static func withRouter(_ fixture: any RouterStoreFixture, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        var logger = Logger(label: "test.router")
+        logger.logLevel = .critical
+        let config = try config(databaseURL: fixture.databaseURL, trustForwardedFor: true)
+        let dependencies = try fixture.dependencies(config: config, logger: logger)
+        defer { dependencies.shutdown() }
+        let address = ForwardedClient.randomAddress()
+        try await buildApplication(dependencies, logger: logger).test(.router) { client in
+            try await body(ForwardedClient(client: client, address: address))
+        }
     }
 
     static func json(_ body: ByteBuffer) -> [String: Any] {
@@ -47,11 +65,15 @@ import Testing
         response.headers[values: .setCookie].first.map { String($0.split(separator: ";")[0]) }
     }
 
-    @Test func signInThenMeThenTheSessionCheckThenSignOut() async throws {
-        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
-        let id = try await store.addUser(email: "ann@example.com", password: Self.password)
-        try await Self.withRouter(store) { client in
-            let signIn = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "Ann@Example.com ", "password": "\#(Self.password)"}"#)
+    @Test(arguments: StoreKind.available) func signInThenMeThenTheSessionCheckThenSignOut(_ kind: StoreKind) async throws {
+        let fixture = try kind.fixture()
+        let email = fixture.uniqueEmail("ann")
+        let id = try await fixture.addUser(email: email, password: Self.password)
+        let portID = fixture.portID
+        // The address as typed: other case, a trailing space.
+        let typed = email.uppercased() + " "
+        try await Self.withRouter(fixture) { client in
+            let signIn = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "\#(typed)", "password": "\#(Self.password)"}"#)
             #expect(signIn.status == .ok)
             let cookie = try #require(Self.cookie(of: signIn))
             #expect(signIn.headers[values: .setCookie].first?.contains("HttpOnly; SameSite=Lax") == true)
@@ -64,7 +86,7 @@ import Testing
             let session = try await client.execute(uri: "/api/portal/auth/session", method: .get, headers: [.cookie: cookie])
             #expect(session.status == .noContent)
             #expect(session.headers[.portalUserID] == id)
-            #expect(session.headers[.portalPortID] == "port-1")
+            #expect(session.headers[.portalPortID] == portID)
             #expect(session.body.readableBytes == 0)
 
             let out = try await Self.post(client, "/api/portal/auth/sign-out", "{}", cookie: cookie)
@@ -77,12 +99,14 @@ import Testing
         }
     }
 
-    @Test func anUnknownEmailAndAWrongPasswordGetTheSameAnswer() async throws {
-        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
-        _ = try await store.addUser(email: "ann@example.com", password: Self.password)
-        try await Self.withRouter(store) { client in
-            let wrong = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "ann@example.com", "password": "not it at all"}"#)
-            let unknown = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "bob@example.com", "password": "not it at all"}"#)
+    @Test(arguments: StoreKind.available) func anUnknownEmailAndAWrongPasswordGetTheSameAnswer(_ kind: StoreKind) async throws {
+        let fixture = try kind.fixture()
+        let email = fixture.uniqueEmail("ann")
+        let nobody = fixture.uniqueEmail("bob")
+        _ = try await fixture.addUser(email: email, password: Self.password)
+        try await Self.withRouter(fixture) { client in
+            let wrong = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "\#(email)", "password": "not it at all"}"#)
+            let unknown = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "\#(nobody)", "password": "not it at all"}"#)
             #expect(wrong.status == .unauthorized)
             #expect(wrong.status == unknown.status)
             #expect(Data(buffer: wrong.body) == Data(buffer: unknown.body))
@@ -90,6 +114,8 @@ import Testing
         }
     }
 
+    /// In-memory only: it makes the store refuse on demand (a rate limit, an outage, an internal
+    /// failure), which the real store cannot be made to do from a test request.
     @Test func theStoresRefusalsBecomeStatuses() async throws {
         let store = InMemoryGatewayStore(adminKey: Self.adminKey)
         try await Self.withRouter(store) { client in
@@ -118,12 +144,12 @@ import Testing
         }
     }
 
-    @Test func activationThroughTheRouter() async throws {
-        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
-        let id = try await store.addUser(email: "new@example.com", password: nil)
-        let raw = String(repeating: "A", count: 43)
-        await store.addToken(raw: raw, user: id, type: .activation)
-        try await Self.withRouter(store) { client in
+    @Test(arguments: StoreKind.available) func activationThroughTheRouter(_ kind: StoreKind) async throws {
+        let fixture = try kind.fixture()
+        let id = try await fixture.addUser(email: fixture.uniqueEmail("new"), password: nil)
+        let raw = fixture.uniqueRawToken()
+        try await fixture.addActivationToken(raw: raw, user: id)
+        try await Self.withRouter(fixture) { client in
             let status = try await Self.post(client, "/api/portal/auth/token-status", #"{"token": "\#(raw)"}"#)
             #expect(Self.json(status.body)["status"] as? String == "valid")
             let weak = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "password123"}"#)
@@ -143,40 +169,42 @@ import Testing
         }
     }
 
-    @Test func theAdminAPIRegistersAClientAndRendersTheInviteButton() async throws {
-        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
-        try await Self.withRouter(store) { client in
-            let auth: HTTPFields = [.authorization: "Bearer \(Self.adminKey)", .contentType: "application/json"]
-            let put = try await client.execute(uri: "/api/v1/clients/crm-7", method: .put, headers: auth, body: ByteBuffer(string: #"{"name": "Sloop Ltd"}"#))
+    @Test(arguments: StoreKind.available) func theAdminAPIRegistersAClientAndRendersTheInviteButton(_ kind: StoreKind) async throws {
+        let fixture = try kind.fixture()
+        let key = fixture.adminKey
+        let clientPath = "/api/v1/clients/" + fixture.uniqueClientID("crm")
+        let owner = fixture.uniqueEmail("owner")
+        try await Self.withRouter(fixture) { client in
+            let auth: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
+            let put = try await client.execute(uri: clientPath, method: .put, headers: auth, body: ByteBuffer(string: #"{"name": "Sloop Ltd"}"#))
             #expect(put.status == .created)
             #expect((Self.json(put.body)["client"] as? [String: Any])?["billingEmail"] is NSNull, "always present")
-            let again = try await client.execute(uri: "/api/v1/clients/crm-7", method: .put, headers: auth, body: ByteBuffer(string: #"{"name": "Sloop Ltd"}"#))
+            let again = try await client.execute(uri: clientPath, method: .put, headers: auth, body: ByteBuffer(string: #"{"name": "Sloop Ltd"}"#))
             #expect(again.status == .ok)
-            let state = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user", method: .get, headers: auth)
+            let state = try await client.execute(uri: clientPath + "/portal-user", method: .get, headers: auth)
             #expect(state.status == .ok)
             let portalUser = Self.json(state.body)["portalUser"] as? [String: Any]
             #expect(portalUser?["state"] as? String == "none")
             #expect(portalUser?["actions"] as? [String] == ["invite"])
             #expect(portalUser?["email"] == nil, "state none has no user fields")
-            let invite = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user", method: .post, headers: auth,
-                                                  body: ByteBuffer(string: #"{"email": "owner@sloop.example"}"#))
+            let invite = try await client.execute(uri: clientPath + "/portal-user", method: .post, headers: auth,
+                                                  body: ByteBuffer(string: #"{"email": "\#(owner)"}"#))
             #expect(invite.status == .created)
             #expect((Self.json(invite.body)["portalUser"] as? [String: Any])?["actions"] as? [String] == ["resend", "disable"])
             // invite is an action a status lists, but no ?action=: an invite carries an address.
-            let inviteAction = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user?action=invite", method: .post, headers: auth)
+            let inviteAction = try await client.execute(uri: clientPath + "/portal-user?action=invite", method: .post, headers: auth)
             #expect(inviteAction.status == .badRequest)
             #expect((Self.json(inviteAction.body)["error"] as? [String: Any])?["message"] as? String
                 == "Query parameter 'action' must be one of: resend, disable, enable, unlock, revoke-sessions, send-reset.")
             let badID = try await client.execute(uri: "/api/v1/clients/..%2Fx/portal-user", method: .get, headers: auth)
             #expect(badID.status == .badRequest)
-            let noKey = try await client.execute(uri: "/api/v1/clients/crm-7/portal-user", method: .get)
+            let noKey = try await client.execute(uri: clientPath + "/portal-user", method: .get)
             #expect(noKey.status == .unauthorized)
         }
     }
 
-    @Test func transportFailuresHaveTheOneErrorBody() async throws {
-        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
-        try await Self.withRouter(store) { client in
+    @Test(arguments: StoreKind.available) func transportFailuresHaveTheOneErrorBody(_ kind: StoreKind) async throws {
+        try await Self.withRouter(try kind.fixture()) { client in
             let wrongType = try await Self.post(client, "/api/portal/auth/sign-in", "email=a", headers: [.contentType: "text/plain"])
             #expect(wrongType.status.code == 415)
             #expect(Self.json(wrongType.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "unsupported_media_type")
@@ -192,11 +220,12 @@ import Testing
 
     /// Forward auth: the proxy's sub-request is a GET, and it names the client's method. A
     /// state-changing request gets the Origin rule there too; a safe one only the session check.
-    @Test func theSessionCheckAppliesTheOriginRuleToTheMethodTheProxyNames() async throws {
-        let store = InMemoryGatewayStore(adminKey: Self.adminKey)
-        _ = try await store.addUser(email: "fwd@example.com", password: Self.password)
-        try await Self.withRouter(store) { client in
-            let signIn = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "fwd@example.com", "password": "\#(Self.password)"}"#)
+    @Test(arguments: StoreKind.available) func theSessionCheckAppliesTheOriginRuleToTheMethodTheProxyNames(_ kind: StoreKind) async throws {
+        let fixture = try kind.fixture()
+        let email = fixture.uniqueEmail("fwd")
+        _ = try await fixture.addUser(email: email, password: Self.password)
+        try await Self.withRouter(fixture) { client in
+            let signIn = try await Self.post(client, "/api/portal/auth/sign-in", #"{"email": "\#(email)", "password": "\#(Self.password)"}"#)
             let cookie = try #require(Self.cookie(of: signIn))
             func check(_ extra: HTTPFields) async throws -> TestResponse {
                 var headers: HTTPFields = [.cookie: cookie]
