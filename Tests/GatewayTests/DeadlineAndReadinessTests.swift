@@ -25,6 +25,7 @@ struct DeadlineAndReadinessTests {
             let cookie = try #require(try await gateway.signIn(other, Self.password).sessionCookie)
 
             let dba = try Harness.database()
+            let holder = try #require(try dba.query("select pg_backend_pid()").scalar(Int.self))
             try dba.execute("begin")
             try dba.query("select 1 from portal.portal_users where email = $1 for update", [held])
             let signIns = Task {
@@ -41,12 +42,13 @@ struct DeadlineAndReadinessTests {
             }
             // A sign-in waits on the held row; the others for that account wait in the gateway,
             // holding no connection: at most one of the pool's connections is stuck on the row.
+            // Counted as the gateway's sessions this holder blocks (other suites run meanwhile).
             let watcher = try Harness.database()
             func waitingOnTheRow() throws -> Int {
                 try watcher.query("""
                     select count(*)::int from pg_stat_activity
-                     where usename = 'portal_gateway' and datname = current_database() and wait_event_type = 'Lock'
-                    """).scalar(Int.self) ?? 0
+                     where usename = 'portal_gateway' and $1::int = any(pg_blocking_pids(pid))
+                    """, [holder]).scalar(Int.self) ?? 0
             }
             var waiting = 0
             for _ in 0..<150 where waiting == 0 {
