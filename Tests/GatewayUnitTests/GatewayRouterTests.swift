@@ -77,7 +77,11 @@ import Testing
             #expect(signIn.status == .ok)
             let cookie = try #require(Self.cookie(of: signIn))
             #expect(signIn.headers[values: .setCookie].first?.contains("HttpOnly; SameSite=Lax") == true)
-            #expect((Self.json(signIn.body)["user"] as? [String: Any])?["portName"] as? String == "Test Marina")
+            let user = Self.json(signIn.body)["user"] as? [String: Any]
+            #expect(user?["portName"] as? String == "Test Marina")
+            #expect(user?["email"] as? String == email)
+            #expect(user?["id"] as? String == id)
+            #expect(user?["portId"] as? String == portID)
 
             let me = try await client.execute(uri: "/api/portal/auth/me", method: .get, headers: [.cookie: cookie])
             #expect(me.status == .ok)
@@ -152,6 +156,8 @@ import Testing
         try await Self.withRouter(fixture) { client in
             let status = try await Self.post(client, "/api/portal/auth/token-status", #"{"token": "\#(raw)"}"#)
             #expect(Self.json(status.body)["status"] as? String == "valid")
+            #expect(Self.json(status.body)["type"] as? String == "activation")
+            #expect(Self.json(status.body)["portName"] as? String == "Test Marina", "the page names the marina")
             let weak = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "password123"}"#)
             #expect(weak.status.code == 422)
             let repeated = try await Self.post(client, "/api/portal/auth/activate", #"{"token": "\#(raw)", "password": "aaaaaaaaaaaa"}"#)
@@ -174,6 +180,7 @@ import Testing
         let key = fixture.adminKey
         let clientPath = "/api/v1/clients/" + fixture.uniqueClientID("crm")
         let owner = fixture.uniqueEmail("owner")
+        let portID = fixture.portID
         try await Self.withRouter(fixture) { client in
             let auth: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
             let put = try await client.execute(uri: clientPath, method: .put, headers: auth, body: ByteBuffer(string: #"{"name": "Sloop Ltd"}"#))
@@ -190,7 +197,16 @@ import Testing
             let invite = try await client.execute(uri: clientPath + "/portal-user", method: .post, headers: auth,
                                                   body: ByteBuffer(string: #"{"email": "\#(owner)"}"#))
             #expect(invite.status == .created)
-            #expect((Self.json(invite.body)["portalUser"] as? [String: Any])?["actions"] as? [String] == ["resend", "disable"])
+            let invited = Self.json(invite.body)["portalUser"] as? [String: Any]
+            #expect(invited?["actions"] as? [String] == ["resend", "disable"])
+            #expect(invited?["state"] as? String == "invited")
+            #expect(invited?["email"] as? String == owner)
+            #expect(invited?["portId"] as? String == portID)
+            #expect(invited?["portalUserId"] is String)
+            #expect((invited?["link"] as? [String: Any])?["state"] as? String == "live", "the activation link is out")
+            #expect((invited?["link"] as? [String: Any])?["type"] as? String == "activation")
+            let after = try await client.execute(uri: clientPath + "/portal-user", method: .get, headers: auth)
+            #expect(Self.json(after.body)["portalUser"] as? NSDictionary == invited as NSDictionary?, "the status says what the invite answered")
             // invite is an action a status lists, but no ?action=: an invite carries an address.
             let inviteAction = try await client.execute(uri: clientPath + "/portal-user?action=invite", method: .post, headers: auth)
             #expect(inviteAction.status == .badRequest)

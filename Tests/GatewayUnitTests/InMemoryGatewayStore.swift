@@ -150,7 +150,9 @@ actor InMemoryGatewayStore: GatewayStore {
     func tokenStatus(tokenHash: [UInt8]) async throws -> TokenStatus {
         try check()
         guard let token = tokens[tokenHash] else { return .invalid }
-        return decode(TokenStatus.self, ["status": token.used ? "used" : "valid", "type": token.type.rawValue])
+        // As token_status: the marina's name for a valid token only.
+        return decode(TokenStatus.self, token.used ? ["status": "used", "type": token.type.rawValue]
+                                                   : ["status": "valid", "type": token.type.rawValue, "portName": "Test Marina"])
     }
 
     func consumeToken(
@@ -231,9 +233,11 @@ actor InMemoryGatewayStore: GatewayStore {
         }
         let state = !user.active ? "disabled" : (user.passwordHash == nil ? "invited" : "active")
         let actions = !user.active ? ["enable"] : (user.passwordHash == nil ? ["resend", "disable"] : ["send-reset", "disable", "revoke-sessions"])
+        // An invited user's activation link is out (as portal_user_status reports it).
+        let link: Any = state == "invited" ? ["state": "live", "type": "activation", "expiresAt": "2026-01-04T00:00:00Z"] : NSNull()
         return decode(PortalUserStatus.self, [
             "portalUserId": user.id, "clientId": client, "portId": port, "email": user.email, "state": state, "actions": actions,
-            "createdAt": "2026-01-01T00:00:00Z", "failedAttempts": 0, "locale": user.locale as Any? ?? NSNull(),
+            "createdAt": "2026-01-01T00:00:00Z", "failedAttempts": 0, "locale": user.locale as Any? ?? NSNull(), "link": link,
         ])
     }
 
