@@ -292,6 +292,26 @@ class Bench:
         self.row("/me per request: context switches (voluntary + involuntary), gateway CPU", None, "—",
                  "%.2f + %.2f, %.0f µs" % (me["switches"][0], me["switches"][1], me["cpu_us"]))
 
+    def pages(self):
+        """A page in another language costs what the English one does: every language's pages
+        are rendered at start, so a request only picks one (Accept-Language read per request)."""
+        gateway, port = self.gateway("ln=10,r=8,p=1", 2, pool=2)
+        try:
+            url = "http://127.0.0.1:%d/portal/login" % port
+
+            def size(language):
+                request = urllib.request.Request(url, headers={"Accept-Language": language} if language else {})
+                return len(urllib.request.urlopen(request).read())
+            sizes = {language: size(language) for language in ("", "de", "el")}
+            english = self.measured(gateway, url)
+            german = self.measured(gateway, url, headers=["Accept-Language: de"])
+        finally:
+            self.stop(gateway)
+        self.row("/portal/login, Accept-Language: de ÷ without", german["rps"] / english["rps"], "≥ 0.9",
+                 "%.0f vs %.0f req/s; p99 %.2f / %.2f ms; gateway CPU %.0f / %.0f µs; %d / %d bytes (el %d)" % (
+                     german["rps"], english["rps"], german["p99"], english["p99"], german["cpu_us"], english["cpu_us"],
+                     sizes["de"], sizes[""], sizes["el"]))
+
     def pgbench(self, script, clients, seconds, user=None, mode="simple"):
         url = self.database + (" user=%s" % user if user else "")
         out = subprocess.run([os.path.join(self.pg_bin, "pgbench"), "-n", "-M", mode, "-f", script, "-c", str(clients),
@@ -422,10 +442,10 @@ def main():
     parser.add_argument("--database", required=True)
     parser.add_argument("--pg-bin", required=True)
     parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--only", help="comma-separated steps: sign_in_vs_scrypt, overload, me_vs_pgbench, token_lifecycle, mail")
+    parser.add_argument("--only", help="comma-separated steps: sign_in_vs_scrypt, overload, me_vs_pgbench, pages, token_lifecycle, mail")
     args = parser.parse_args()
     bench = Bench(args)
-    steps = (bench.sign_in_vs_scrypt, bench.overload, bench.me_vs_pgbench, bench.token_lifecycle, bench.mail)
+    steps = (bench.sign_in_vs_scrypt, bench.overload, bench.me_vs_pgbench, bench.pages, bench.token_lifecycle, bench.mail)
     if args.only:
         wanted = set(args.only.split(","))
         steps = [step for step in steps if step.__name__ in wanted]

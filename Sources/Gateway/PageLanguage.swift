@@ -22,13 +22,18 @@ struct PageLanguage: Sendable {
 
     /// The catalogue's languages (normalised tags).
     let supported: Set<String>
+    /// The language each `Accept-Language` value picks, remembered.
+    let acceptLanguages = AcceptLanguageMemo()
 
     /// The language by the order above.
     func choose(cookie: String?, userLocale: String?, portLocale: String?, acceptLanguage: String?) -> String {
         for tag in [cookie, userLocale, portLocale] {
             if let language = supportedLanguage(tag) { return language }
         }
-        if let acceptLanguage, let language = AcceptLanguage.preferred(acceptLanguage, supported: supported) {
+        if let acceptLanguage,
+            let language = acceptLanguages.language(
+                acceptLanguage, { AcceptLanguage.preferred($0, supported: supported) })
+        {
             return language
         }
         return Catalogue.sourceLanguage
@@ -62,5 +67,40 @@ struct PageLanguage: Sendable {
         static func of(userJSON: String) -> UserLocales? {
             try? JSONDecoder().decode(UserLocales.self, from: Data(userJSON.utf8))
         }
+    }
+}
+
+/// The language each `Accept-Language` value picks, remembered: browsers send a handful of
+/// distinct values, and a look-up costs a fraction of reading one again (the localised page
+/// then costs what the English one does). Bounded: values of up to `maximumHeaderBytes`, at most
+/// `capacity` of them (a full memo starts again), so a client sending a new value each time
+/// costs memory of neither kind.
+final class AcceptLanguageMemo: @unchecked Sendable {
+    static let capacity = 128
+    static let maximumHeaderBytes = 256
+    private let lock = NSLock()
+    /// Header → language, "" for none.
+    private var languages: [String: String] = [:]
+
+    /// What `compute` says of `header`, remembered.
+    func language(_ header: String, _ compute: (String) -> String?) -> String? {
+        guard header.utf8.count <= Self.maximumHeaderBytes else { return compute(header) }
+        lock.lock()
+        let known = languages[header]
+        lock.unlock()
+        if let known { return known.isEmpty ? nil : known }
+        let language = compute(header)
+        lock.lock()
+        if languages.count >= Self.capacity { languages.removeAll(keepingCapacity: true) }
+        languages[header] = language ?? ""
+        lock.unlock()
+        return language
+    }
+
+    /// How many values are remembered (for tests).
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return languages.count
     }
 }

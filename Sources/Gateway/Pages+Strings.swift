@@ -50,12 +50,13 @@ struct PageStrings {
         static let all = [login, forgot, setPassword(.activation), setPassword(.reset), home, confirmEmail]
     }
 
-    /// The API error codes the portal's pages can meet, shown as sentences (`error.<code>`).
+    /// The API error codes a page shows as a sentence of its own (`error.<code>`): those that
+    /// reach `portal.common` as a 4xx. A page answers the others in its own words (a wrong
+    /// password, a refused policy, a dead link), 429 and 503 with `common.*`; a code not listed
+    /// here is shown in the API's English message.
     static let errorCodes = [
-        "invalid_credentials", "unauthenticated", "invalid_token", "invalid_request", "weak_password", "rate_limited",
-        "unavailable", "overloaded", "email_taken", "password_conflict", "portal_user_disabled", "internal_error",
-        "not_found", "method_not_allowed", "unsupported_media_type", "payload_too_large", "request_timeout",
-        "forbidden_origin",
+        "forbidden_origin", "request_timeout", "payload_too_large", "unsupported_media_type", "invalid_request",
+        "unauthenticated", "password_conflict", "invalid_token", "email_taken", "not_found", "method_not_allowed",
     ]
     /// The policy's reasons, as `PasswordPolicy` words them in English.
     static let reasonKeys = ["password.tooShort", "password.tooLong", "password.common", "password.repetitive", "password.sequential"]

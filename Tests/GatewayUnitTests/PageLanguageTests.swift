@@ -39,6 +39,26 @@ import Testing
         #expect(choose(nil, nil, nil, "el;q=0, fr-CA;q=0.1") == "fr")
     }
 
+    @Test func theRememberedAcceptLanguageAnswersAsReadingItAgainWouldAndStaysBounded() {
+        let language = PageLanguage(supported: Set(Catalogue.shippedLanguages))
+        let headers = ["de-AT,de;q=0.9", "el;q=0, fr-CA;q=0.1", "pt-BR", "sv;q=0.2, da;q=0.8", "*", ""]
+        for _ in 0..<2 {
+            for header in headers {
+                #expect(
+                    language.choose(cookie: nil, userLocale: nil, portLocale: nil, acceptLanguage: header)
+                        == (AcceptLanguage.preferred(header, supported: language.supported) ?? "en"), "\(header)")
+            }
+        }
+        for i in 0..<(3 * AcceptLanguageMemo.capacity) {
+            _ = language.choose(cookie: nil, userLocale: nil, portLocale: nil, acceptLanguage: "x\(i), hr;q=0.5")
+        }
+        #expect(language.acceptLanguages.count <= AcceptLanguageMemo.capacity)
+        #expect(language.choose(cookie: nil, userLocale: nil, portLocale: nil, acceptLanguage: "x1, hr;q=0.5") == "hr")
+        let long = String(repeating: "zz-ZZ;q=0.1, ", count: 20) + "nl"
+        #expect(language.choose(cookie: nil, userLocale: nil, portLocale: nil, acceptLanguage: long) == "nl")
+        #expect(language.acceptLanguages.count <= AcceptLanguageMemo.capacity)
+    }
+
     @Test func theCookieIsLongLivedLaxAndLimitedToThePages() {
         let cookie = PageLanguage.setCookie("el")
         #expect(cookie.hasPrefix("portal_lang=el; "))
@@ -100,6 +120,10 @@ import Testing
                 #expect(object["lang"] as? String == language)
                 let texts = try #require(object["t"] as? [String: String])
                 #expect(texts["common.unreachable"] != nil && texts["error.invalid_token"] != nil)
+                for code in PageStrings.errorCodes {
+                    let sentence = try #require(texts["error.\(code)"])
+                    #expect(sentence != "error.\(code)", "\(language): the catalogue has no sentence for \(code)")
+                }
             }
         }
     }

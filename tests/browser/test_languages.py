@@ -37,7 +37,7 @@ def page_language(driver):
 
 
 def switch_to(driver, language):
-    driver.find_element(By.CSS_SELECTOR, "a[data-lang=%s]" % language).click()
+    driver.find_element(By.CSS_SELECTOR, "nav.languages a[hreflang=%s]" % language).click()
     wait(driver, lambda d: page_language(d) == language)
 
 

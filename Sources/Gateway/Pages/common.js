@@ -126,10 +126,10 @@ window.portal = {
     const rest = query.toString();
     history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
   }
-  for (const link of document.querySelectorAll("a[data-lang]")) {
+  for (const link of document.querySelectorAll("nav.languages a[hreflang]")) {
     link.addEventListener("click", async (event) => {
       event.preventDefault();
-      const lang = link.dataset.lang;
+      const lang = link.hreflang;
       if (portal.beforeLanguageChange && !(await portal.beforeLanguageChange(lang))) return;
       const target = new URLSearchParams(window.location.search);
       target.set("lang", lang);
