@@ -25,12 +25,33 @@ public struct MailTemplates: Sendable {
     private let templates: [String: MustacheTemplate]
     /// The words of every mail, in every language.
     public let catalogue: Catalogue
-    /// Per catalogue language and kind, the sentences (`mail.` keys without their variants) a
-    /// mail of that kind is rendered with: the shared ones and its kind's.
-    private let sentences: [String: [MailKind: [String]]]
-    /// Per catalogue language, every `mail.` key it can say (its own and English's).
-    private let mailKeys: [String: Set<String>]
+    /// Per catalogue language, kind and what the mail lacks (`Variant`), the sentences a mail is
+    /// rendered with: the shared ones and its kind's, each with its variant chosen and, when it
+    /// has no placeholder, already written. Worked out once: a mail only fills in placeholders.
+    private let plans: [PlanKey: [Sentence]]
     private let clock = ExpiryClock()
+
+    struct PlanKey: Hashable, Sendable {
+        let language: String
+        let kind: MailKind
+        let variant: Variant
+    }
+
+    /// What a mail lacks, which chooses a sentence's variant.
+    struct Variant: Hashable, Sendable {
+        let noClient: Bool
+        let generic: Bool
+        let noName: Bool
+    }
+
+    /// One sentence of a plan: where it goes in `mail` (`["activation", "intro"]`), and its text
+    /// or its message to fill in.
+    struct Sentence: Sendable {
+        let path: [String]
+        let text: String?
+        let message: MessageFormat
+        let language: String
+    }
 
     /// Loads and parses every template now, so a broken override stops the mailer at start; the
     /// catalogue is checked when it is loaded (`Catalogue(overrideDirectory:)`).
@@ -60,22 +81,38 @@ public struct MailTemplates: Sendable {
         let catalogue = try catalogue ?? Catalogue()
         self.catalogue = catalogue
         let segments = Dictionary(uniqueKeysWithValues: MailKind.allCases.map { ($0, Self.segment($0)) })
-        var sentences: [String: [MailKind: [String]]] = [:]
-        var mailKeys: [String: Set<String>] = [:]
+        var plans: [PlanKey: [Sentence]] = [:]
         for language in catalogue.languages {
             let keys = catalogue.keys(of: Catalogue.sourceLanguage).union(catalogue.keys(of: language))
                 .filter { $0.hasPrefix("mail.") }
-            mailKeys[language] = keys
             let bases = Set(keys.map(Self.sentence)).filter { !$0.hasPrefix("mail.questions.") }
             for kind in MailKind.allCases {
-                sentences[language, default: [:]][kind] = bases.filter { key in
+                let sentences = bases.filter { key in
                     let second = key.split(separator: ".").dropFirst().first.map(String.init) ?? ""
                     return second == segments[kind] || !segments.values.contains(second)
                 }.sorted()
+                for noClient in [false, true] {
+                    for generic in [false, true] {
+                        for noName in [false, true] {
+                            let variant = Variant(noClient: noClient, generic: generic, noName: noName)
+                            plans[PlanKey(language: language, kind: kind, variant: variant)] = sentences.compactMap { sentence in
+                                var key = sentence
+                                if noClient, keys.contains(key + ".noClient") { key += ".noClient" }
+                                if generic, keys.contains(key + ".generic") { key += ".generic" }
+                                if noName, keys.contains(key + ".noName") { key += ".noName" }
+                                guard let found = catalogue.message(key, language: language) else { return nil }
+                                let fixed = found.message.argumentNames.isEmpty
+                                return Sentence(
+                                    path: sentence.split(separator: ".").dropFirst().map(String.init),
+                                    text: fixed ? found.message.format(language: found.language) : nil,
+                                    message: found.message, language: found.language)
+                            }
+                        }
+                    }
+                }
             }
         }
-        self.sentences = sentences
-        self.mailKeys = mailKeys
+        self.plans = plans
     }
 
     /// The catalogue's name of a kind's sentences: `password_changed` → `passwordChanged`.
@@ -118,7 +155,6 @@ public struct MailTemplates: Sendable {
     /// Adds `lang`, `expiresIn`, `expires`, the `mail` sentences and the contact line.
     private func localize(_ context: inout [String: Any], mail: ClaimedMail, kind: MailKind, now: Date) {
         let language = language(of: mail)
-        let keys = mailKeys[language] ?? []
         var arguments: [String: MessageArgument] = ["email": .text(mail.recipient)]
         if let name = mail.name { arguments["name"] = .text(name) }
         if let portName = mail.portName { arguments["portName"] = .text(portName) }
@@ -134,13 +170,11 @@ public struct MailTemplates: Sendable {
             context["expiresIn"] = duration
             context["expires"] = date
         }
+        let variant = Variant(noClient: mail.clientName == nil, generic: mail.portName == nil, noName: mail.name == nil)
         var tree: [String: Any] = [:]
-        for sentence in sentences[language]?[kind] ?? [] {
-            var key = sentence
-            if mail.clientName == nil, keys.contains(key + ".noClient") { key += ".noClient" }
-            if mail.portName == nil, keys.contains(key + ".generic") { key += ".generic" }
-            if mail.name == nil, keys.contains(key + ".noName") { key += ".noName" }
-            Self.insert(catalogue.format(key, language: language, arguments), at: sentence.split(separator: ".").dropFirst(), into: &tree)
+        for sentence in plans[PlanKey(language: language, kind: kind, variant: variant)] ?? [] {
+            Self.insert(
+                sentence.text ?? sentence.message.format(arguments, language: sentence.language), at: sentence.path[...], into: &tree)
         }
         if let questions = questions(mail, language: language) {
             tree["questions"] = questions.text
@@ -175,8 +209,8 @@ public struct MailTemplates: Sendable {
 
     /// Puts `value` at the dotted `path` of a nested dictionary (what `{{mail.reset.intro}}` reads);
     /// a path through a sentence (a key that is also a prefix) is left out.
-    private static func insert(_ value: String, at path: ArraySlice<Substring>, into tree: inout [String: Any]) {
-        guard let head = path.first.map(String.init) else { return }
+    private static func insert(_ value: String, at path: ArraySlice<String>, into tree: inout [String: Any]) {
+        guard let head = path.first else { return }
         if path.count == 1 {
             if tree[head] == nil { tree[head] = value }
             return
@@ -268,30 +302,27 @@ public struct MailTemplates: Sendable {
 /// 09:00 MEZ". The formatters (ICU objects, costly to make) are made once per language and zone.
 final class ExpiryClock: @unchecked Sendable {
     private let lock = NSLock()
-    private var formatters: [String: (dateTime: DateFormatter, zone: DateFormatter)] = [:]
+    private var formatters: [String: DateFormatter] = [:]
 
     func dateTime(_ date: Date, language: String, timeZone: String) -> String {
         let zone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
         let key = language + " " + zone.identifier
         lock.lock()
         defer { lock.unlock() }
-        let pair: (dateTime: DateFormatter, zone: DateFormatter)
+        let formatter: DateFormatter
         if let cached = formatters[key] {
-            pair = cached
+            formatter = cached
         } else {
-            let dateTime = DateFormatter()
-            dateTime.locale = Locale(identifier: language)
-            dateTime.timeZone = zone
-            dateTime.dateStyle = .long
-            dateTime.timeStyle = .short
-            let zoneName = DateFormatter()
-            zoneName.locale = Locale(identifier: language)
-            zoneName.timeZone = zone
-            zoneName.dateFormat = "z"
-            pair = (dateTime, zoneName)
-            if formatters.count < 1000 { formatters[key] = pair }
+            // Catalogue.dateTime's pattern (long date, short time) with the zone's name after it.
+            formatter = DateFormatter()
+            formatter.locale = Locale(identifier: language)
+            formatter.timeZone = zone
+            formatter.dateStyle = .long
+            formatter.timeStyle = .short
+            formatter.dateFormat = formatter.dateFormat + " z"
+            if formatters.count < 1000 { formatters[key] = formatter }
         }
-        return pair.dateTime.string(from: date) + " " + pair.zone.string(from: date)
+        return formatter.string(from: date)
     }
 }
 
