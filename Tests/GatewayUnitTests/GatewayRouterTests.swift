@@ -180,6 +180,7 @@ import Testing
         let key = fixture.adminKey
         let clientPath = "/api/v1/clients/" + fixture.uniqueClientID("crm")
         let owner = fixture.uniqueEmail("owner")
+        let secondOwner = fixture.uniqueEmail("second")
         let portID = fixture.portID
         try await Self.withRouter(fixture) { client in
             let auth: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
@@ -207,6 +208,10 @@ import Testing
             #expect((invited?["link"] as? [String: Any])?["type"] as? String == "activation")
             let after = try await client.execute(uri: clientPath + "/portal-user", method: .get, headers: auth)
             #expect(Self.json(after.body)["portalUser"] as? NSDictionary == invited as NSDictionary?, "the status says what the invite answered")
+            let second = try await client.execute(uri: clientPath + "/portal-user", method: .post, headers: auth,
+                                                  body: ByteBuffer(string: #"{"email": "\#(secondOwner)"}"#))
+            #expect(second.status == .conflict, "a client has one portal user")
+            #expect(Self.json(second.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "portal_user_exists")
             // invite is an action a status lists, but no ?action=: an invite carries an address.
             let inviteAction = try await client.execute(uri: clientPath + "/portal-user?action=invite", method: .post, headers: auth)
             #expect(inviteAction.status == .badRequest)

@@ -247,6 +247,10 @@ actor InMemoryGatewayStore: GatewayStore {
         try check()
         try requireKey(keyHash)
         _ = try status(client: clientID)
+        // A client has one portal user (checked before the address, as in do_invite).
+        if users.values.contains(where: { $0.clientID == clientID }) {
+            throw PortalError.from(.init(kind: .query, sqlState: SQLState.portalUserExists, message: "exists"))
+        }
         if users.values.contains(where: { $0.email == email.lowercased() }) {
             throw PortalError.from(.init(kind: .query, sqlState: SQLState.emailTaken, message: "taken"))
         }
