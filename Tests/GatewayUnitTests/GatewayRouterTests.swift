@@ -22,6 +22,8 @@ import Testing
             "DATABASE_URL": databaseURL, "PORTAL_BASE_URL": origin,
             "PORTAL_JWT_SECRET": "router-test-jwt-secret-0123456789abcdefgh", "PORTAL_SCRYPT": "ln=10,r=8,p=1",
             "PORTAL_HASH_WORKERS": "1", "PORTAL_TRUST_FORWARDED_FOR": trustForwardedFor ? "true" : "false",
+            // Two connections are plenty for one client's requests, on a cluster every suite shares.
+            "PORTAL_DB_POOL": "2",
         ])
     }
 
