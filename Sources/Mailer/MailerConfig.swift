@@ -152,7 +152,9 @@ public struct MailerConfig: Sendable {
             databaseURL: databaseURL, baseURL: baseURL, tokenKey: tokenKey, delivery: delivery, from: from,
             fromName: env.value("MAIL_FROM_NAME"),
             templatesDirectory: try env.value("MAIL_TEMPLATES_DIR").map { try ConfigCheck.directory("MAIL_TEMPLATES_DIR", $0) },
-            localesDirectory: try env.value("MAIL_LOCALES_DIR").map { try ConfigCheck.directory("MAIL_LOCALES_DIR", $0) },
+            localesDirectory: try env.value("MAIL_LOCALES_DIR").map {
+                try ConfigCheck.directory("MAIL_LOCALES_DIR", $0, example: "/etc/portal-auth/locales")
+            },
             batchSize: try env.integer("MAILER_BATCH", default: Defaults.batchSize, range: 1...1000),
             pollInterval: Double(try env.integer("MAILER_POLL_INTERVAL", default: Defaults.pollInterval, range: 1...3600)),
             workerID: env.value("MAILER_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",

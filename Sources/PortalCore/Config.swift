@@ -95,10 +95,10 @@ public enum ConfigCheck {
     }
 
     /// A folder that exists (a file, or nothing at that path, is refused by name).
-    public static func directory(_ name: String, _ path: String) throws -> String {
+    public static func directory(_ name: String, _ path: String, example: String = "/etc/portal-auth/templates") throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ConfigError("\(name): \(path) does not exist: give an existing folder, e.g. \(name)=/etc/portal-auth/templates")
+            throw ConfigError("\(name): \(path) does not exist: give an existing folder, e.g. \(name)=\(example)")
         }
         guard isDirectory.boolValue else {
             throw ConfigError("\(name): \(path) is a file, not a folder: give the folder that holds the files")

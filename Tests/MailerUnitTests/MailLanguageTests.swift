@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Mailer
 import PortalCore
 import Testing
@@ -185,6 +186,28 @@ import Testing
         #expect(rendered.html.contains("&lt;b&gt;Evil&lt;/b&gt; &amp; Co"))
         #expect(!rendered.html.contains("<b>Evil"))
         #expect(rendered.text.contains("<b>Evil</b> & Co"), "the text part is text")
+    }
+
+    @Test func aBrokenOrMissingLocalesFolderStopsTheMailerAtStart() throws {
+        var environment = [
+            "DATABASE_URL": "host=/tmp dbname=portal user=portal_mailer", "PORTAL_TOKEN_KEY": String(repeating: "k", count: 32),
+            "MAIL_LOCALES_DIR": "/nonexistent/portal-locales",
+        ]
+        #expect(throws: ConfigError("MAIL_LOCALES_DIR: /nonexistent/portal-locales does not exist: give an existing folder, "
+                                    + "e.g. MAIL_LOCALES_DIR=/etc/portal-auth/locales")) { try MailerConfig.load(environment: environment) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("broken-locales-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try #"{"mail.reset.subject": "Passwort für {portName"}"#.write(toFile: folder + "/de.json", atomically: true, encoding: .utf8)
+        environment["MAIL_LOCALES_DIR"] = folder
+        let config = try MailerConfig.load(environment: environment)
+        #expect(config.localesDirectory == folder)
+        do {
+            let dependencies = try MailerDependencies(config: config, logger: Logger(label: "test"))
+            dependencies.shutdown()
+            Issue.record("a catalogue override that does not parse must stop the start")
+        } catch {
+            #expect("\(error)".contains("de") && "\(error)".contains("mail.reset.subject"), "names language and key: \(error)")
+        }
     }
 
     @Test func aMarinasOwnWordsReplaceTheShippedOnesPerLanguage() throws {
