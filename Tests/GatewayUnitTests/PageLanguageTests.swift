@@ -206,12 +206,19 @@ import Testing
         return try await client.execute(uri: "/api/portal/auth/locale", method: .put, headers: headers, body: ByteBuffer(string: body))
     }
 
-    @Test func aSignedInClientsChoiceIsStoredAndSpeaksTheirPages() async throws {
-        let store = InMemoryGatewayStore(adminKey: GatewayRouterTests.adminKey)
-        let id = try await store.addUser(email: "ann@example.com", password: GatewayRouterTests.password)
-        try await GatewayRouterTests.withRouter(store) { client in
+    /// The signed-in user's `locale`, as `/me` reads it from the store.
+    static func storedLocale(_ client: any TestClientProtocol, _ session: String) async throws -> String? {
+        let me = try await client.execute(uri: "/api/portal/auth/me", method: .get, headers: [.cookie: session])
+        return (GatewayRouterTests.json(me.body)["user"] as? [String: Any])?["locale"] as? String
+    }
+
+    @Test(arguments: StoreKind.available) func aSignedInClientsChoiceIsStoredAndSpeaksTheirPages(_ kind: StoreKind) async throws {
+        let fixture = try kind.fixture()
+        let email = fixture.uniqueEmail("ann")
+        _ = try await fixture.addUser(email: email, password: GatewayRouterTests.password)
+        try await GatewayRouterTests.withRouter(fixture) { client in
             let signIn = try await GatewayRouterTests.post(
-                client, "/api/portal/auth/sign-in", #"{"email": "ann@example.com", "password": "\#(GatewayRouterTests.password)"}"#)
+                client, "/api/portal/auth/sign-in", #"{"email": "\#(email)", "password": "\#(GatewayRouterTests.password)"}"#)
             let session = try #require(GatewayRouterTests.cookie(of: signIn))
             let (before, _) = try await Self.get(client, "/portal", [.cookie: session, .acceptLanguage: "de"])
             #expect(before.headers[.contentLanguage] == "de", "no choice yet: the browser's")
@@ -220,32 +227,31 @@ import Testing
             #expect(set.status == .ok)
             #expect((GatewayRouterTests.json(set.body)["user"] as? [String: Any])?["locale"] as? String == "el-GR")
             #expect(set.headers[.setCookie]?.hasPrefix("portal_lang=el;") == true, "the page cookie follows the choice")
-            let stored = await store.users[id]?.locale
-            #expect(stored == "el-GR")
+            #expect(try await Self.storedLocale(client, session) == "el-GR")
 
             let (home, html) = try await Self.get(client, "/portal", [.cookie: session, .acceptLanguage: "de"])
             #expect(home.headers[.contentLanguage] == "el", "the user's language outranks the browser's")
             #expect(html.contains(#"<html lang="el">"#))
-            let (login, _) = try await Self.get(client, "/portal/reset-password", [.cookie: "\(session); portal_lang=fr", .acceptLanguage: "de"])
-            #expect(login.headers[.contentLanguage] == "fr", "the browser's own choice outranks the stored one")
+            let (reset, _) = try await Self.get(client, "/portal/reset-password", [.cookie: "\(session); portal_lang=fr", .acceptLanguage: "de"])
+            #expect(reset.headers[.contentLanguage] == "fr", "the browser's own choice outranks the stored one")
 
             let cleared = try await Self.put(client, #"{"locale": null}"#, cookie: session)
             #expect(cleared.status == .ok)
             #expect(cleared.headers[.setCookie]?.hasPrefix("portal_lang=; Path=/portal; Max-Age=0") == true)
-            let forgotten = await store.users[id]?.locale
-            #expect(forgotten == nil)
+            #expect(try await Self.storedLocale(client, session) == nil)
             let (after, _) = try await Self.get(client, "/portal", [.cookie: session, .acceptLanguage: "de"])
             #expect(after.headers[.contentLanguage] == "de")
         }
     }
 
-    @Test func settingTheLanguageNeedsASessionAndATag() async throws {
-        let store = InMemoryGatewayStore(adminKey: GatewayRouterTests.adminKey)
-        _ = try await store.addUser(email: "ann@example.com", password: GatewayRouterTests.password)
-        try await GatewayRouterTests.withRouter(store) { client in
+    @Test(arguments: StoreKind.available) func settingTheLanguageNeedsASessionAndATag(_ kind: StoreKind) async throws {
+        let fixture = try kind.fixture()
+        let email = fixture.uniqueEmail("ann")
+        _ = try await fixture.addUser(email: email, password: GatewayRouterTests.password)
+        try await GatewayRouterTests.withRouter(fixture) { client in
             #expect(try await Self.put(client, #"{"locale": "fr"}"#, cookie: nil).status == .unauthorized)
             let signIn = try await GatewayRouterTests.post(
-                client, "/api/portal/auth/sign-in", #"{"email": "ann@example.com", "password": "\#(GatewayRouterTests.password)"}"#)
+                client, "/api/portal/auth/sign-in", #"{"email": "\#(email)", "password": "\#(GatewayRouterTests.password)"}"#)
             let session = try #require(GatewayRouterTests.cookie(of: signIn))
             for body in [#"{}"#, #"{"locale": "de_AT"}"#, #"{"locale": "x-klingon"}"#, #"{"locale": 7}"#,
                          #"{"locale": "de", "lang": "fr"}"#, #"{"locale": "\#(String(repeating: "a", count: 5000))"}"#] {
@@ -253,9 +259,11 @@ import Testing
                 #expect(refused.status == .badRequest, "\(body.prefix(40))")
                 #expect((GatewayRouterTests.json(refused.body)["error"] as? [String: Any])?["code"] as? String == "invalid_request")
             }
+            #expect(try await Self.storedLocale(client, session) == nil, "a refused tag changes nothing")
             let unspoken = try await Self.put(client, #"{"locale": "pt-BR"}"#, cookie: session)
             #expect(unspoken.status == .ok, "any tag of the rule is stored")
             #expect(unspoken.headers[values: .setCookie].isEmpty, "no page cookie for a language the pages lack")
+            #expect(try await Self.storedLocale(client, session) == "pt-BR")
         }
     }
 }
