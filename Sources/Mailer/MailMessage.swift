@@ -73,10 +73,12 @@ public struct MailMessage: Sendable {
     }
 
     /// `"Name" <address>` with the name RFC 2047-encoded when needed; the bare address otherwise.
+    /// An encoded name is folded before the address, so no line with an encoded word passes 76
+    /// characters (RFC 2047 §2) whatever the address's length.
     static func mailbox(name: String?, address: String) -> String {
         guard let name, !name.isEmpty else { return "<\(address)>" }
         let safe = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
-        return safe ? "\"\(name)\" <\(address)>" : "\(encodedWord(name, force: true)) <\(address)>"
+        return safe ? "\"\(name)\" <\(address)>" : "\(encodedWord(name, force: true))\r\n <\(address)>"
     }
 
     /// RFC 2047 `=?UTF-8?B?…?=` for non-ASCII (or control characters), else the text as is.

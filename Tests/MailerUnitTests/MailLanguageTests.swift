@@ -109,6 +109,21 @@ import Testing
         #expect(try Self.decode(field) == subject)
     }
 
+    @Test func encodedNamesInFromAndToKeepEveryLineUnder76() throws {
+        let message = MailMessage(
+            outboxID: 9, messageKey: "k", from: "noreply@a-rather-long-marina-domain.example", fromName: "Marina Kaštela – Split, Šibenik i Žirje",
+            recipient: "kapetanios.nikolaos@another-long-domain.example", recipientName: "Νικόλαος Παπαδόπουλος", subject: "s",
+            text: "t", html: "h", language: "el")
+        let raw = String(decoding: message.data, as: UTF8.self)
+        let block = String(raw[..<raw.range(of: "\r\n\r\n")!.lowerBound])
+        for line in block.components(separatedBy: "\r\n") where line.contains("=?") {
+            #expect(line.count <= 76, "\(line)")
+        }
+        let headers = Self.headers(message)
+        #expect(try Self.decode(try #require(headers["From"])) == "Marina Kaštela – Split, Šibenik i Žirje <noreply@a-rather-long-marina-domain.example>")
+        #expect(try Self.decode(try #require(headers["To"])) == "Νικόλαος Παπαδόπουλος <kapetanios.nikolaos@another-long-domain.example>")
+    }
+
     @Test func anASCIISubjectStaysReadable() throws {
         #expect(Self.headers(Self.message(subject: "Set your password", language: "en"))["Subject"] == "Set your password")
     }
