@@ -266,4 +266,34 @@ import Testing
             #expect(try await Self.storedLocale(client, session) == "pt-BR")
         }
     }
+
+    @Test(arguments: StoreKind.available) func aLanguageChosenBeforeSignInBecomesTheUsersOwn(_ kind: StoreKind) async throws {
+        let fixture = try kind.fixture()
+        let email = fixture.uniqueEmail("ann")
+        _ = try await fixture.addUser(email: email, password: GatewayRouterTests.password)
+        let body = #"{"email": "\#(email)", "password": "\#(GatewayRouterTests.password)"}"#
+        try await GatewayRouterTests.withRouter(fixture) { client in
+            let plain = try await GatewayRouterTests.post(client, "/api/portal/auth/sign-in", body)
+            let first = try #require(GatewayRouterTests.cookie(of: plain))
+            #expect(try await Self.storedLocale(client, first) == nil, "no choice, nothing stored")
+
+            let chosen = try await GatewayRouterTests.post(
+                client, "/api/portal/auth/sign-in", body, headers: [.cookie: "portal_lang=fr"])
+            #expect(chosen.status == .ok)
+            #expect((GatewayRouterTests.json(chosen.body)["user"] as? [String: Any])?["locale"] as? String == "fr")
+            let second = try #require(GatewayRouterTests.cookie(of: chosen))
+            #expect(try await Self.storedLocale(client, second) == "fr")
+
+            _ = try await Self.put(client, #"{"locale": "fr-BE"}"#, cookie: second)
+            let same = try await GatewayRouterTests.post(
+                client, "/api/portal/auth/sign-in", body, headers: [.cookie: "portal_lang=fr"])
+            #expect(same.status == .ok)
+            #expect(try await Self.storedLocale(client, second) == "fr-BE", "fr-BE is French already: kept")
+
+            let forged = try await GatewayRouterTests.post(
+                client, "/api/portal/auth/sign-in", body, headers: [.cookie: "portal_lang=x-klingon"])
+            #expect(forged.status == .ok)
+            #expect(try await Self.storedLocale(client, second) == "fr-BE", "a cookie that is no language changes nothing")
+        }
+    }
 }

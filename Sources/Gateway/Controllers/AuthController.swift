@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PortalCore
+import PortalCrypto
 
 /// The portal's JSON API (cookie realm): `/api/portal/auth/…`.
 struct AuthController: Sendable {
@@ -145,8 +146,9 @@ struct AuthController: Sendable {
                 email: try Field.email(body.email), password: body.password, ip: caller.ip, userAgent: caller.userAgent,
                 limitKey: caller.rateLimitKey, session: newSession)
             let session = sessions.issue(newSession, for: user, remember: remember)
+            let signedIn = await adoptPageLanguage(request, user: user.user, claims: session.claims)
             GatewayMetrics.signIn("ok")
-            return .json(SignedInResponse(user: user.user, next: ReturnPath.safe(body.next)), headers: [.setCookie: session.setCookie])
+            return .json(SignedInResponse(user: signedIn, next: ReturnPath.safe(body.next)), headers: [.setCookie: session.setCookie])
         } catch let error as PortalError {
             GatewayMetrics.signIn(error.code)
             throw error
@@ -182,7 +184,8 @@ struct AuthController: Sendable {
             type: type, rawToken: body.token, password: body.password, ip: caller.ip, userAgent: caller.userAgent,
             limitKey: caller.rateLimitKey, session: newSession)
         let session = sessions.issue(newSession, for: user)
-        return .json(PasswordSetResponse(user: user.user, next: ReturnPath.safe(body.next)), headers: [.setCookie: session.setCookie])
+        let signedIn = await adoptPageLanguage(request, user: user.user, claims: session.claims)
+        return .json(PasswordSetResponse(user: signedIn, next: ReturnPath.safe(body.next)), headers: [.setCookie: session.setCookie])
     }
 
     @Sendable func tokenStatus(_ request: Request, context: PortalRequestContext) async throws -> Response {
@@ -286,6 +289,18 @@ struct AuthController: Sendable {
 }
 
 extension AuthController {
+    /// A language chosen on the pages before signing in (the `portal_lang` cookie, which only the
+    /// switch sets) becomes the user's own when they sign in, as Keycloak keeps a language chosen
+    /// on its login page: the pages already speak it, and the mails then do too. Nothing is
+    /// written when the stored language is already that one (`de-AT` for `de` counts); a failure
+    /// leaves the sign-in as it is (the choice is still the cookie's).
+    func adoptPageLanguage(_ request: Request, user: PortalUser, claims: SessionClaims) async -> PortalUser {
+        guard let chosen = pageLanguage.supportedLanguage(PageLanguage.cookie(of: request)),
+            pageLanguage.supportedLanguage(user.locale) != chosen, let tag = LanguageTag(chosen)
+        else { return user }
+        return (try? await service.setLocale(claims, locale: tag)) ?? user
+    }
+
     /// The signed-in client chooses their language (`{"locale": "fr"}`; null: the marina's
     /// again): stored on the user, so the next mail is written in it too; 200 `{"user": …}`.
     /// The pages' language cookie follows (set to the page language of the tag, or cleared with
