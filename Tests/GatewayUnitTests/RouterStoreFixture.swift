@@ -90,8 +90,10 @@ struct InMemoryRouterFixture: RouterStoreFixture {
 
 /// The real store: the gateway connects as `portal_gateway`, exactly as deployed; seeding goes
 /// through the `portal_api` functions as the superuser (what a DBA, the CRM or the mailer does).
+/// Its port and key are made on a short-lived connection; the seeding after that runs on a pool,
+/// so a slow statement does not hold one of the few threads every test in the process shares.
 struct PostgresRouterFixture: RouterStoreFixture {
-    let db: Connection
+    let db: ConnectionPool
     let portID: String
     let adminKey: String
     let superuserURL: String
@@ -99,31 +101,32 @@ struct PostgresRouterFixture: RouterStoreFixture {
 
     init() throws {
         superuserURL = try TestEnvironment.databaseURL()
-        db = try Connection(conninfo: superuserURL)
-        portID = try #require(try db.query("select portal_api.create_port('Test Marina')").scalar())
-        adminKey = try #require(try db.query("select portal_api.create_admin_key($1, 'router tests')", [portID]).scalar())
+        let setup = try Connection(conninfo: superuserURL)
+        portID = try #require(try setup.query("select portal_api.create_port('Test Marina')").scalar())
+        adminKey = try #require(try setup.query("select portal_api.create_admin_key($1, 'router tests')", [portID]).scalar())
+        db = ConnectionPool(conninfo: superuserURL, size: 1, applicationName: "portal-auth-router-tests")
     }
 
     func addUser(email: String, password: String?) async throws -> String {
-        let client: String = try #require(try db.query("select portal_api.create_client($1, 'Router Test Client')", [portID]).scalar())
+        let client: String = try #require(try await db.query("select portal_api.create_client($1, 'Router Test Client')", [portID]).scalar())
         guard let password else {
-            return try #require(try db.query("select portal_api.invite($1, $2, 'Test User')", [client, email]).scalar())
+            return try #require(try await db.query("select portal_api.invite($1, $2, 'Test User')", [client, email]).scalar())
         }
         // The hash the gateway itself would store, at the scrypt setting it runs with.
         let hash = try PasswordHash.make(password: password, parameters: try GatewayRouterTests.config(databaseURL: databaseURL).scrypt)
         let id = uniqueClientID("user")
-        try db.query("""
+        try await db.query("""
             select portal_api.import_portal_user($1, $2, $3, $4, $5, 'Test User', true, null, 'router tests', null)
             """, [id, portID, client, email, hash])
         return id
     }
 
     func addActivationToken(raw: String, user: String) async throws {
-        let id: String = try #require(try db.query("""
+        let id: String = try #require(try await db.query("""
             select id from portal.portal_auth_tokens
              where portal_user_id = $1 and type = 'activation' and used_at is null and revoked_at is null
             """, [user]).scalar())
-        try db.query("select portal_api.seal_token($1, $2)", [id, TokenKey.hash(rawToken: raw)])
+        try await db.query("select portal_api.seal_token($1, $2)", [id, TokenKey.hash(rawToken: raw)])
     }
 
     func dependencies(config: GatewayConfig, logger: Logger) throws -> GatewayDependencies {
