@@ -13,7 +13,7 @@ for path in files:
         message = email.message_from_file(handle)
     for part in message.walk():
         if part.get_content_type() == "text/plain":
-            found = re.search(r"https?://\S+#token=[A-Za-z0-9_-]{43}", part.get_payload(decode=True).decode())
+            found = re.search(r"https?://\S+?#token=[A-Za-z0-9_-]{43}", part.get_payload(decode=True).decode())
             if found:
                 print(found.group(0))
                 sys.exit(0)

@@ -200,7 +200,9 @@ public final class MailerService: Service, Sendable {
             return nil
         }
         let link = mail.tokenID.map { tokenID in
-            PortalPaths.link(baseURL: config.baseURL, type: mail.kind.tokenType ?? .reset, rawToken: config.tokenKey.rawToken(tokenID: tokenID))
+            PortalPaths.link(
+                baseURL: config.baseURL, type: mail.kind.tokenType ?? .reset, rawToken: config.tokenKey.rawToken(tokenID: tokenID),
+                language: templates.language(of: mail))
         }
         let message: MailMessage
         do {

@@ -85,8 +85,10 @@ public enum PortalPaths {
     public static let confirmEmail = "/portal/confirm-email"
 
     /// The link mailed for a token: the token rides in the fragment, so a GET (a mail scanner's
-    /// prefetch) consumes nothing and no access log or Referer sees it.
-    public static func link(baseURL: String, type: TokenType, rawToken: String) -> String {
-        "\(baseURL)\(type.pagePath)#token=\(rawToken)"
+    /// prefetch) consumes nothing and no access log or Referer sees it. `language` (the mail's)
+    /// rides in the query: the page opens in the language the mail was written in, which the
+    /// page could not otherwise know before its visitor signs in.
+    public static func link(baseURL: String, type: TokenType, rawToken: String, language: String? = nil) -> String {
+        "\(baseURL)\(type.pagePath)\(language.map { "?lang=\($0)" } ?? "")#token=\(rawToken)"
     }
 }

@@ -38,8 +38,8 @@ extension MailerDeliveryTests {
             #expect(text.contains("Hello Ann Skipper"))
             #expect(text.contains("expires in 24 hours"))
             let token = try #require(link.token)
-            #expect(text.contains("https://portal.test/portal/confirm-email#token=\(token)"))
-            #expect(try #require(link.parts["html"]).contains("https://portal.test/portal/confirm-email#token=\(token)"))
+            #expect(text.contains("https://portal.test/portal/confirm-email?lang=en#token=\(token)"))
+            #expect(try #require(link.parts["html"]).contains("https://portal.test/portal/confirm-email?lang=en#token=\(token)"))
 
             let notice = try #require(sink.messages(to: old).first)
             #expect(notice.header("Subject") == "A change of your email address for the Mail Test Port client portal was requested")

@@ -39,8 +39,8 @@ import Testing
             #expect(text.contains("expires in 72 hours"))
             #expect(html.contains("Åsa Öberg"))
             let token = try #require(mail.token)
-            #expect(text.contains("https://portal.test/portal/activate#token=\(token)"))
-            #expect(html.contains("https://portal.test/portal/activate#token=\(token)"))
+            #expect(text.contains("https://portal.test/portal/activate?lang=en#token=\(token)"))
+            #expect(html.contains("https://portal.test/portal/activate?lang=en#token=\(token)"))
 
             #expect(try await MailHarness.eventually(timeout: .seconds(2)) { try MailHarness.status(db, id) == "sent" })
             let gateway = try Connection(conninfo: try MailHarness.superuserURL() + " user=portal_gateway")

@@ -72,9 +72,12 @@ def test_login_and_activate_in_german_then_greek_at_phone_size(portal):
         driver.find_element(By.CSS_SELECTOR, "#sign-in button[type=submit]").click()
         assert "nicht korrekt" in text_in(driver, "#status", "nicht korrekt"), "the API's refusal in German"
 
+        # Invited in German: the mail is German, and its link opens the page in German (the
+        # page cannot know the invited client before they sign in; the link says the mail's language).
         address = unique("sprache")
-        portal.invite(address, "Anna Sprache")
+        portal.invite(address, "Anna Sprache", locale="de")
         link = portal.wait_for_link(address, "activate")
+        assert "?lang=de#token=" in link
         driver.get(link)
         visible(driver, "#set-password")
         assert page_language(driver) == "de"

@@ -163,9 +163,12 @@ class Stack:
     def admin(self, method, path, body=None):
         return self.request(method, path, body, {"Authorization": "Bearer " + self.admin_key})
 
-    def invite(self, address, name="Stack Owner"):
+    def invite(self, address, name="Stack Owner", locale=None):
         client = self.sql("select portal_api.create_client(:'a1', 'Stack Client')", self.port_id)
-        status, _, _, _ = self.admin("POST", "/api/v1/clients/%s/portal-user" % client, {"email": address, "name": name})
+        body = {"email": address, "name": name}
+        if locale:
+            body["locale"] = locale
+        status, _, _, _ = self.admin("POST", "/api/v1/clients/%s/portal-user" % client, body)
         assert status == 201
         return client
 
@@ -180,7 +183,7 @@ class Stack:
                     continue
                 for part in message.walk():
                     if part.get_content_type() == "text/plain":
-                        found = re.search(r"(https?://\S+)/portal/%s#token=([A-Za-z0-9_-]{43})" % kind_path,
+                        found = re.search(r"(https?://\S+)/portal/%s(?:\?lang=[A-Za-z-]+)?#token=([A-Za-z0-9_-]{43})" % kind_path,
                                           part.get_payload(decode=True).decode())
                         if found:
                             return found.group(0)
