@@ -48,8 +48,8 @@ import Testing
         let error = await #expect(throws: PQError.self) { try await pool.query("select 1") }
         #expect(error?.isConnectionFailure == true)
         // Refused at once; the bound only proves it does not hang (connect_timeout=2): under the
-        // integration tier's parallel suites on 2 cores, resuming the task alone took 10 s once.
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // integration tier's parallel suites on 2 cores, resuming the task alone took 30 s once.
+        #expect(ContinuousClock.now - started < .seconds(90))
     }
 }
 

@@ -39,7 +39,7 @@ struct ReactorTests {
         let marker = "victim_\(UInt32.random(in: 0...UInt32.max))"
         let started = ContinuousClock.now
         async let victim: Result<PQRows, Error> = {
-            do { return .success(try await pool.query("select '\(marker)', pg_sleep(30)")) } catch { return .failure(error) }
+            do { return .success(try await pool.query("select '\(marker)', pg_sleep(300)")) } catch { return .failure(error) }
         }()
         async let neighbours: [Int] = withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<3 {
@@ -63,7 +63,9 @@ struct ReactorTests {
             return
         }
         #expect((error as? PQError)?.isConnectionFailure == true, "it fails as a lost connection")
-        #expect(ContinuousClock.now - started < .seconds(20), "at once, not after its 30 s sleep")
+        // The bound only tells "failed when killed" from "answered after its 300 s sleep": the
+        // integration tier runs every suite at once on 2 cores, where a resumption can wait 30 s.
+        #expect(ContinuousClock.now - started < .seconds(120), "at once, not after its 300 s sleep")
         #expect(try await neighbours.sorted() == [0, 1, 2], "the other connections' queries answered")
         for i in 0..<20 {
             #expect(try await pool.query("select $1::int + 1", [i]).scalar(Int.self) == i + 1, "the pool heals")
@@ -127,8 +129,9 @@ struct ReactorTests {
         defer { pool.close() }
         let marker = "busy_\(UInt32.random(in: 0...UInt32.max))"
         try await pool.query("create temporary table cancel_probe (v int)")
-        // The only connection is busy until the waiting call has been cancelled.
-        async let busy = pool.query("select '\(marker)', pg_sleep(1)")
+        // The only connection is busy until the waiting call has been cancelled (then the busy
+        // statement is cancelled too: the test never waits for its sleep, however loaded the machine).
+        async let busy = pool.query("select '\(marker)', pg_sleep(60)")
         let admin = try TestDatabase.connect()
         var running = false
         for _ in 0..<200 where !running {
@@ -138,13 +141,15 @@ struct ReactorTests {
         }
         #expect(running)
         let waiting = Task { try await pool.query("insert into cancel_probe values (1)") }
-        for _ in 0..<200 where pool.queuedJobs == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<2000 where pool.queuedJobs == 0 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(pool.queuedJobs == 1, "the call waits for the connection")
         waiting.cancel()
         let outcome = await waiting.result
         #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(pool.queuedJobs == 0)
-        _ = try await busy
+        try admin.query("select pg_cancel_backend(pid) from pg_stat_activity where query like $1 and pid <> pg_backend_pid()",
+                        ["%'\(marker)'%"])
+        _ = try? await busy
         #expect(try await pool.query("select count(*)::int from cancel_probe").scalar(Int.self) == 0, "it never ran")
     }
 
