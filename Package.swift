@@ -112,10 +112,10 @@ let package = Package(
         // scripts/test.sh provides the databases, the SMTP sink and the binary, and skip otherwise,
         // saying why. TestSupport finds all three.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "PQTests", dependencies: ["PQ", "PortalCore", "PortalCrypto", "TestSupport"]),
+        .testTarget(name: "PQIntegrationTests", dependencies: ["PQ", "PortalCore", "PortalCrypto", "TestSupport"]),
         // The reactor's state machines, without a server.
         .testTarget(name: "PQUnitTests", dependencies: ["PQ"]),
-        .testTarget(name: "CLITests", dependencies: ["PQ", "PortalCore", "TestSupport"]),
+        .testTarget(name: "CLIIntegrationTests", dependencies: ["PQ", "PortalCore", "TestSupport"]),
         // The CLI's own logic (exit codes, flags, output), without a database or the binary.
         .testTarget(name: "CLIUnitTests", dependencies: ["PortalAuthCLI", "PortalCore", "PQ", "Gateway", "Mailer"]),
         .testTarget(
@@ -129,12 +129,12 @@ let package = Package(
         .testTarget(name: "MailerUnitTests", dependencies: ["Mailer", "PortalCore"]),
         // Unit tests of the core (no database).
         .testTarget(
-            name: "PortalCoreTests",
+            name: "PortalCoreUnitTests",
             dependencies: [
                 "PortalCore", "PortalCrypto", "PQ", "Gateway", "Mailer", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
-            name: "GatewayTests",
+            name: "GatewayIntegrationTests",
             dependencies: [
                 "Gateway", "PortalCore", "PQ", "PortalCrypto", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -142,11 +142,11 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "MailerTests",
+            name: "MailerIntegrationTests",
             dependencies: ["Mailer", "PortalCore", "PQ", "PortalCrypto", "TestSupport"]
         ),
         .testTarget(
-            name: "PortalCryptoTests",
+            name: "PortalCryptoUnitTests",
             dependencies: ["PortalCrypto"],
             resources: [.copy("Fixtures")]
         ),

@@ -6,7 +6,7 @@ import Testing
 
 /// Mails in the client's language: the sentences from the catalogue in the language `claim_mail`
 /// resolved, `Content-Language`, a subject outside ASCII as RFC 2047 encoded words, and the
-/// link's expiry in the marina's time zone. No database, no SMTP server (MailerTests send them
+/// link's expiry in the marina's time zone. No database, no SMTP server (MailerIntegrationTests send them
 /// through the real sink).
 @Suite struct MailLanguageTests {
     /// 2026-12-05 13:30 UTC: 14:30 in Berlin and Zagreb (CET), 15:30 in Athens (EET).

@@ -9,7 +9,7 @@ import Testing
 /// keeps each mail's state the way `sql/api/mail.sql` does (status, lease, attempts, its token's
 /// life and seal), and a transport that records what went on the wire. Each test asserts where
 /// the mails end up, not which calls were made. No database, no SMTP server: what those
-/// guarantee is tested by the integration suites (MailerTests) against both.
+/// guarantee is tested by the integration suites (MailerIntegrationTests) against both.
 @Suite struct MailerOutcomeTests {
     static let worker = "mailer-a"
 

@@ -25,7 +25,7 @@ func serverError(_ sqlState: String) -> PQError {
 let lostConnection = PQError(kind: .connection, message: "server closed the connection unexpectedly")
 
 /// What `ConnectionStateMachine` decides, one event at a time, with no server: the same
-/// decisions the reactor's integration tests (`Tests/PQTests`) prove against Postgres.
+/// decisions the reactor's integration tests (`Tests/PQIntegrationTests`) prove against Postgres.
 @Suite struct ConnectionStateMachineTests {
     typealias Machine = ConnectionStateMachine<TestCall>
 

@@ -5,7 +5,7 @@ import Testing
 /// `portal-auth admin import` over an in-memory DBA store: files checked before any row is sent,
 /// every row checked by dry-run calls in a rolled-back transaction before any is written, writes in
 /// batches, a dry run that only checks, refusals that name the file and line. No database (the crm
-/// tier imports the same shapes into Postgres; CLITests.ImportLockTests checks the locks).
+/// tier imports the same shapes into Postgres; CLIIntegrationTests.ImportLockTests checks the locks).
 @Suite struct AdminImportTests {
     /// Records the calls (a dry-run call as "check …"); refuses what it is told to (`refuseWrite`:
     /// only when writing). Rows created in a transaction are kept only when it commits.
