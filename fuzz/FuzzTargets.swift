@@ -236,8 +236,9 @@ public func testOneInput(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         var names: [String] = []
         for line in String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n") {
             if line.hasPrefix(" ") || line.hasPrefix("\t") {
-                // A fold the mailer wrote: only ever between RFC 2047 encoded words.
-                precondition(line.range(of: #"^ =\?UTF-8\?B\?[A-Za-z0-9+/=]*\?=( <[^<>\r\n]*>)?$"#, options: .regularExpression) != nil,
+                // A fold the mailer wrote: only ever between RFC 2047 encoded words, or between an
+                // encoded display name and its address.
+                precondition(line.range(of: #"^ (=\?UTF-8\?B\?[A-Za-z0-9+/=]*\?=( <[^<>\r\n]*>)?|<[^<>\r\n]*>)$"#, options: .regularExpression) != nil,
                              "a continuation line that is not an encoded word: \(line)")
                 continue
             }
