@@ -135,7 +135,8 @@ struct PostgresRouterFixture: RouterStoreFixture {
 }
 
 /// A test client that sends every request from `address` (`X-Forwarded-For`, trusted in these
-/// tests): each test run has its own rate-limit key, on a database other runs share.
+/// tests): each test has a rate-limit key of its own, so tests sharing one database never spend
+/// each other's per-address limits.
 struct ForwardedClient: TestClientProtocol {
     let client: any TestClientProtocol
     let address: String
